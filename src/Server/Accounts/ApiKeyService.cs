@@ -1,0 +1,100 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Accounts;
+
+/// <summary>Issues, checks and revokes API keys. Only SHA-256 hashes are stored; a raw key is returned
+/// once, when issued.</summary>
+public sealed class ApiKeyService(
+    Database database, IApiKeyRepository keys, IMailboxRepository mailboxes, IOptions<OpenMailserverOptions> options,
+    TimeProvider time, ILogger<ApiKeyService> logger)
+{
+    public const string AdminKeyFileName = "admin-api-key";
+    private const string GeneratedAdminKeyName = "admin (generated)";
+    private const string ConfiguredAdminKeyName = "admin (configured)";
+
+    public async Task<IssuedKey> IssueMailboxKeyAsync(DbTransaction tx, long mailboxId, string name)
+    {
+        var raw = ApiKeySecret.Generate();
+        var id = await keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), name, mailboxId,
+            string.Join(' ', Scopes.MailboxScopes), Now());
+        return new IssuedKey(id, raw, Scopes.MailboxScopes);
+    }
+
+    /// <summary>The caller a raw key stands for, or null when the key is unknown, revoked, or bound to a
+    /// disabled mailbox. The lookup is by hash; the hash found is compared again in constant time.</summary>
+    public async Task<Caller?> AuthenticateAsync(string rawKey)
+    {
+        if (string.IsNullOrEmpty(rawKey) || rawKey.Length > 200) return null;
+        var hash = ApiKeySecret.Hash(rawKey);
+        var key = await keys.FindByHashAsync(hash);
+        if (key is null || key.RevokedAt is not null || !CryptographicOperations.FixedTimeEquals(hash, key.KeyHash)) return null;
+        string? address = null;
+        if (key.MailboxId is { } mailboxId)
+        {
+            var mailbox = await mailboxes.FindByIdAsync(mailboxId);
+            if (mailbox is null || !mailbox.IsActive) return null;
+            address = mailbox.Address;
+        }
+        await keys.TouchAsync(key.Id, Now());
+        return new Caller(key.Id, key.ScopeList.ToHashSet(), key.MailboxId, address);
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListForMailboxAsync(long mailboxId) => keys.ListByMailboxAsync(mailboxId);
+
+    public async Task<ApiKeyRecord> RevokeAsync(long id)
+    {
+        var key = await keys.FindByIdAsync(id) ?? throw new MailServerException(ErrorKind.NotFound, $"No API key with id {id}.");
+        if (key.MailboxId is null && key.RevokedAt is null && await keys.CountActiveAdminKeysAsync() <= 1)
+            throw new MailServerException(ErrorKind.InvalidArgument, "This is the last admin key; revoking it would lock every operator out.");
+        await database.WriteAsync(tx => keys.RevokeAsync(tx, id, Now()));
+        return (await keys.FindByIdAsync(id))!;
+    }
+
+    /// <summary>Makes sure an operator key exists: the configured <c>AdminApiKey</c>, or else one generated
+    /// at first start and written to <c>&lt;DataDirectory&gt;/admin-api-key</c> (mode 0600). Returns the file's
+    /// path when the key lives there.</summary>
+    public async Task<string?> EnsureAdminKeyAsync()
+    {
+        var configured = options.Value.AdminApiKey;
+        var keyFile = Path.Combine(options.Value.DataDirectory, AdminKeyFileName);
+        if (!string.IsNullOrEmpty(configured))
+        {
+            var hash = ApiKeySecret.Hash(configured);
+            await database.WriteAsync(async tx =>
+            {
+                var current = await keys.FindByNameAsync(ConfiguredAdminKeyName, tx);
+                if (current is not null && CryptographicOperations.FixedTimeEquals(current.KeyHash, hash)) return;
+                // The configured key changed: the old one stops working.
+                if (current is not null) await keys.RevokeAsync(tx, current.Id, Now());
+                await keys.InsertAsync(tx, hash, ApiKeySecret.DisplayPrefix(configured), ConfiguredAdminKeyName, null, string.Join(' ', Scopes.AdminScopes), Now());
+            });
+            return null;
+        }
+
+        if (await keys.FindByNameAsync(GeneratedAdminKeyName) is not null) return File.Exists(keyFile) ? keyFile : null;
+
+        var raw = ApiKeySecret.Generate();
+        await WritePrivateFileAsync(keyFile, raw + "\n");
+        await database.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), GeneratedAdminKeyName, null,
+            string.Join(' ', Scopes.AdminScopes), Now()));
+        logger.LogWarning("Generated an admin API key and wrote it to {KeyFile}; it is not shown again in the log", keyFile);
+        return keyFile;
+    }
+
+    private static async Task WritePrivateFileAsync(string path, string content)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        await using var file = new FileStream(path, options);
+        await using var writer = new StreamWriter(file);
+        await writer.WriteAsync(content);
+        await writer.FlushAsync();
+        file.Flush(flushToDisk: true);
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,13 @@
+namespace OpenMailserver.Server.Accounts;
+
+/// <summary>Who is calling the control plane: the key, its scopes, and the mailbox it is bound to (none
+/// for an operator key).</summary>
+public sealed record Caller(long KeyId, IReadOnlySet<string> Scopes, long? MailboxId, string? MailboxAddress)
+{
+    public bool IsAdmin => Scopes.Contains(Accounts.Scopes.Admin);
+
+    public bool Has(string scope) => IsAdmin || Scopes.Contains(scope);
+
+    /// <summary>The admin key reaches every mailbox; a mailbox key only its own.</summary>
+    public bool CanAccessMailbox(long mailboxId) => IsAdmin || MailboxId == mailboxId;
+}

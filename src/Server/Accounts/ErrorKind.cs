@@ -1,0 +1,15 @@
+namespace OpenMailserver.Server.Accounts;
+
+/// <summary>What went wrong, in the terms every front door maps to its own codes (gRPC status, HTTP
+/// status, SMTP and IMAP replies).</summary>
+public enum ErrorKind
+{
+    InvalidArgument,
+    NotFound,
+    AlreadyExists,
+    PermissionDenied,
+    Unauthenticated,
+    ResourceExhausted,
+    Unavailable,
+    Unimplemented,
+}

@@ -1,0 +1,97 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Accounts;
+
+/// <summary>Provisioning and managing mailboxes: each starts with the standard folders, a password and a
+/// mailbox-scoped API key.</summary>
+public sealed class MailboxService(
+    Database database, IMailboxRepository mailboxes, IAliasRepository aliases, IMessageRepository messages, ApiKeyService keys,
+    IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<MailboxService> logger)
+{
+    public async Task<CreatedMailbox> CreateAsync(string? localPart, string? domain, string? password, long? quota)
+    {
+        if (string.IsNullOrWhiteSpace(localPart))
+            throw new MailServerException(ErrorKind.InvalidArgument, "local_part is required (the part before the @).");
+        if (string.IsNullOrWhiteSpace(domain))
+            throw new MailServerException(ErrorKind.InvalidArgument, "domain is required.");
+        var local = localPart.Trim().ToLowerInvariant();
+        if (!EmailAddress.IsValidLocalPart(local))
+            throw new MailServerException(ErrorKind.InvalidArgument,
+                $"local_part '{EmailAddress.Shorten(localPart)}' is not valid: use at most {EmailAddress.MaxLocalPartLength} letters, digits and . _ + - (no leading, trailing or double dot).");
+        if (!DomainName.TryNormalize(domain, out var normalizedDomain))
+            throw new MailServerException(ErrorKind.InvalidArgument, $"domain '{EmailAddress.Shorten(domain)}' is not a valid domain name.");
+        var address = $"{local}@{normalizedDomain}";
+        if (address.Length > EmailAddress.MaxLength)
+            throw new MailServerException(ErrorKind.InvalidArgument, $"The address {address} is longer than {EmailAddress.MaxLength} characters.");
+        if (quota is < 1)
+            throw new MailServerException(ErrorKind.InvalidArgument, "quota must be a positive number of messages.");
+
+        var chosenPassword = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
+        var hash = PasswordHasher.Hash(chosenPassword);
+        var now = Now();
+        try
+        {
+            var (id, key) = await database.WriteAsync(async tx =>
+            {
+                if (await aliases.FindBySourceAsync(address, tx) is not null)
+                    throw new MailServerException(ErrorKind.AlreadyExists, $"{address} is already an alias; delete the alias first.");
+                var domainId = await mailboxes.EnsureDomainAsync(tx, normalizedDomain, now);
+                var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.Limits.MaxMessagesPerMailbox, now);
+                foreach (var (name, specialUse) in SpecialFolders.Defaults)
+                    await messages.CreateFolderAsync(tx, mailboxId, name, specialUse, UidValidity.New(time));
+                return (mailboxId, await keys.IssueMailboxKeyAsync(tx, mailboxId, "default"));
+            });
+            logger.LogInformation("Created mailbox {Address}", address);
+            return new CreatedMailbox((await mailboxes.FindByIdAsync(id))!, chosenPassword, key);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the address is taken */)
+        {
+            throw new MailServerException(ErrorKind.AlreadyExists, $"The mailbox {address} already exists.");
+        }
+    }
+
+    public Task<IReadOnlyList<MailboxRecord>> ListAsync(string? domain) =>
+        mailboxes.ListAsync(string.IsNullOrWhiteSpace(domain) ? null : domain.Trim().ToLowerInvariant());
+
+    public async Task<MailboxRecord> GetAsync(string? address)
+    {
+        if (!EmailAddress.TryParse(address, out var parsed))
+            throw new MailServerException(ErrorKind.InvalidArgument, $"address: '{EmailAddress.Shorten(address)}' is not a valid email address.");
+        return await mailboxes.FindByAddressAsync(parsed.ToString())
+               ?? throw new MailServerException(ErrorKind.NotFound, $"No mailbox {parsed}.");
+    }
+
+    public async Task<MailboxRecord> SetActiveAsync(string? address, bool active)
+    {
+        var mailbox = await GetAsync(address);
+        await database.WriteAsync(tx => mailboxes.SetActiveAsync(tx, mailbox.Id, active));
+        logger.LogInformation("{Action} mailbox {Address}", active ? "Enabled" : "Disabled", mailbox.Address);
+        return (await mailboxes.FindByIdAsync(mailbox.Id))!;
+    }
+
+    public async Task<string> ResetPasswordAsync(string? address, string? password)
+    {
+        var mailbox = await GetAsync(address);
+        var chosen = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
+        var hash = PasswordHasher.Hash(chosen);
+        await database.WriteAsync(tx => mailboxes.SetPasswordHashAsync(tx, mailbox.Id, hash));
+        logger.LogInformation("Reset the password of mailbox {Address}", mailbox.Address);
+        return chosen;
+    }
+
+    public async Task<IssuedKey> IssueKeyAsync(string? address, string? name)
+    {
+        var mailbox = await GetAsync(address);
+        var label = string.IsNullOrWhiteSpace(name) ? "unnamed" : name.Trim();
+        if (label.Length > 100) throw new MailServerException(ErrorKind.InvalidArgument, "name must be at most 100 characters.");
+        var key = await database.WriteAsync(tx => keys.IssueMailboxKeyAsync(tx, mailbox.Id, label));
+        logger.LogInformation("Issued API key {KeyId} for mailbox {Address}", key.Id, mailbox.Address);
+        return key;
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}

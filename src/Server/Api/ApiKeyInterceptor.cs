@@ -1,0 +1,43 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using OpenMailserver.Server.Accounts;
+
+namespace OpenMailserver.Server.Api;
+
+/// <summary>Authenticates every RPC, native or JSON-transcoded alike, by its <c>X-OpenMailserver-Key</c>
+/// and checks the scope the method declares: 401 for a missing or unknown key, 403 for a missing scope.
+/// Mailbox ownership is checked by the services, which know which mailbox a request touches.</summary>
+public sealed class ApiKeyInterceptor(ApiKeyService keys) : Interceptor
+{
+    public const string HeaderName = "x-openmailserver-key";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        return await continuation(request, context);
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        await continuation(request, responseStream, context);
+    }
+
+    private async Task AuthorizeAsync(ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiresScopeAttribute>()
+                       ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method} declares no scope and is refused."));
+
+        var raw = context.RequestHeaders.GetValue(HeaderName);
+        if (string.IsNullOrEmpty(raw))
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing API key: send it in the X-OpenMailserver-Key header."));
+        var caller = await keys.AuthenticateAsync(raw.Trim())
+                     ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled."));
+        if (!caller.Has(required.Scope))
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"This API key lacks the '{required.Scope}' scope needed here."));
+        http.Items[typeof(Caller)] = caller;
+    }
+}

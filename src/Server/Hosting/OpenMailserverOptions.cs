@@ -1,0 +1,23 @@
+namespace OpenMailserver.Server.Hosting;
+
+/// <summary>The <c>OpenMailserver</c> configuration section. Defaults that depend on the environment are
+/// filled in by <see cref="OpenMailserverOptionsSetup"/>.</summary>
+public sealed class OpenMailserverOptions
+{
+    public const string Section = "OpenMailserver";
+
+    public string DataDirectory { get; set; } = "./data";
+    public string? BindAddress { get; set; }
+    public int HttpPort { get; set; } = 8787;
+    public int GrpcPort { get; set; } = 8788;
+    public string? Domain { get; set; }
+    public string? Hostname { get; set; }
+    public string? AdminApiKey { get; set; }
+
+    public SmtpOptions Smtp { get; set; } = new();
+    public ImapOptions Imap { get; set; } = new();
+    public TlsOptions Tls { get; set; } = new();
+    public DeliveryOptions Delivery { get; set; } = new();
+    public LimitsOptions Limits { get; set; } = new();
+    public DebugOptions Debug { get; set; } = new();
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+
+namespace OpenMailserver.Server.Hosting;
+
+/// <summary>Checks the configuration at start-up so that a bad value stops the server with a sentence
+/// naming the key, instead of failing later in a listener or a delivery.</summary>
+public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailserverOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OpenMailserverOptions o)
+    {
+        var errors = new List<string>();
+        const string p = OpenMailserverOptions.Section + ":";
+
+        if (string.IsNullOrWhiteSpace(o.DataDirectory)) errors.Add($"{p}DataDirectory must name a directory.");
+        if (!IPAddress.TryParse(o.BindAddress, out _))
+            errors.Add($"{p}BindAddress '{o.BindAddress}' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0).");
+        if (string.IsNullOrEmpty(o.Domain))
+            errors.Add($"{p}Domain is required outside Development: set it to the domain this server hosts, e.g. example.com.");
+        else if (!DomainName.IsValid(o.Domain))
+            errors.Add($"{p}Domain '{o.Domain}' is not a valid domain name.");
+        if (!string.IsNullOrEmpty(o.Hostname) && !DomainName.IsValid(o.Hostname))
+            errors.Add($"{p}Hostname '{o.Hostname}' is not a valid host name.");
+
+        var ports = new (string Key, int Port)[]
+        {
+            ("HttpPort", o.HttpPort), ("GrpcPort", o.GrpcPort), ("Smtp:Port", o.Smtp.Port),
+            ("Smtp:SubmissionTlsPort", o.Smtp.SubmissionTlsPort), ("Smtp:SubmissionPort", o.Smtp.SubmissionPort),
+            ("Imap:TlsPort", o.Imap.TlsPort), ("Imap:Port", o.Imap.Port),
+        };
+        foreach (var (key, port) in ports)
+            if (port is < 0 or > 65535) errors.Add($"{p}{key} must be between 0 (disabled) and 65535, not {port}.");
+        foreach (var clash in ports.Where(x => x.Port > 0).GroupBy(x => x.Port).Where(g => g.Count() > 1))
+            errors.Add($"{p}{string.Join(" and ", clash.Select(x => x.Key))} are all set to port {clash.Key}; each listener needs its own port.");
+        if (o.HttpPort == 0) errors.Add($"{p}HttpPort cannot be 0: the REST API and /health are served there.");
+
+        if (o.Delivery.Mode is not ("direct" or "relay"))
+            errors.Add($"{p}Delivery:Mode must be 'direct' or 'relay', not '{o.Delivery.Mode}'.");
+        if (o.Delivery.Mode == "relay" && string.IsNullOrWhiteSpace(o.Delivery.RelayHost))
+            errors.Add($"{p}Delivery:RelayHost is required when Delivery:Mode is 'relay'.");
+        if (o.Delivery.RetrySchedule.Any(t => t <= TimeSpan.Zero))
+            errors.Add($"{p}Delivery:RetrySchedule entries must be positive durations such as 00:05:00.");
+        foreach (var (domain, target) in o.Delivery.MxOverrides)
+            if (!HostPort.TryParse(target, out _))
+                errors.Add($"{p}Delivery:MxOverrides:{domain} must be host:port, not '{target}'.");
+
+        if (o.Limits.MaxSendsPerHour < 1) errors.Add($"{p}Limits:MaxSendsPerHour must be at least 1.");
+        if (o.Limits.MaxMessagesPerMailbox < 1) errors.Add($"{p}Limits:MaxMessagesPerMailbox must be at least 1.");
+        if (o.Limits.MaxMessageBytes < 1024) errors.Add($"{p}Limits:MaxMessageBytes must be at least 1024.");
+        if (o.Limits.MaxRecipientsPerMessage < 1) errors.Add($"{p}Limits:MaxRecipientsPerMessage must be at least 1.");
+        if (o.AdminApiKey is { } adminKey && adminKey.Length < 20)
+            errors.Add($"{p}AdminApiKey is too short to be safe: use at least 20 random characters, or leave it unset to have one generated.");
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

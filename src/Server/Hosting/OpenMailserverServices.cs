@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Api;
+using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Storage;
+using OpenMailserver.Server.Submission;
+
+namespace OpenMailserver.Server.Hosting;
+
+/// <summary>Everything the server registers, in one place: options, storage, the domain services, the
+/// gRPC API with JSON transcoding, and the two HTTP listeners.</summary>
+public static class OpenMailserverServices
+{
+    public static WebApplicationBuilder AddOpenMailserver(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<OpenMailserverOptions>().Bind(builder.Configuration.GetSection(OpenMailserverOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<OpenMailserverOptions>, OpenMailserverOptionsSetup>();
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, OpenMailserverOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        var logs = new LogRingBuffer();
+        services.AddSingleton(logs);
+        builder.Logging.AddProvider(new RingBufferLoggerProvider(logs));
+
+        services.AddSingleton<Database>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<BlobStore>();
+        services.AddSingleton<IMailboxRepository, SqliteMailboxRepository>();
+        services.AddSingleton<IAliasRepository, SqliteAliasRepository>();
+        services.AddSingleton<IApiKeyRepository, SqliteApiKeyRepository>();
+        services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
+        services.AddSingleton<IOutboundRepository, SqliteOutboundRepository>();
+
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<MailboxService>();
+        services.AddSingleton<AliasService>();
+        services.AddSingleton<RecipientResolver>();
+        services.AddSingleton<LocalDelivery>();
+        services.AddSingleton<MailboxReader>();
+        services.AddSingleton<MessageComposer>();
+        services.AddSingleton<SenderPolicy>();
+        services.AddSingleton<SubmissionPipeline>();
+        services.AddSingleton<ListenerRegistry>();
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<MailboxAccess>();
+
+        services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.Interceptors.Add<ApiKeyInterceptor>();
+            // Room for a whole message at Limits:MaxMessageBytes plus its JSON or base64 overhead.
+            var limit = builder.Configuration.GetValue<long?>($"{OpenMailserverOptions.Section}:Limits:MaxMessageBytes") ?? new LimitsOptions().MaxMessageBytes;
+            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, limit * 2 + 64 * 1024);
+        }).AddJsonTranscoding();
+        services.AddGrpcReflection();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var o = kestrel.ApplicationServices.GetRequiredService<IOptions<OpenMailserverOptions>>().Value;
+            var address = IPAddress.Parse(o.BindAddress!);
+            kestrel.Listen(address, o.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            // Cleartext HTTP/2 cannot share a port with HTTP/1.1, so native gRPC has its own.
+            if (o.GrpcPort > 0) kestrel.Listen(address, o.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Api;
+using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Hosting;
+
+/// <summary>What happens once at start, before any request: the data directory, the schema, the admin
+/// key; then the endpoints; then, once the listeners are bound, one line for each.</summary>
+public static class ServerStartup
+{
+    public static async Task InitializeOpenMailserverAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<OpenMailserverOptions>>().Value;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OpenMailserver");
+
+        if (!Directory.Exists(options.DataDirectory))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
+            else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        await app.Services.GetRequiredService<Migrator>().MigrateAsync();
+        var keyFile = await app.Services.GetRequiredService<ApiKeyService>().EnsureAdminKeyAsync();
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var registry = app.Services.GetRequiredService<ListenerRegistry>();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                var uri = new Uri(address);
+                var name = uri.Port == options.GrpcPort ? "grpc" : "http";
+                registry.Bound(name, address);
+                logger.LogInformation(name == "grpc" ? "gRPC (HTTP/2 cleartext) listening on {Address}" : "REST /v1 and /health listening on {Address}", address);
+            }
+            logger.LogInformation("Data directory: {DataDirectory}", options.DataDirectory);
+            logger.LogInformation(keyFile is null
+                ? "Admin API key: the configured OpenMailserver:AdminApiKey"
+                : "Admin API key: in {KeyFile} (send it as the X-OpenMailserver-Key header)", keyFile);
+        });
+    }
+
+    public static void MapOpenMailserver(this WebApplication app)
+    {
+        app.MapGrpcService<MailboxesApi>();
+        app.MapGrpcService<AliasesApi>();
+        app.MapGrpcService<MailApi>();
+        app.MapGrpcService<MessagesApi>();
+        app.MapGrpcService<QueueApi>();
+        app.MapGrpcService<DebugApi>();
+        app.MapGrpcService<OperationsApi>();
+        app.MapGrpcReflectionService();
+        app.MapGet("/health", HealthEndpoint.HandleAsync);
+    }
+}

@@ -1,0 +1,8 @@
+namespace OpenMailserver.Server.Hosting;
+
+public sealed class TlsOptions
+{
+    /// <summary>PEM certificate; when absent a self-signed certificate for the hostname is generated.</summary>
+    public string? CertificatePath { get; set; }
+    public string? KeyPath { get; set; }
+}

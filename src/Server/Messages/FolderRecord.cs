@@ -1,0 +1,4 @@
+namespace OpenMailserver.Server.Messages;
+
+/// <summary>A row of <c>folders</c>. UIDs in a folder only grow; <see cref="UidNext"/> is the next to assign.</summary>
+public sealed record FolderRecord(long Id, long MailboxId, string Name, string? SpecialUse, long UidValidity, long UidNext, long Subscribed);

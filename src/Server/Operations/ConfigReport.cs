@@ -1,0 +1,36 @@
+using OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Server.Operations;
+
+/// <summary>The effective configuration as operators see it in <c>GET /v1/debug/config</c>: every value
+/// the server runs with, and for secrets only whether they are set.</summary>
+public static class ConfigReport
+{
+    public const string Configured = "***configured***";
+    public const string Missing = "***missing***";
+
+    public static object Build(OpenMailserverOptions o, string environment) => new
+    {
+        Environment = environment,
+        o.DataDirectory,
+        o.BindAddress,
+        o.HttpPort,
+        o.GrpcPort,
+        o.Domain,
+        o.Hostname,
+        AdminApiKey = string.IsNullOrEmpty(o.AdminApiKey) ? Missing : Configured,
+        Smtp = new { o.Smtp.Port, o.Smtp.SubmissionTlsPort, o.Smtp.SubmissionPort },
+        Imap = new { o.Imap.TlsPort, o.Imap.Port },
+        Tls = new { o.Tls.CertificatePath, o.Tls.KeyPath },
+        Delivery = new
+        {
+            o.Delivery.Mode,
+            o.Delivery.RelayHost,
+            o.Delivery.RelayPort,
+            o.Delivery.MxOverrides,
+            RetrySchedule = o.Delivery.RetrySchedule.Select(t => t.ToString()).ToList(),
+        },
+        Limits = new { o.Limits.MaxSendsPerHour, o.Limits.MaxMessagesPerMailbox, o.Limits.MaxMessageBytes, o.Limits.MaxRecipientsPerMessage },
+        Debug = new { o.Debug.Enabled },
+    };
+}

@@ -1,0 +1,86 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Operations;
+
+/// <summary>Real checks of what the server depends on: the database takes a write, the data directory
+/// takes a file and has room, the listeners are bound, the queue is not stuck.</summary>
+public sealed class HealthService(
+    Database database, IOutboundRepository outbound, ListenerRegistry listeners, IOptions<OpenMailserverOptions> options, TimeProvider time)
+{
+    private const long LowDiskBytes = 1L << 30;
+
+    public async Task<IReadOnlyList<HealthCheckResult>> RunAsync()
+    {
+        return
+        [
+            await DatabaseAsync(),
+            DataDirectory(),
+            Listeners(),
+            await QueueAsync(),
+        ];
+    }
+
+    /// <summary>The worst status of <paramref name="checks"/> as <c>ok</c>, <c>warn</c> or <c>error</c>.</summary>
+    public static string Overall(IEnumerable<HealthCheckResult> checks)
+    {
+        var statuses = checks.Select(c => c.Status).ToList();
+        return statuses.Contains(HealthCheckResult.Fail) ? "error" : statuses.Contains(HealthCheckResult.Warn) ? "warn" : "ok";
+    }
+
+    private async Task<HealthCheckResult> DatabaseAsync()
+    {
+        try
+        {
+            await database.WriteAsync(tx => tx.Connection!.ExecuteAsync(
+                "INSERT INTO server_state (key, value) VALUES ('health_probe', @now) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                new { now = time.GetUtcNow().ToString("O") }, tx));
+            return new("database", HealthCheckResult.Pass, $"SQLite at {database.FilePath} accepts writes.");
+        }
+        catch (Exception e)
+        {
+            return new("database", HealthCheckResult.Fail, $"The database at {database.FilePath} refused a write: {e.Message}. Check the disk and the file's permissions.");
+        }
+    }
+
+    private HealthCheckResult DataDirectory()
+    {
+        var directory = options.Value.DataDirectory;
+        try
+        {
+            var probe = Path.Combine(directory, ".health-probe");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+            var free = new DriveInfo(directory).AvailableFreeSpace;
+            return free < LowDiskBytes
+                ? new("data_directory", HealthCheckResult.Warn, $"{directory} has only {free / (1 << 20)} MiB free; free space or move DataDirectory before mail is refused.")
+                : new("data_directory", HealthCheckResult.Pass, $"{directory} is writable with {free / (1 << 30)} GiB free.");
+        }
+        catch (Exception e)
+        {
+            return new("data_directory", HealthCheckResult.Fail, $"{directory} is not writable: {e.Message}.");
+        }
+    }
+
+    private HealthCheckResult Listeners()
+    {
+        var bound = listeners.Snapshot();
+        return bound.Count == 0
+            ? new("listeners", HealthCheckResult.Pass, "No network listeners in this host (in-process).")
+            : new("listeners", HealthCheckResult.Pass, string.Join(", ", bound.Select(b => $"{b.Key} on {b.Value}")));
+    }
+
+    private async Task<HealthCheckResult> QueueAsync()
+    {
+        var (count, oldest) = await outbound.BacklogAsync();
+        if (count == 0) return new("queue", HealthCheckResult.Pass, "No message is waiting for delivery.");
+        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(oldest!.Value);
+        var text = $"{count} message(s) waiting; the oldest for {(int)age.TotalMinutes} minute(s).";
+        return age > TimeSpan.FromHours(1)
+            ? new("queue", HealthCheckResult.Warn, text + " See GET /v1/queue and each message's trace for the reason.")
+            : new("queue", HealthCheckResult.Pass, text);
+    }
+}

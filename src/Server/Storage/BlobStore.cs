@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Server.Storage;
+
+/// <summary>Raw MIME messages as files named by their SHA-256, under <c>&lt;DataDirectory&gt;/messages</c>.
+/// A write goes to a temporary file, is fsynced, renamed into place and the directory fsynced, so a blob is
+/// either whole on disk or absent. Content addressing lets one delivery to many mailboxes share one file.</summary>
+public sealed class BlobStore
+{
+    private readonly string _root;
+    private readonly string _temp;
+
+    public BlobStore(IOptions<OpenMailserverOptions> options)
+    {
+        _root = Path.Combine(options.Value.DataDirectory, "messages");
+        _temp = Path.Combine(_root, "tmp");
+    }
+
+    public string Root => _root;
+
+    public async Task<string> WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        var path = PathFor(hash);
+        if (File.Exists(path) && new FileInfo(path).Length == content.Length) return hash;
+
+        Directory.CreateDirectory(_temp);
+        var directory = Path.GetDirectoryName(path)!;
+        var newDirectory = !Directory.Exists(directory);
+        Directory.CreateDirectory(directory);
+
+        var temp = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(content, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        DirectorySync.Flush(directory);
+        if (newDirectory) DirectorySync.Flush(_root);
+        return hash;
+    }
+
+    public async Task<byte[]> ReadAsync(string hash, CancellationToken cancellationToken = default) =>
+        await File.ReadAllBytesAsync(PathFor(hash), cancellationToken);
+
+    public Stream OpenRead(string hash) =>
+        new FileStream(PathFor(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+
+    public string PathFor(string hash)
+    {
+        if (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))
+            throw new ArgumentException("Not a SHA-256 blob name.", nameof(hash));
+        return Path.Combine(_root, hash[..2], hash + ".eml");
+    }
+}

@@ -1,0 +1,27 @@
+using System.Data.Common;
+using Dapper;
+using OpenMailserver.Server.Accounts;
+
+namespace OpenMailserver.Server.Storage;
+
+public sealed class SqliteAliasRepository(Database database) : SqliteRepository(database), IAliasRepository
+{
+    private const string Columns = "id, source, destination, created_at AS CreatedAt";
+
+    public Task<long> InsertAsync(DbTransaction tx, string source, string destination, long now) =>
+        tx.Connection!.ExecuteScalarAsync<long>(
+            "INSERT INTO aliases (source, destination, created_at) VALUES (@source, @destination, @now) RETURNING id",
+            new { source, destination, now }, tx);
+
+    public Task<AliasRecord?> FindBySourceAsync(string source, DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<AliasRecord>($"SELECT {Columns} FROM aliases WHERE source = @source", new { source }, t));
+
+    public Task<AliasRecord?> FindByIdAsync(long id) =>
+        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<AliasRecord>($"SELECT {Columns} FROM aliases WHERE id = @id", new { id }, t));
+
+    public Task<IReadOnlyList<AliasRecord>> ListAsync(DbTransaction? tx = null) =>
+        ReadAsync<IReadOnlyList<AliasRecord>>(tx, async (c, t) => (await c.QueryAsync<AliasRecord>($"SELECT {Columns} FROM aliases ORDER BY source", transaction: t)).AsList());
+
+    public Task DeleteAsync(DbTransaction tx, long id) =>
+        tx.Connection!.ExecuteAsync("DELETE FROM aliases WHERE id = @id", new { id }, tx);
+}

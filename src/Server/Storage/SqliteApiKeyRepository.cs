@@ -1,0 +1,46 @@
+using System.Data.Common;
+using Dapper;
+using OpenMailserver.Server.Accounts;
+
+namespace OpenMailserver.Server.Storage;
+
+public sealed class SqliteApiKeyRepository(Database database) : SqliteRepository(database), IApiKeyRepository
+{
+    private const string Columns =
+        "id, key_hash AS KeyHash, prefix, name, mailbox_id AS MailboxId, scopes, created_at AS CreatedAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt";
+
+    public Task<long> InsertAsync(DbTransaction tx, byte[] keyHash, string prefix, string name, long? mailboxId, string scopes, long now) =>
+        tx.Connection!.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO api_keys (key_hash, prefix, name, mailbox_id, scopes, created_at)
+            VALUES (@keyHash, @prefix, @name, @mailboxId, @scopes, @now) RETURNING id
+            """, new { keyHash, prefix, name, mailboxId, scopes, now }, tx);
+
+    public Task<ApiKeyRecord?> FindByHashAsync(byte[] keyHash) =>
+        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<ApiKeyRecord>($"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash", new { keyHash }, t));
+
+    public Task<ApiKeyRecord?> FindByIdAsync(long id) =>
+        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<ApiKeyRecord>($"SELECT {Columns} FROM api_keys WHERE id = @id", new { id }, t));
+
+    public Task<ApiKeyRecord?> FindByNameAsync(string name, DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QueryFirstOrDefaultAsync<ApiKeyRecord>(
+            $"SELECT {Columns} FROM api_keys WHERE name = @name AND revoked_at IS NULL ORDER BY id DESC", new { name }, t));
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListByMailboxAsync(long mailboxId) =>
+        ReadAsync<IReadOnlyList<ApiKeyRecord>>(null, async (c, t) => (await c.QueryAsync<ApiKeyRecord>(
+            $"SELECT {Columns} FROM api_keys WHERE mailbox_id = @mailboxId ORDER BY id", new { mailboxId }, t)).AsList());
+
+    public Task<long> CountActiveAdminKeysAsync() =>
+        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE mailbox_id IS NULL AND revoked_at IS NULL", transaction: t));
+
+    public Task RevokeAsync(DbTransaction tx, long id, long now) =>
+        tx.Connection!.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", new { id, now }, tx);
+
+    public async Task TouchAsync(long id, long now)
+    {
+        await using var connection = await Database.OpenAsync();
+        // Recorded at minute granularity so a busy key does not turn every read into a write.
+        await connection.ExecuteAsync(
+            "UPDATE api_keys SET last_used_at = @now WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @now - 60000)", new { id, now });
+    }
+}

@@ -1,0 +1,73 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using OpenMailserver.Server.Delivery;
+
+namespace OpenMailserver.Server.Storage;
+
+public sealed class SqliteOutboundRepository(Database database) : SqliteRepository(database), IOutboundRepository
+{
+    private const string Columns =
+        """
+        id, mailbox_id AS MailboxId, sender, recipients, subject, state, message_id AS MessageId, queue_id AS QueueId, error,
+        blob, size, created_at AS CreatedAt, sent_at AS SentAt, updated_at AS UpdatedAt
+        """;
+
+    public Task<OutboundRecord> InsertAsync(DbTransaction tx, long mailboxId, string sender, IReadOnlyList<string> recipients, string subject,
+        string messageId, string queueId, string blob, long size, long now) =>
+        tx.Connection!.QuerySingleAsync<OutboundRecord>(
+            $"""
+            INSERT INTO outbound_messages (mailbox_id, sender, recipients, subject, state, message_id, queue_id, blob, size, created_at, updated_at)
+            VALUES (@mailboxId, @sender, @recipients, @subject, @state, @messageId, @queueId, @blob, @size, @now, @now)
+            RETURNING {Columns}
+            """,
+            new { mailboxId, sender, recipients = JsonSerializer.Serialize(recipients), subject, state = OutboundState.Queued, messageId, queueId, blob, size, now }, tx);
+
+    public Task InsertRecipientAsync(DbTransaction tx, long outboundId, string address, bool local, string state, string error, long now) =>
+        tx.Connection!.ExecuteAsync(
+            """
+            INSERT INTO outbound_recipients (outbound_id, address, local, state, next_attempt_at, last_error, updated_at)
+            VALUES (@outboundId, @address, @local, @state, @nextAttemptAt, @error, @now)
+            """,
+            new { outboundId, address, local = local ? 1 : 0, state, nextAttemptAt = state == OutboundState.Queued ? now : (long?)null, error, now }, tx);
+
+    public Task AddEventAsync(DbTransaction tx, long outboundId, string recipient, string eventType, object details, long now) =>
+        tx.Connection!.ExecuteAsync(
+            "INSERT INTO delivery_events (outbound_id, recipient, event_type, details, created_at) VALUES (@outboundId, @recipient, @eventType, @details, @now)",
+            new { outboundId, recipient, eventType, details = JsonSerializer.Serialize(details), now }, tx);
+
+    public Task<OutboundRecord> SetStateAsync(DbTransaction tx, long id, string state, string error, long? sentAt, long now) =>
+        tx.Connection!.QuerySingleAsync<OutboundRecord>(
+            $"UPDATE outbound_messages SET state = @state, error = @error, sent_at = COALESCE(@sentAt, sent_at), updated_at = @now WHERE id = @id RETURNING {Columns}",
+            new { id, state, error, sentAt, now }, tx);
+
+    public Task<OutboundRecord?> FindAsync(long id) =>
+        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<OutboundRecord>($"SELECT {Columns} FROM outbound_messages WHERE id = @id", new { id }, t));
+
+    public Task<IReadOnlyList<OutboundRecord>> ListAsync(long? mailboxId, string? state, int limit) =>
+        ReadAsync<IReadOnlyList<OutboundRecord>>(null, async (c, t) => (await c.QueryAsync<OutboundRecord>(
+            $"""
+            SELECT {Columns} FROM outbound_messages
+            WHERE (@mailboxId IS NULL OR mailbox_id = @mailboxId) AND (@state IS NULL OR state = @state)
+            ORDER BY id DESC LIMIT @limit
+            """, new { mailboxId, state, limit }, t)).AsList());
+
+    public Task<IReadOnlyList<DeliveryEventRecord>> ListEventsAsync(long outboundId) =>
+        ReadAsync<IReadOnlyList<DeliveryEventRecord>>(null, async (c, t) => (await c.QueryAsync<DeliveryEventRecord>(
+            """
+            SELECT id, outbound_id AS OutboundId, recipient, event_type AS EventType, details, created_at AS CreatedAt
+            FROM delivery_events WHERE outbound_id = @outboundId ORDER BY id
+            """, new { outboundId }, t)).AsList());
+
+    public Task<long> CountSinceAsync(long mailboxId, long since, DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM outbound_messages WHERE mailbox_id = @mailboxId AND created_at >= @since", new { mailboxId, since }, t));
+
+    public Task<(long Count, long? OldestCreatedAt)> BacklogAsync() =>
+        ReadAsync(null, async (c, t) =>
+        {
+            var row = await c.QuerySingleAsync<(long Count, long? Oldest)>(
+                "SELECT COUNT(*), MIN(created_at) FROM outbound_messages WHERE state IN ('queued', 'sending', 'deferred')", transaction: t);
+            return (row.Count, row.Oldest);
+        });
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Submission;
+
+/// <summary>The one way a message becomes "sent by a mailbox", whichever door it came through. It
+/// enforces the limits, stores the raw MIME durably, and then in one transaction keeps the copy in Sent,
+/// records the outbound message with its events, delivers to hosted recipients and queues the rest. When
+/// this returns, all of it is on disk.</summary>
+public sealed class SubmissionPipeline(
+    Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, RecipientResolver resolver,
+    LocalDelivery localDelivery, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
+{
+    public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
+        IReadOnlyList<EmailAddress> recipients, CancellationToken cancellationToken = default)
+    {
+        var limits = options.Value.Limits;
+        if (recipients.Count == 0)
+            throw new MailServerException(ErrorKind.InvalidArgument, "recipients must name at least one address.");
+        if (recipients.Count > limits.MaxRecipientsPerMessage)
+            throw new MailServerException(ErrorKind.InvalidArgument,
+                $"The message has {recipients.Count} recipients; at most {limits.MaxRecipientsPerMessage} are allowed per message.");
+
+        using var buffer = new MemoryStream();
+        await message.WriteToAsync(FormatOptions.Default, buffer, cancellationToken);
+        if (buffer.Length > limits.MaxMessageBytes)
+            throw new MailServerException(ErrorKind.ResourceExhausted,
+                $"The message is {buffer.Length} bytes; the limit is {limits.MaxMessageBytes} bytes (Limits:MaxMessageBytes).");
+
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var blob = await blobs.WriteAsync(bytes, cancellationToken);
+        var size = bytes.Length;
+        var headers = MessageHeaders.Read(message);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+
+        var record = await database.WriteAsync(async tx =>
+        {
+            var hourAgo = now - (long)TimeSpan.FromHours(1).TotalMilliseconds;
+            var sentLastHour = await outbound.CountSinceAsync(mailbox.Id, hourAgo, tx);
+            if (sentLastHour >= limits.MaxSendsPerHour)
+                throw new MailServerException(ErrorKind.ResourceExhausted,
+                    $"{mailbox.Address} has sent {sentLastHour} messages in the last hour; the limit is {limits.MaxSendsPerHour} (Limits:MaxSendsPerHour). Try again later.");
+
+            var sentFolder = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Sent, tx)
+                             ?? throw new InvalidOperationException($"Mailbox {mailbox.Address} has no Sent folder.");
+            await messages.InsertAsync(tx, mailbox.Id, sentFolder, new NewMessage(blob, size, headers, now, "\\Seen"));
+
+            var addresses = recipients.Select(r => r.ToString()).ToList();
+            var sent = await outbound.InsertAsync(tx, mailbox.Id, sender.ToString(), addresses, headers.Subject, headers.MessageId, queueId, blob, size, now);
+            await outbound.AddEventAsync(tx, sent.Id, "", DeliveryEventType.Accepted,
+                new { sender = sender.ToString(), recipients = addresses.Count, size, message_id = headers.MessageId }, now);
+
+            var delivered = 0;
+            var queued = 0;
+            var failures = new List<string>();
+            foreach (var recipient in addresses)
+            {
+                var resolution = await resolver.ResolveAsync(recipient, tx);
+                if (!resolution.IsHostedDomain)
+                {
+                    queued++;
+                    await outbound.InsertRecipientAsync(tx, sent.Id, recipient, local: false, OutboundState.Queued, "", now);
+                    await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.Queued, new { reason = "recipient domain is not hosted here" }, now);
+                    continue;
+                }
+
+                var reasons = new List<string>();
+                if (!resolution.IsLocal) reasons.Add($"no mailbox {recipient} here");
+                foreach (var target in resolution.Mailboxes)
+                {
+                    var result = await localDelivery.DeliverAsync(tx, target, new NewMessage(blob, size, headers, now));
+                    if (result.Message is { } stored)
+                        await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.DeliveredLocal,
+                            new { mailbox = target.Address, folder = SpecialFolders.Inbox, message_id = stored.Id }, now);
+                    else
+                    {
+                        reasons.Add(result.Reason!);
+                        await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.LocalFailed, new { mailbox = target.Address, reason = result.Reason }, now);
+                    }
+                }
+                if (!resolution.IsLocal)
+                    await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.LocalFailed, new { reason = reasons[0] }, now);
+
+                var ok = reasons.Count == 0;
+                if (ok) delivered++;
+                else failures.Add($"{recipient}: {string.Join("; ", reasons)}");
+                await outbound.InsertRecipientAsync(tx, sent.Id, recipient, local: true, ok ? OutboundState.Sent : OutboundState.Failed,
+                    string.Join("; ", reasons), now);
+            }
+
+            var state = queued > 0 ? OutboundState.Queued : delivered > 0 ? OutboundState.Sent : OutboundState.Failed;
+            return await outbound.SetStateAsync(tx, sent.Id, state, string.Join("; ", failures), state == OutboundState.Sent ? now : null, now);
+        }, cancellationToken);
+
+        logger.LogInformation("Accepted message {QueueId} from {Sender} to {Count} recipient(s): {State}", record.QueueId, sender, recipients.Count, record.State);
+        return record;
+    }
+}
