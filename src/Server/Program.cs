@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddOpenMailserver();
-var app = builder.Build();
-
+WebApplication app;
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddOpenMailserver();
+    // Build already reads the options (Kestrel's listeners come from them), so validation can fail here.
+    app = builder.Build();
     await app.InitializeOpenMailserverAsync();
 }
 catch (OptionsValidationException e)

@@ -25,8 +25,25 @@ public sealed class ApiKeyInterceptor(ApiKeyService keys) : Interceptor
         await continuation(request, responseStream, context);
     }
 
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        return await continuation(requestStream, context);
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        await AuthorizeAsync(context);
+        await continuation(requestStream, responseStream, context);
+    }
+
     private async Task AuthorizeAsync(ServerCallContext context)
     {
+        // Server reflection describes the public protos only (what grpcurl needs); it reads no data.
+        if (context.Method.StartsWith("/grpc.reflection.", StringComparison.Ordinal)) return;
         var http = context.GetHttpContext();
         var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiresScopeAttribute>()
                        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method} declares no scope and is refused."));

@@ -29,7 +29,8 @@ public static class HtmlText
                     if (!tag.IsEmptyElement) hiddenDepth = Math.Max(0, hiddenDepth + (tag.IsEndTag ? -1 : 1));
                     break;
                 case HtmlTagToken tag when Blocks.Contains(tag.Id):
-                    if (tag.Id == HtmlTagId.Br || tag.IsEndTag || tag.Id is HtmlTagId.P or HtmlTagId.Div or HtmlTagId.LI) NewLine(output);
+                    if (tag.Id == HtmlTagId.Br) output.Append('\n');
+                    else EndLine(output);
                     break;
                 case HtmlDataToken data when hiddenDepth == 0 && data.Kind != HtmlTokenKind.ScriptData:
                     AppendCollapsed(output, data.Data);
@@ -39,10 +40,11 @@ public static class HtmlText
         return string.Join('\n', output.ToString().Split('\n').Select(l => l.Trim())).Trim('\n', ' ');
     }
 
-    private static void NewLine(StringBuilder output)
+    /// <summary>A block starts or ends: the text goes on at the start of a line.</summary>
+    private static void EndLine(StringBuilder output)
     {
         while (output.Length > 0 && output[^1] == ' ') output.Length--;
-        if (output.Length > 0 && !(output.Length >= 2 && output[^1] == '\n' && output[^2] == '\n')) output.Append('\n');
+        if (output.Length > 0 && output[^1] != '\n') output.Append('\n');
     }
 
     private static void AppendCollapsed(StringBuilder output, string text)

@@ -1,0 +1,139 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using OpenMailserver.V1;
+
+namespace OpenMailserver.Sdk;
+
+/// <summary>
+/// A client for one Open Mailserver, authenticated by one API key. It exposes every generated gRPC client
+/// (<see cref="Mailboxes"/>, <see cref="Mail"/>, <see cref="Messages"/>…) with the key attached to each call,
+/// plus a few shortcuts for the common path: provision, send, read.
+/// </summary>
+/// <example>
+/// <code>
+/// using var admin = new OpenMailserverClient("http://localhost:8788", adminKey);
+/// var created = await admin.CreateMailboxAsync("agent", "example.com");
+/// using var agent = new OpenMailserverClient("http://localhost:8788", created.ApiKey.Key);
+/// await agent.SendAsync("agent@example.com", ["agent@example.com"], "Hello", "Hi there");
+/// var inbox = await agent.ListMessagesAsync("agent@example.com");
+/// </code>
+/// </example>
+public sealed class OpenMailserverClient : IDisposable
+{
+    /// <summary>The metadata key (HTTP header) that carries the API key.</summary>
+    public const string ApiKeyHeader = "x-openmailserver-key";
+
+    private readonly GrpcChannel? _ownedChannel;
+
+    /// <summary>Connects to the server's gRPC endpoint, e.g. <c>http://localhost:8788</c> (cleartext HTTP/2)
+    /// or an <c>https://</c> address.</summary>
+    /// <param name="address">The gRPC endpoint of the server.</param>
+    /// <param name="apiKey">An admin key or a mailbox key (<c>oms_…</c>).</param>
+    public OpenMailserverClient(string address, string apiKey)
+        : this(GrpcChannel.ForAddress(address), apiKey, ownsChannel: true)
+    {
+    }
+
+    /// <summary>Uses an existing channel, for custom handlers, TLS settings or tests. The channel is not
+    /// disposed with this client.</summary>
+    /// <param name="channel">The channel to the server.</param>
+    /// <param name="apiKey">An admin key or a mailbox key (<c>oms_…</c>).</param>
+    public OpenMailserverClient(GrpcChannel channel, string apiKey)
+        : this(channel, apiKey, ownsChannel: false)
+    {
+    }
+
+    private OpenMailserverClient(GrpcChannel channel, string apiKey, bool ownsChannel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
+        _ownedChannel = ownsChannel ? channel : null;
+        var invoker = channel.Intercept(metadata =>
+        {
+            metadata.Add(ApiKeyHeader, apiKey);
+            return metadata;
+        });
+        Mailboxes = new Mailboxes.MailboxesClient(invoker);
+        Aliases = new Aliases.AliasesClient(invoker);
+        Mail = new Mail.MailClient(invoker);
+        Messages = new Messages.MessagesClient(invoker);
+        Queue = new Queue.QueueClient(invoker);
+        Debug = new Debug.DebugClient(invoker);
+        Operations = new Operations.OperationsClient(invoker);
+    }
+
+    /// <summary>Mailboxes, passwords and mailbox API keys (admin).</summary>
+    public Mailboxes.MailboxesClient Mailboxes { get; }
+
+    /// <summary>Aliases on hosted domains (admin).</summary>
+    public Aliases.AliasesClient Aliases { get; }
+
+    /// <summary>Sending, and the record of what was sent.</summary>
+    public Mail.MailClient Mail { get; }
+
+    /// <summary>Reading a mailbox.</summary>
+    public Messages.MessagesClient Messages { get; }
+
+    /// <summary>The outbound queue (debug:read).</summary>
+    public Queue.QueueClient Queue { get; }
+
+    /// <summary>Health, configuration, traces and logs (debug:read).</summary>
+    public Debug.DebugClient Debug { get; }
+
+    /// <summary>Backup and restore (admin).</summary>
+    public Operations.OperationsClient Operations { get; }
+
+    /// <summary>Creates a mailbox. The response holds its password and a mailbox-scoped API key, shown only
+    /// this once.</summary>
+    /// <param name="localPart">The part before the @.</param>
+    /// <param name="domain">The domain; it becomes hosted if it is not yet.</param>
+    /// <param name="password">The password to set, or null to have a strong one generated.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<CreateMailboxResponse> CreateMailboxAsync(string localPart, string domain, string? password = null,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new CreateMailboxRequest { LocalPart = localPart, Domain = domain };
+        if (password is not null) request.Password = password;
+        return await Mailboxes.CreateMailboxAsync(request, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Sends a message. Hosted recipients have it in their inbox when this returns; others are
+    /// queued for delivery.</summary>
+    /// <param name="sender">The sending address: the key's mailbox or one of its aliases.</param>
+    /// <param name="recipients">The To addresses.</param>
+    /// <param name="subject">The subject.</param>
+    /// <param name="textBody">The plain-text body.</param>
+    /// <param name="htmlBody">An HTML body, sent as an alternative to the text.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<OutboundMessage> SendAsync(string sender, IEnumerable<string> recipients, string subject, string? textBody = null,
+        string? htmlBody = null, CancellationToken cancellationToken = default)
+    {
+        var request = new SendMailRequest { Sender = sender, Subject = subject, TextBody = textBody ?? "", HtmlBody = htmlBody ?? "" };
+        request.Recipients.AddRange(recipients);
+        return await Mail.SendMailAsync(request, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Lists a folder's messages, newest first.</summary>
+    /// <param name="address">The mailbox.</param>
+    /// <param name="folder">The folder; INBOX when null.</param>
+    /// <param name="limit">At most this many; the server's default when 0.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<MessageSummary>> ListMessagesAsync(string address, string? folder = null, int limit = 0,
+        CancellationToken cancellationToken = default)
+    {
+        var response = await Messages.ListMessagesAsync(
+            new ListMessagesRequest { Address = address, Folder = folder ?? "", Limit = limit }, cancellationToken: cancellationToken);
+        return response.Messages;
+    }
+
+    /// <summary>Reads one message, with its text body.</summary>
+    /// <param name="address">The mailbox the message is in.</param>
+    /// <param name="id">The message id from a listing.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<Message> GetMessageAsync(string address, string id, CancellationToken cancellationToken = default) =>
+        await Messages.GetMessageAsync(new GetMessageRequest { Address = address, Id = id }, cancellationToken: cancellationToken);
+
+    /// <summary>Disposes the channel if this client created it.</summary>
+    public void Dispose() => _ownedChannel?.Dispose();
+}

@@ -1,0 +1,70 @@
+extern alias ServerAssembly;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using OpenMailserver.Sdk;
+
+namespace OpenMailserver.Tests.Infrastructure;
+
+/// <summary>The whole server in-process (ASP.NET Core's test host) on its own data directory, with a real
+/// SQLite file and blob store. REST goes through <see cref="Rest"/>; gRPC through the SDK on the same host.</summary>
+public class ServerFactory : WebApplicationFactory<ServerAssembly::Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDirectory;
+
+    public ServerFactory(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    {
+        _ownsDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? TestPaths.NewTempDirectory();
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["OpenMailserver:DataDirectory"] = DataDirectory,
+        };
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The generated admin key; starts the server first, since the key is written at start-up.</summary>
+    public string AdminKey
+    {
+        get
+        {
+            _ = Server;
+            return File.ReadAllText(Path.Combine(DataDirectory, "admin-api-key")).Trim();
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(_settings));
+    }
+
+    /// <summary>An HTTP client for the REST API, sending <paramref name="key"/> when given.</summary>
+    public HttpClient Rest(string? key = null)
+    {
+        var client = CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add("X-OpenMailserver-Key", key);
+        return client;
+    }
+
+    /// <summary>The SDK over native gRPC (HTTP/2) to this host.</summary>
+    public OpenMailserverClient Sdk(string key)
+    {
+        var channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions { HttpHandler = Server.CreateHandler() });
+        return new OpenMailserverClient(channel, key);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        if (disposing && _ownsDirectory)
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+extern alias ServerAssembly;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Tests.Infrastructure;
+using ServerAssembly::OpenMailserver.Server.Hosting;
+using ServerAssembly::OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Tests.Storage;
+
+public sealed class MigratorTests : IDisposable
+{
+    private readonly string _directory = TestPaths.NewTempDirectory();
+    private readonly Database _database;
+    private readonly Migrator _migrator;
+
+    public MigratorTests()
+    {
+        _database = new Database(Options.Create(new OpenMailserverOptions { DataDirectory = _directory }));
+        _migrator = new Migrator(_database, NullLogger<Migrator>.Instance);
+    }
+
+    [Fact]
+    public async Task From_an_empty_database_every_migration_applies_in_order_with_wal()
+    {
+        var version = await _migrator.MigrateAsync();
+        Assert.Equal(Migrator.All[^1].Version, version);
+        Assert.Equal(Enumerable.Range(1, Migrator.All.Count), Migrator.All.Select(m => m.Version));
+
+        await using var connection = await _database.OpenAsync();
+        Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        var tables = (await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table'")).ToHashSet();
+        foreach (var table in new[] { "domains", "mailboxes", "aliases", "api_keys", "folders", "messages", "outbound_messages", "outbound_recipients", "delivery_events", "schema_migrations" })
+            Assert.Contains(table, tables);
+        Assert.Equal(Migrator.All.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Running_again_changes_nothing()
+    {
+        await _migrator.MigrateAsync();
+        await using (var connection = await _database.OpenAsync())
+            await connection.ExecuteAsync("INSERT INTO domains (name, created_at) VALUES ('kept.test', 1)");
+        var again = await _migrator.MigrateAsync();
+        Assert.Equal(Migrator.All[^1].Version, again);
+        await using var check = await _database.OpenAsync();
+        Assert.Equal(Migrator.All.Count, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal("kept.test", await check.ExecuteScalarAsync<string>("SELECT name FROM domains"));
+    }
+
+    [Fact]
+    public async Task From_a_previous_schema_the_rest_applies_and_data_is_kept()
+    {
+        Assert.Equal(1, await _migrator.MigrateAsync(targetVersion: 1));
+        await using (var connection = await _database.OpenAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO domains (name, created_at) VALUES ('old.test', 1)");
+            await connection.ExecuteAsync(
+                "INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, created_at) VALUES (1, 'old', 'old@old.test', 'x', 10, 1)");
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages'"));
+        }
+
+        Assert.Equal(Migrator.All[^1].Version, await _migrator.MigrateAsync());
+        await using var check = await _database.OpenAsync();
+        Assert.Equal("old@old.test", await check.ExecuteScalarAsync<string>("SELECT address FROM mailboxes"));
+        Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages'"));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
