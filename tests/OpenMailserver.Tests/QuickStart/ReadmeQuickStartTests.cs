@@ -31,7 +31,7 @@ public sealed partial class ReadmeQuickStartTests
         Assert.Equal(5, blocks.Count);
 
         var variables = "";
-        string Prepare(string block) => variables + block
+        string Prepare(string block) => (variables + block)
             .Replace("src/Server/data", dataDirectory)
             .Replace("http://localhost:8787", server.HttpBase);
 
