@@ -10,6 +10,9 @@ public sealed class OpenMailserverOptions
     public string? BindAddress { get; set; }
     public int HttpPort { get; set; } = 8787;
     public int GrpcPort { get; set; } = 8788;
+    /// <summary>REST and gRPC over TLS (HTTP/1.1 and HTTP/2 by ALPN) with the server certificate; 0 (the
+    /// default) leaves it off, for setups with a reverse proxy in front.</summary>
+    public int HttpsPort { get; set; }
     public string? Domain { get; set; }
     public string? Hostname { get; set; }
     public string? AdminApiKey { get; set; }
@@ -20,4 +23,5 @@ public sealed class OpenMailserverOptions
     public DeliveryOptions Delivery { get; set; } = new();
     public LimitsOptions Limits { get; set; } = new();
     public DebugOptions Debug { get; set; } = new();
+    public SecurityOptions Security { get; set; } = new();
 }

@@ -25,7 +25,7 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
 
         var ports = new (string Key, int Port)[]
         {
-            ("HttpPort", o.HttpPort), ("GrpcPort", o.GrpcPort), ("Smtp:Port", o.Smtp.Port),
+            ("HttpPort", o.HttpPort), ("GrpcPort", o.GrpcPort), ("HttpsPort", o.HttpsPort), ("Smtp:Port", o.Smtp.Port),
             ("Smtp:SubmissionTlsPort", o.Smtp.SubmissionTlsPort), ("Smtp:SubmissionPort", o.Smtp.SubmissionPort),
             ("Imap:TlsPort", o.Imap.TlsPort), ("Imap:Port", o.Imap.Port),
         };
@@ -34,6 +34,18 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
         foreach (var clash in ports.Where(x => x.Port > 0).GroupBy(x => x.Port).Where(g => g.Count() > 1))
             errors.Add($"{p}{string.Join(" and ", clash.Select(x => x.Key))} are all set to port {clash.Key}; each listener needs its own port.");
         if (o.HttpPort == 0) errors.Add($"{p}HttpPort cannot be 0: the REST API and /health are served there.");
+
+        if (string.IsNullOrEmpty(o.Tls.CertificatePath) != string.IsNullOrEmpty(o.Tls.KeyPath))
+            errors.Add($"{p}Tls:CertificatePath and Tls:KeyPath go together: set both (PEM files) or neither (a self-signed certificate is generated).");
+        foreach (var (key, path) in new[] { ("Tls:CertificatePath", o.Tls.CertificatePath), ("Tls:KeyPath", o.Tls.KeyPath) })
+            if (!string.IsNullOrEmpty(path) && !File.Exists(path))
+                errors.Add($"{p}{key} names '{path}', which does not exist.");
+
+        if (o.Smtp.MaxConcurrentSessions < 1) errors.Add($"{p}Smtp:MaxConcurrentSessions must be at least 1.");
+        if (o.Smtp.CommandTimeout < TimeSpan.FromSeconds(1)) errors.Add($"{p}Smtp:CommandTimeout must be at least one second, e.g. 00:05:00.");
+        if (o.Security.MaxFailedLoginsPerAddress < 1 || o.Security.MaxFailedLoginsPerIp < 1)
+            errors.Add($"{p}Security:MaxFailedLoginsPerAddress and Security:MaxFailedLoginsPerIp must be at least 1.");
+        if (o.Security.LockoutPeriod <= TimeSpan.Zero) errors.Add($"{p}Security:LockoutPeriod must be a positive duration such as 00:15:00.");
 
         if (o.Delivery.Mode is not ("direct" or "relay"))
             errors.Add($"{p}Delivery:Mode must be 'direct' or 'relay', not '{o.Delivery.Mode}'.");

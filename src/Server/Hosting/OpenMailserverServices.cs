@@ -48,6 +48,7 @@ public static class OpenMailserverServices
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<MailboxAccess>();
+        services.AddSingleton<TlsCertificateProvider>();
 
         services.AddGrpc(grpc =>
         {
@@ -66,6 +67,15 @@ public static class OpenMailserverServices
             kestrel.Listen(address, o.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
             // Cleartext HTTP/2 cannot share a port with HTTP/1.1, so native gRPC has its own.
             if (o.GrpcPort > 0) kestrel.Listen(address, o.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            if (o.HttpsPort > 0)
+            {
+                var certificates = kestrel.ApplicationServices.GetRequiredService<TlsCertificateProvider>();
+                kestrel.Listen(address, o.HttpsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current);
+                });
+            }
         });
         return builder;
     }

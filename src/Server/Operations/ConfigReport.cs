@@ -16,10 +16,11 @@ public static class ConfigReport
         o.BindAddress,
         o.HttpPort,
         o.GrpcPort,
+        o.HttpsPort,
         o.Domain,
         o.Hostname,
         AdminApiKey = string.IsNullOrEmpty(o.AdminApiKey) ? Missing : Configured,
-        Smtp = new { o.Smtp.Port, o.Smtp.SubmissionTlsPort, o.Smtp.SubmissionPort },
+        Smtp = new { o.Smtp.Port, o.Smtp.SubmissionTlsPort, o.Smtp.SubmissionPort, o.Smtp.MaxConcurrentSessions, CommandTimeout = o.Smtp.CommandTimeout.ToString() },
         Imap = new { o.Imap.TlsPort, o.Imap.Port },
         Tls = new { o.Tls.CertificatePath, o.Tls.KeyPath },
         Delivery = new
@@ -32,5 +33,6 @@ public static class ConfigReport
         },
         Limits = new { o.Limits.MaxSendsPerHour, o.Limits.MaxMessagesPerMailbox, o.Limits.MaxMessageBytes, o.Limits.MaxRecipientsPerMessage },
         Debug = new { o.Debug.Enabled },
+        Security = new { o.Security.MaxFailedLoginsPerAddress, o.Security.MaxFailedLoginsPerIp, LockoutPeriod = o.Security.LockoutPeriod.ToString() },
     };
 }

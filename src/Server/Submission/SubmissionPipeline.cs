@@ -35,7 +35,7 @@ public sealed class SubmissionPipeline(
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         var blob = await blobs.WriteAsync(bytes, cancellationToken);
         var size = bytes.Length;
-        var headers = MessageHeaders.Read(message);
+        var headers = MessageHeaders.Read(message.Headers);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
 

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Server.Accounts;
+
+/// <summary>Brute-force protection for every login path. Failed logins are counted per address and per
+/// client IP; each failure slows the next answer a little more, and past the configured count the address
+/// (or IP) is locked for <c>Security:LockoutPeriod</c>, even for the right password. State is in memory:
+/// a restart forgets it, which costs an attacker a restart of ours, not a bypass.</summary>
+public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<LoginThrottle> logger)
+{
+    private static readonly TimeSpan DelayStep = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
+    private const int MaxTracked = 10_000;
+
+    private sealed record Entry(int Failures, DateTimeOffset LastFailure, DateTimeOffset? LockedUntil);
+
+    public sealed record Lockout(string Kind, string Key, DateTimeOffset Until);
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new();
+
+    private SecurityOptions Settings => options.Value.Security;
+
+    /// <summary>When the address or IP is locked, until when; otherwise null.</summary>
+    public DateTimeOffset? LockedUntil(string address, IPAddress? ip)
+    {
+        var now = time.GetUtcNow();
+        DateTimeOffset? until = null;
+        foreach (var key in Keys(address, ip))
+            if (_entries.TryGetValue(key, out var entry) && entry.LockedUntil > now && (until is null || entry.LockedUntil > until))
+                until = entry.LockedUntil;
+        return until;
+    }
+
+    /// <summary>Counts a failure and returns how long to wait before answering it.</summary>
+    public TimeSpan RecordFailure(string address, IPAddress? ip)
+    {
+        var now = time.GetUtcNow();
+        if (_entries.Count > MaxTracked) Prune(now);
+        var worst = 0;
+        foreach (var key in Keys(address, ip))
+        {
+            var limit = key.StartsWith("ip:", StringComparison.Ordinal) ? Settings.MaxFailedLoginsPerIp : Settings.MaxFailedLoginsPerAddress;
+            var entry = _entries.AddOrUpdate(key,
+                _ => new Entry(1, now, limit <= 1 ? now + Settings.LockoutPeriod : null),
+                (_, old) =>
+                {
+                    var failures = now - old.LastFailure > Settings.LockoutPeriod ? 1 : old.Failures + 1;
+                    return new Entry(failures, now, failures >= limit ? now + Settings.LockoutPeriod : old.LockedUntil);
+                });
+            if (entry.LockedUntil == now + Settings.LockoutPeriod && entry.Failures == limit)
+                logger.LogWarning("Locked logins for {Key} until {Until:u} after {Failures} failures", key, entry.LockedUntil, entry.Failures);
+            worst = Math.Max(worst, entry.Failures);
+        }
+        return TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, DelayStep.Ticks * worst));
+    }
+
+    /// <summary>A good login clears the address's count (not the IP's: one good account must not launder
+    /// guesses at others from the same place).</summary>
+    public void RecordSuccess(string address) => _entries.TryRemove("address:" + address, out _);
+
+    public IReadOnlyList<Lockout> ActiveLockouts()
+    {
+        var now = time.GetUtcNow();
+        return _entries.Where(e => e.Value.LockedUntil > now)
+            .Select(e => new Lockout(e.Key[..e.Key.IndexOf(':')], e.Key[(e.Key.IndexOf(':') + 1)..], e.Value.LockedUntil!.Value))
+            .OrderBy(l => l.Key).ToList();
+    }
+
+    private static IEnumerable<string> Keys(string address, IPAddress? ip)
+    {
+        yield return "address:" + address.Trim().ToLowerInvariant();
+        if (ip is not null) yield return "ip:" + (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _entries)
+            if (now - entry.LastFailure > Settings.LockoutPeriod && !(entry.LockedUntil > now)) _entries.TryRemove(key, out _);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace OpenMailserver.Server.Accounts;
+
+/// <summary>Checks a mailbox address and password for the mail protocols (SMTP AUTH now, IMAP later),
+/// through the shared <see cref="LoginThrottle"/>. Unknown addresses cost the same hash as known ones, so
+/// timing does not tell which addresses exist.</summary>
+public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle throttle, ILogger<PasswordLogin> logger)
+{
+    private static readonly string DummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
+
+    public async Task<LoginResult> LoginAsync(string? user, string? password, IPAddress? remote, string protocol, CancellationToken cancellationToken = default)
+    {
+        var address = (user ?? "").Trim().ToLowerInvariant();
+        if (throttle.LockedUntil(address, remote) is { } until)
+        {
+            logger.LogWarning("{Protocol} login for {Address} from {Remote} refused: locked until {Until:u}", protocol, address, remote, until);
+            return new LoginResult(null, until);
+        }
+
+        var mailbox = EmailAddress.TryParse(address, out var parsed) ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
+        var ok = PasswordHasher.Verify(password ?? "", mailbox?.PasswordHash ?? DummyHash) && mailbox is { IsActive: true };
+        if (ok)
+        {
+            throttle.RecordSuccess(address);
+            logger.LogInformation("{Protocol} login for {Address} from {Remote}", protocol, address, remote);
+            return new LoginResult(mailbox, null);
+        }
+
+        var delay = throttle.RecordFailure(address, remote);
+        logger.LogWarning("{Protocol} login failed for {Address} from {Remote}", protocol, address, remote);
+        await Task.Delay(delay, cancellationToken);
+        return new LoginResult(null, null);
+    }
+}

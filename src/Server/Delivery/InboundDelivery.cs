@@ -1,0 +1,45 @@
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Delivery;
+
+/// <summary>Stores a message that arrived from outside (SMTP MX now; bounces later) for hosted recipients:
+/// the raw bytes durably first, then one transaction that hands each recipient's mailboxes to
+/// <see cref="LocalDelivery"/>. All or nothing: if any mailbox refuses, nothing is stored and the caller
+/// answers with a temporary failure, so the sender retries instead of mail being half-delivered.</summary>
+public sealed class InboundDelivery(Database database, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, TimeProvider time)
+{
+    /// <returns>The stored message ids, or the reason nothing was stored.</returns>
+    public async Task<InboundDeliveryResult> DeliverAsync(ReadOnlyMemory<byte> raw, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default)
+    {
+        var headers = MessageHeaders.Read(raw);
+        var blob = await blobs.WriteAsync(raw, cancellationToken);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        try
+        {
+            var stored = await database.WriteAsync(async tx =>
+            {
+                var ids = new List<string>();
+                var delivered = new HashSet<long>();
+                foreach (var recipient in recipients)
+                {
+                    var resolution = await resolver.ResolveAsync(recipient, tx);
+                    if (!resolution.IsLocal) throw new RefusedException($"{recipient} no longer exists here");
+                    foreach (var mailbox in resolution.Mailboxes.Where(m => delivered.Add(m.Id)))
+                    {
+                        var result = await localDelivery.DeliverAsync(tx, mailbox, new NewMessage(blob, raw.Length, headers, now));
+                        ids.Add(result.Message?.Id ?? throw new RefusedException(result.Reason!));
+                    }
+                }
+                return ids;
+            }, cancellationToken);
+            return new InboundDeliveryResult(stored, null);
+        }
+        catch (RefusedException refused)
+        {
+            return new InboundDeliveryResult([], refused.Message);
+        }
+    }
+
+    private sealed class RefusedException(string message) : Exception(message);
+}
