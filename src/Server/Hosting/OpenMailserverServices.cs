@@ -6,6 +6,7 @@ using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Smtp;
 using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
 
@@ -49,6 +50,15 @@ public static class OpenMailserverServices
         services.AddSingleton<HealthService>();
         services.AddSingleton<MailboxAccess>();
         services.AddSingleton<TlsCertificateProvider>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<PasswordLogin>();
+        services.AddSingleton<InboundDelivery>();
+        services.AddSingleton<InboundMailboxFilter>();
+        services.AddSingleton<InboundMessageStore>();
+        services.AddSingleton<SubmissionMailboxFilter>();
+        services.AddSingleton<SubmissionMessageStore>();
+        services.AddSingleton<SubmissionAuthenticator>();
+        services.AddHostedService<SmtpListeners>();
 
         services.AddGrpc(grpc =>
         {

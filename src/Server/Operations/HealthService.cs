@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Storage;
@@ -9,7 +10,8 @@ namespace OpenMailserver.Server.Operations;
 /// <summary>Real checks of what the server depends on: the database takes a write, the data directory
 /// takes a file and has room, the listeners are bound, the queue is not stuck.</summary>
 public sealed class HealthService(
-    Database database, IOutboundRepository outbound, ListenerRegistry listeners, IOptions<OpenMailserverOptions> options, TimeProvider time)
+    Database database, IOutboundRepository outbound, ListenerRegistry listeners, LoginThrottle logins, IOptions<OpenMailserverOptions> options,
+    TimeProvider time)
 {
     private const long LowDiskBytes = 1L << 30;
 
@@ -21,6 +23,7 @@ public sealed class HealthService(
             DataDirectory(),
             Listeners(),
             await QueueAsync(),
+            Logins(),
         ];
     }
 
@@ -71,6 +74,16 @@ public sealed class HealthService(
         return bound.Count == 0
             ? new("listeners", HealthCheckResult.Pass, "No network listeners in this host (in-process).")
             : new("listeners", HealthCheckResult.Pass, string.Join(", ", bound.Select(b => $"{b.Key} on {b.Value}")));
+    }
+
+    private HealthCheckResult Logins()
+    {
+        var locked = logins.ActiveLockouts();
+        return locked.Count == 0
+            ? new("logins", HealthCheckResult.Pass, "No address or client IP is locked out.")
+            : new("logins", HealthCheckResult.Warn,
+                $"Locked after repeated failed logins: {string.Join(", ", locked.Select(l => $"{l.Kind} {l.Key} until {l.Until:HH:mm} UTC"))}. " +
+                "A lock ends by itself after Security:LockoutPeriod; many locks from one IP suggest password guessing.");
     }
 
     private async Task<HealthCheckResult> QueueAsync()

@@ -30,7 +30,8 @@ public sealed class SubmissionPipeline(
         await message.WriteToAsync(FormatOptions.Default, buffer, cancellationToken);
         if (buffer.Length > limits.MaxMessageBytes)
             throw new MailServerException(ErrorKind.ResourceExhausted,
-                $"The message is {buffer.Length} bytes; the limit is {limits.MaxMessageBytes} bytes (Limits:MaxMessageBytes).");
+                $"The message is {buffer.Length} bytes; the limit is {limits.MaxMessageBytes} bytes (Limits:MaxMessageBytes).")
+            { Limit = nameof(LimitsOptions.MaxMessageBytes) };
 
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         var blob = await blobs.WriteAsync(bytes, cancellationToken);
@@ -45,7 +46,8 @@ public sealed class SubmissionPipeline(
             var sentLastHour = await outbound.CountSinceAsync(mailbox.Id, hourAgo, tx);
             if (sentLastHour >= limits.MaxSendsPerHour)
                 throw new MailServerException(ErrorKind.ResourceExhausted,
-                    $"{mailbox.Address} has sent {sentLastHour} messages in the last hour; the limit is {limits.MaxSendsPerHour} (Limits:MaxSendsPerHour). Try again later.");
+                    $"{mailbox.Address} has sent {sentLastHour} messages in the last hour; the limit is {limits.MaxSendsPerHour} (Limits:MaxSendsPerHour). Try again later.")
+                { Limit = nameof(LimitsOptions.MaxSendsPerHour) };
 
             var sentFolder = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Sent, tx)
                              ?? throw new InvalidOperationException($"Mailbox {mailbox.Address} has no Sent folder.");

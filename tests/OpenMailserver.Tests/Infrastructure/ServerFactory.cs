@@ -19,10 +19,17 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly::Program>
     {
         _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? TestPaths.NewTempDirectory();
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        // Mail listeners are off unless a test asks for them, so parallel servers do not fight over ports.
+        _settings = new Dictionary<string, string?>
         {
-            ["OpenMailserver:DataDirectory"] = DataDirectory,
+            ["OpenMailserver:Smtp:Port"] = "0",
+            ["OpenMailserver:Smtp:SubmissionTlsPort"] = "0",
+            ["OpenMailserver:Smtp:SubmissionPort"] = "0",
+            ["OpenMailserver:Imap:TlsPort"] = "0",
+            ["OpenMailserver:Imap:Port"] = "0",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
+        _settings["OpenMailserver:DataDirectory"] = DataDirectory;
     }
 
     public string DataDirectory { get; }

@@ -42,6 +42,8 @@ public sealed class ServerProcess : IAsyncDisposable
         info.Environment["OpenMailserver__DataDirectory"] = dataDirectory;
         info.Environment["OpenMailserver__HttpPort"] = httpPort.ToString();
         info.Environment["OpenMailserver__GrpcPort"] = grpcPort.ToString();
+        foreach (var port in new[] { "Smtp__Port", "Smtp__SubmissionTlsPort", "Smtp__SubmissionPort", "Imap__TlsPort", "Imap__Port" })
+            info.Environment["OpenMailserver__" + port] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = Process.Start(info)!;

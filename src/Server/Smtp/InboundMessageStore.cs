@@ -1,0 +1,55 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Hosting;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
+
+namespace OpenMailserver.Server.Smtp;
+
+/// <summary>MX DATA: adds the trace headers and stores the message for its hosted recipients through
+/// <see cref="InboundDelivery"/>. The 250 is returned only after the message and its index are on disk.</summary>
+public sealed class InboundMessageStore(InboundDelivery delivery, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<InboundMessageStore> logger)
+    : IMessageStore
+{
+    public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.Limits.MaxMessageBytes;
+        if (buffer.Length > limit) return SmtpReplies.TooBig(limit).Response;
+
+        var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        var recipients = transaction.To.Select(t => EmailAddress.TryParse(t.Address(), out var a) ? a.ToString() : t.Address()).Distinct().ToList();
+        var from = transaction.From.Address();
+        var raw = TraceHeaders.Prepend(context, options.Value.Hostname ?? "localhost", from, recipients, id, time.GetUtcNow(), WithFinalLineEnd(buffer));
+        try
+        {
+            var result = await delivery.DeliverAsync(raw, recipients, cancellationToken);
+            if (!result.Delivered)
+            {
+                logger.LogWarning("Inbound message {Id} from <{From}> deferred: {Reason}", id, from, result.RefusedReason);
+                return SmtpReplies.Reply(SmtpReplyCode.InsufficientStorage, $"4.3.0 Not stored: {result.RefusedReason}; try again later");
+            }
+            logger.LogInformation("Received message {Id} from <{From}> [{Remote}] for {Recipients}", id, from, context.RemoteAddress(), string.Join(", ", recipients));
+            return SmtpReplies.Accepted(id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Inbound message {Id} from <{From}> could not be stored", id, from);
+            return SmtpReplies.Reply(SmtpReplyCode.Aborted, "4.3.0 Local error in processing; try again later");
+        }
+    }
+
+    /// <summary>The library hands over the data without the CRLF that ends its last line (it is part of the
+    /// terminating CRLF.CRLF); a stored message ends with one.</summary>
+    internal static byte[] WithFinalLineEnd(ReadOnlySequence<byte> buffer)
+    {
+        var bytes = new byte[buffer.Length + 2];
+        buffer.CopyTo(bytes);
+        bytes[^2] = (byte)'\r';
+        bytes[^1] = (byte)'\n';
+        return bytes;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Operations;
+using SmtpServer;
+using SmtpServer.Authentication;
+using SmtpServer.Protocol;
+
+namespace OpenMailserver.Server.Smtp;
+
+/// <summary>Runs the SMTP listeners on the SmtpServer package: the MX (no AUTH, hosted recipients only)
+/// and submission with implicit TLS and with STARTTLS (AUTH required, offered only under TLS). Two server
+/// instances, so each role has only its own filter, store and authenticator. Start-up waits until every
+/// configured port is bound and fails the host if one cannot be.</summary>
+public sealed class SmtpListeners(
+    IOptions<OpenMailserverOptions> options, TlsCertificateProvider certificates, ListenerRegistry registry,
+    InboundMailboxFilter inboundFilter, InboundMessageStore inboundStore,
+    SubmissionMailboxFilter submissionFilter, SubmissionMessageStore submissionStore, SubmissionAuthenticator authenticator,
+    ILogger<SmtpListeners> logger) : IHostedService
+{
+    /// <summary>The cap on one whole session; generous, so a slow client can still send a large message.</summary>
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _running = [];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var ports = new (string Name, int Port)[] { ("smtp", o.Smtp.Port), ("submissions", o.Smtp.SubmissionTlsPort), ("submission", o.Smtp.SubmissionPort) };
+        if (ports.All(p => p.Port == 0)) return;
+        certificates.EnsureReady();
+
+        var address = IPAddress.Parse(o.BindAddress!);
+        var hostname = o.Hostname ?? "localhost";
+        var limiter = new SessionLimiter(o.Smtp.MaxConcurrentSessions, hostname);
+        var bound = ports.Where(p => p.Port > 0).ToDictionary(p => p.Port, p => (p.Name, Started: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
+        void Started(IEndpointDefinition endpoint, EndPoint local)
+        {
+            var (name, started) = bound[endpoint.Endpoint.Port];
+            registry.Bound(name, local.ToString()!);
+            logger.LogInformation("SMTP {Role} listening on {Endpoint}", name switch
+            {
+                "smtp" => "inbound (MX)",
+                "submissions" => "submission (implicit TLS)",
+                _ => "submission (STARTTLS)",
+            }, local);
+            started.TrySetResult();
+        }
+
+        if (o.Smtp.Port > 0)
+        {
+            var builder = Options(o, hostname).Endpoint(e => Endpoint(e, address, o.Smtp.Port));
+            var services = Services(limiter, Started);
+            services.Add(inboundFilter);
+            services.Add(inboundStore);
+            // The MX takes no logins: AUTH (offered after STARTTLS by the library) always fails here.
+            services.Add(new DelegatingUserAuthenticator((_, _) => false));
+            Run(new SmtpServer.SmtpServer(builder.Build(), services), "inbound");
+        }
+        if (o.Smtp.SubmissionTlsPort > 0 || o.Smtp.SubmissionPort > 0)
+        {
+            var builder = Options(o, hostname);
+            if (o.Smtp.SubmissionTlsPort > 0)
+                builder.Endpoint(e => Endpoint(e, address, o.Smtp.SubmissionTlsPort).IsSecure(true).AuthenticationRequired());
+            if (o.Smtp.SubmissionPort > 0)
+                builder.Endpoint(e => Endpoint(e, address, o.Smtp.SubmissionPort).AuthenticationRequired());
+            var services = Services(limiter, Started);
+            services.Add(submissionFilter);
+            services.Add(submissionStore);
+            services.Add(authenticator);
+            Run(new SmtpServer.SmtpServer(builder.Build(), services), "submission");
+        }
+
+        var allBound = Task.WhenAll(bound.Values.Select(b => b.Started.Task));
+        var first = await Task.WhenAny(allBound, Task.WhenAny(_running), Task.Delay(TimeSpan.FromSeconds(30), cancellationToken));
+        if (first != allBound)
+        {
+            var failure = _running.FirstOrDefault(t => t.IsFaulted)?.Exception?.GetBaseException();
+            throw new InvalidOperationException(
+                $"SMTP listeners could not start on {string.Join(", ", bound.Where(b => !b.Value.Started.Task.IsCompleted).Select(b => $"port {b.Key}"))}: {failure?.Message ?? "timed out"}",
+                failure);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAny(Task.WhenAll(_running), Task.Delay(Timeout.Infinite, cancellationToken));
+        foreach (var name in new[] { "smtp", "submissions", "submission" }) registry.Closed(name);
+    }
+
+    private static SmtpServerOptionsBuilder Options(OpenMailserverOptions o, string hostname) => new SmtpServerOptionsBuilder()
+        .ServerName(hostname)
+        .CustomSmtpGreeting(_ => $"220 {hostname} ESMTP Open Mailserver")
+        // Strict also bounds how much a client can make us buffer for one line or one message.
+        .MaxMessageSize((int)Math.Min(int.MaxValue, o.Limits.MaxMessageBytes), MaxMessageSizeHandling.Strict)
+        .MaxRetryCount(10)
+        .MaxAuthenticationAttempts(3)
+        .CommandWaitTimeout(o.Smtp.CommandTimeout);
+
+    private EndpointDefinitionBuilder Endpoint(EndpointDefinitionBuilder endpoint, IPAddress address, int port) => endpoint
+        .Endpoint(new IPEndPoint(address, port))
+        .Certificate(new CertificateSource(certificates))
+        .SupportedSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+        .SessionTimeout(SessionTimeout)
+        .AllowUnsecureAuthentication(false);
+
+    private SmtpServer.ComponentModel.ServiceProvider Services(SessionLimiter limiter, Action<IEndpointDefinition, EndPoint> started)
+    {
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(limiter.Factory(started));
+        services.Add(new OpenMailserverCommandFactory());
+        return services;
+    }
+
+    private void Run(SmtpServer.SmtpServer server, string role)
+    {
+        server.SessionCreated += (_, e) => e.Context.CommandExecuting += (_, command) =>
+        {
+            if (command.Command is EhloCommand ehlo) command.Context.SetHelo(ehlo.DomainOrAddress);
+            else if (command.Command is HeloCommand helo) command.Context.SetHelo(helo.DomainOrAddress);
+        };
+        server.SessionFaulted += (_, e) =>
+        {
+            if (e.Exception is SessionLimitReachedException) logger.LogWarning("SMTP connection refused: Smtp:MaxConcurrentSessions reached");
+            else logger.LogInformation("SMTP {Role} session from {Remote} ended abnormally: {Error}", role, e.Context.RemoteAddress(), e.Exception.GetBaseException().Message);
+        };
+        _running.Add(Task.Run(() => server.StartAsync(_stopping.Token)));
+    }
+
+    /// <summary>Asked on every TLS handshake, so a renewed certificate is served without a restart.</summary>
+    private sealed class CertificateSource(TlsCertificateProvider certificates) : ICertificateFactory
+    {
+        public X509Certificate GetServerCertificate(ISessionContext sessionContext) => certificates.Current;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using OpenMailserver.Server.Accounts;
+using SmtpServer;
+using SmtpServer.Mail;
+using SmtpServer.Net;
+
+namespace OpenMailserver.Server.Smtp;
+
+/// <summary>What our SMTP adapters keep in, and read from, a session's property bag.</summary>
+public static class SmtpSessionExtensions
+{
+    private const string HeloKey = "OpenMailserver:Helo";
+    private const string MailboxKey = "OpenMailserver:Mailbox";
+    private const string RecipientCountKey = "OpenMailserver:RecipientCount";
+
+    public static IPAddress? RemoteAddress(this ISessionContext context) =>
+        context.Properties.TryGetValue(EndpointListener.RemoteEndPointKey, out var value) && value is IPEndPoint endpoint
+            ? endpoint.Address.IsIPv4MappedToIPv6 ? endpoint.Address.MapToIPv4() : endpoint.Address
+            : null;
+
+    public static string Helo(this ISessionContext context) =>
+        context.Properties.TryGetValue(HeloKey, out var value) ? (string)value : "unknown";
+
+    public static void SetHelo(this ISessionContext context, string helo) => context.Properties[HeloKey] = helo;
+
+    /// <summary>The mailbox that authenticated on a submission port.</summary>
+    public static MailboxRecord? Mailbox(this ISessionContext context) =>
+        context.Properties.TryGetValue(MailboxKey, out var value) ? (MailboxRecord)value : null;
+
+    public static void SetMailbox(this ISessionContext context, MailboxRecord mailbox) => context.Properties[MailboxKey] = mailbox;
+
+    /// <summary>Counts RCPTs in the current transaction; every MAIL FROM starts a new one.</summary>
+    public static int NextRecipient(this ISessionContext context)
+    {
+        var count = context.Properties.TryGetValue(RecipientCountKey, out var value) ? (int)value + 1 : 1;
+        context.Properties[RecipientCountKey] = count;
+        return count;
+    }
+
+    public static void StartTransaction(this ISessionContext context) => context.Properties[RecipientCountKey] = 0;
+
+    /// <summary><c>local@domain</c> of an envelope mailbox; empty for the null sender.</summary>
+    public static string Address(this IMailbox mailbox) =>
+        string.IsNullOrEmpty(mailbox.User) && string.IsNullOrEmpty(mailbox.Host) ? "" : $"{mailbox.User}@{mailbox.Host}";
+}

@@ -1,0 +1,86 @@
+using System.Buffers;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Utils;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Submission;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
+
+namespace OpenMailserver.Server.Smtp;
+
+/// <summary>Submission DATA: checks that every From: address belongs to the authenticated mailbox, adds
+/// what a submission agent may add (Received, Message-ID, Date; RFC 6409 §8), and hands the message to the
+/// same <see cref="SubmissionPipeline"/> as the API's send, so it is stored, delivered or queued, and listed
+/// in /v1/outbound the same way.</summary>
+public sealed class SubmissionMessageStore(
+    SubmissionPipeline pipeline, SenderPolicy senders, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionMessageStore> logger)
+    : IMessageStore
+{
+    public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        var mailbox = context.Mailbox();
+        if (mailbox is null) return SmtpReplies.Reply(SmtpReplyCode.AuthenticationRequired, "5.7.0 Authentication required");
+        var limit = options.Value.Limits.MaxMessageBytes;
+        if (buffer.Length > limit) return SmtpReplies.TooBig(limit).Response;
+
+        var hostname = options.Value.Hostname ?? "localhost";
+        var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        var recipients = transaction.To.Select(t => EmailAddress.Parse(t.Address(), "recipient")).Distinct().ToList();
+        var raw = TraceHeaders.Prepend(context, hostname, transaction.From.Address(), recipients.Select(r => r.ToString()).ToList(), id,
+            time.GetUtcNow(), InboundMessageStore.WithFinalLineEnd(buffer));
+
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return SmtpReplies.Reply(SmtpReplyCode.TransactionFailed, "5.6.0 The message is not valid MIME");
+        }
+
+        if (message.From.Mailboxes.FirstOrDefault() is null)
+            return SmtpReplies.Reply(SmtpReplyCode.TransactionFailed, "5.6.0 The message has no From: header");
+        foreach (var author in message.From.Mailboxes)
+        {
+            if (!EmailAddress.TryParse(author.Address, out var parsed)) return SmtpReplies.SenderNotOwned(author.Address).Response;
+            try
+            {
+                await senders.AuthorizeAsync(mailbox.Id, parsed);
+            }
+            catch (MailServerException)
+            {
+                return SmtpReplies.SenderNotOwned(author.Address).Response;
+            }
+        }
+        if (string.IsNullOrEmpty(message.MessageId)) message.MessageId = MimeUtils.GenerateMessageId(hostname);
+        if (message.Headers[HeaderId.Date] is null) message.Date = time.GetUtcNow();
+
+        try
+        {
+            var sender = EmailAddress.Parse(transaction.From.Address(), "sender");
+            var record = await pipeline.SubmitAsync(mailbox, sender, message, recipients, cancellationToken);
+            logger.LogInformation("Submitted message {QueueId} over SMTP by {Mailbox} [{Remote}]", record.QueueId, mailbox.Address, context.RemoteAddress());
+            return SmtpReplies.Accepted(record.QueueId);
+        }
+        catch (MailServerException e) when (e.Kind == ErrorKind.ResourceExhausted)
+        {
+            return e.Limit == nameof(LimitsOptions.MaxMessageBytes)
+                ? SmtpReplies.TooBig(limit).Response
+                : SmtpReplies.Reply(SmtpReplyCode.Unavailable, $"4.7.0 {e.Message}");
+        }
+        catch (MailServerException e)
+        {
+            return SmtpReplies.Reply(SmtpReplyCode.TransactionFailed, $"5.7.0 {e.Message}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Submission {Id} by {Mailbox} could not be stored", id, mailbox.Address);
+            return SmtpReplies.Reply(SmtpReplyCode.Aborted, "4.3.0 Local error in processing; try again later");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+
+namespace OpenMailserver.Tests.Infrastructure;
+
+/// <summary>An in-process server whose SMTP listeners are bound on real loopback ports.</summary>
+public class MailServer : ServerFactory
+{
+    public MailServer(IDictionary<string, string?>? settings = null) : this(
+        TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), settings)
+    {
+    }
+
+    private MailServer(int mx, int submissionTls, int submission, IDictionary<string, string?>? settings) : base(settings: Merge(settings, new()
+    {
+        ["OpenMailserver:Smtp:Port"] = mx.ToString(),
+        ["OpenMailserver:Smtp:SubmissionTlsPort"] = submissionTls.ToString(),
+        ["OpenMailserver:Smtp:SubmissionPort"] = submission.ToString(),
+    }))
+    {
+        MxPort = mx;
+        SubmissionTlsPort = submissionTls;
+        SubmissionPort = submission;
+    }
+
+    public int MxPort { get; }
+    public int SubmissionTlsPort { get; }
+    public int SubmissionPort { get; }
+
+    /// <summary>Starts the host (and so its listeners) if a test reaches for a port first.</summary>
+    public MailServer Started()
+    {
+        _ = Server;
+        return this;
+    }
+
+    /// <summary>A MailKit client that accepts our self-signed certificate.</summary>
+    public static SmtpClient SmtpClient() => new() { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 20_000 };
+
+    public async Task<SmtpClient> SubmitAsAsync(TestMailbox box, bool implicitTls = true)
+    {
+        Started();
+        var client = SmtpClient();
+        if (implicitTls) await client.ConnectAsync("127.0.0.1", SubmissionTlsPort, SecureSocketOptions.SslOnConnect);
+        else await client.ConnectAsync("127.0.0.1", SubmissionPort, SecureSocketOptions.StartTls);
+        await client.AuthenticateAsync(box.Address, box.Password);
+        return client;
+    }
+
+    private static Dictionary<string, string?> Merge(IDictionary<string, string?>? given, Dictionary<string, string?> ports)
+    {
+        foreach (var (key, value) in given ?? new Dictionary<string, string?>()) ports[key] = value;
+        return ports;
+    }
+}
+
+/// <summary>One mail server shared by the SMTP test classes.</summary>
+public sealed class SharedMailServer() : MailServer(new Dictionary<string, string?>
+{
+    ["OpenMailserver:Limits:MaxMessageBytes"] = (512 * 1024).ToString(),
+    ["OpenMailserver:Limits:MaxRecipientsPerMessage"] = "5",
+    ["OpenMailserver:Smtp:CommandTimeout"] = "00:00:03",
+});
+
+[CollectionDefinition(Name)]
+public sealed class SharedMailServerCollection : ICollectionFixture<SharedMailServer>
+{
+    public const string Name = "shared mail server";
+}

@@ -1,0 +1,147 @@
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using OpenMailserver.Tests.Infrastructure;
+
+namespace OpenMailserver.Tests.Smtp;
+
+/// <summary>Mail clients submit over 465 (implicit TLS) and 587 (STARTTLS) with AUTH; what they send goes
+/// through the same pipeline as the API's send.</summary>
+[Collection(SharedMailServerCollection.Name)]
+public sealed class SubmissionTests(SharedMailServer server)
+{
+    private static MimeMessage Message(string from, string to, string subject, string body = "sent over SMTP") => new()
+    {
+        From = { MailboxAddress.Parse(from) }, To = { MailboxAddress.Parse(to) }, Subject = subject, Body = new TextPart("plain") { Text = body },
+    };
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task MailKit_submits_with_auth_and_the_message_is_delivered_kept_in_sent_and_listed(bool implicitTls)
+    {
+        var (sender, recipient) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
+        using (var client = await server.SubmitAsAsync(sender, implicitTls))
+        {
+            Assert.True(client.IsSecure);
+            Assert.True(client.IsAuthenticated);
+            var reply = await client.SendAsync(Message(sender.Address, recipient.Address, $"via {(implicitTls ? 465 : 587)}"));
+            Assert.Matches(@"^2\.0\.0 Ok: queued as [0-9A-F]{12}$", reply);
+            await client.DisconnectAsync(true);
+        }
+
+        using var reader = server.Rest(recipient.Key);
+        var inbox = await reader.GetJsonAsync($"/v1/mailboxes/{recipient.Address}/messages");
+        var summary = Assert.Single(inbox.EnumerateArray());
+        Assert.Equal($"via {(implicitTls ? 465 : 587)}", summary.GetProperty("subject").GetString());
+        var body = await reader.GetJsonAsync($"/v1/messages/{summary.GetProperty("id").GetString()}?address={recipient.Address}");
+        Assert.Equal("sent over SMTP", body.GetProperty("body").GetString()!.Trim());
+
+        using var owner = server.Rest(sender.Key);
+        Assert.Single((await owner.GetJsonAsync($"/v1/mailboxes/{sender.Address}/messages?folder=Sent")).EnumerateArray());
+        var outbound = Assert.Single((await owner.GetJsonAsync("/v1/outbound")).EnumerateArray());
+        Assert.Equal("sent", outbound.GetProperty("state").GetString());
+        Assert.Equal(sender.Address, outbound.GetProperty("sender").GetString());
+        Assert.Equal(new[] { recipient.Address }, outbound.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Submission_to_another_domain_is_queued_like_an_api_send()
+    {
+        var sender = await server.CreateMailboxAsync();
+        using (var client = await server.SubmitAsAsync(sender))
+            await client.SendAsync(Message(sender.Address, "someone@elsewhere.test", "outward"));
+        using var owner = server.Rest(sender.Key);
+        var outbound = Assert.Single((await owner.GetJsonAsync("/v1/outbound")).EnumerateArray());
+        Assert.Equal("queued", outbound.GetProperty("state").GetString());
+        using var admin = server.Rest(server.AdminKey);
+        var trace = await admin.GetJsonAsync($"/v1/debug/messages/{outbound.GetProperty("id").GetInt64()}/trace");
+        Assert.Equal(["accepted", "queued"], trace.GetProperty("details").GetProperty("events").EnumerateArray().Select(e => e.GetProperty("event_type").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Bcc_recipients_travel_in_the_envelope_only()
+    {
+        var (sender, hidden) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
+        var message = Message(sender.Address, sender.Address, "with bcc");
+        using (var client = await server.SubmitAsAsync(sender))
+            await client.SendAsync(message, MailboxAddress.Parse(sender.Address), [MailboxAddress.Parse(sender.Address), MailboxAddress.Parse(hidden.Address)]);
+        using var reader = server.Rest(hidden.Key);
+        Assert.Equal("with bcc", Assert.Single((await reader.GetJsonAsync($"/v1/mailboxes/{hidden.Address}/messages")).EnumerateArray()).GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task Sending_as_another_mailbox_is_refused_with_553()
+    {
+        var (sender, victim) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
+        using var client = await server.SubmitAsAsync(sender);
+
+        var envelope = await Assert.ThrowsAsync<SmtpCommandException>(() =>
+            client.SendAsync(Message(victim.Address, sender.Address, "spoofed envelope"), MailboxAddress.Parse(victim.Address), [MailboxAddress.Parse(sender.Address)]));
+        Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, envelope.StatusCode);
+        Assert.Contains("5.7.1", envelope.Message);
+
+        var header = await Assert.ThrowsAsync<SmtpCommandException>(() =>
+            client.SendAsync(Message(victim.Address, sender.Address, "spoofed header"), MailboxAddress.Parse(sender.Address), [MailboxAddress.Parse(sender.Address)]));
+        Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, header.StatusCode);
+        Assert.Contains("not owned", header.Message);
+
+        using var owner = server.Rest(sender.Key);
+        Assert.Empty((await owner.GetJsonAsync("/v1/outbound")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_mailbox_may_submit_as_its_alias()
+    {
+        var sender = await server.CreateMailboxAsync();
+        var alias = $"{Provisioning.UniqueLocalPart("alias")}@example.test";
+        using (var admin = server.Rest(server.AdminKey))
+            (await admin.PostAsync("/v1/aliases", new StringContent($"{{\"source\":\"{alias}\",\"destination\":\"{sender.Address}\"}}", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        using var client = await server.SubmitAsAsync(sender);
+        await client.SendAsync(Message(alias, sender.Address, "as alias"));
+        using var reader = server.Rest(sender.Key);
+        Assert.Equal(alias, (await reader.GetJsonAsync("/v1/outbound"))[0].GetProperty("sender").GetString());
+    }
+
+    [Fact]
+    public async Task Auth_is_not_offered_or_accepted_before_starttls()
+    {
+        server.Started();
+        using (var client = MailServer.SmtpClient())
+        {
+            await client.ConnectAsync("127.0.0.1", server.SubmissionPort, SecureSocketOptions.None);
+            Assert.False(client.Capabilities.HasFlag(SmtpCapabilities.Authentication));
+            Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.StartTLS));
+            await Assert.ThrowsAsync<NotSupportedException>(() => client.AuthenticateAsync("a@example.test", "password"));
+        }
+
+        await using var raw = await SmtpConversation.OpenAsync(server.SubmissionPort);
+        Assert.StartsWith("220 ", await raw.ReplyAsync());
+        Assert.DoesNotContain("AUTH", await raw.CommandAsync("EHLO client.test"));
+        Assert.Matches("^5", await raw.CommandAsync("AUTH PLAIN AGFAZXhhbXBsZS50ZXN0AHBhc3N3b3Jk"));
+        Assert.Matches("^5", await raw.CommandAsync("MAIL FROM:<a@example.test>"));
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_535_5_7_8()
+    {
+        var box = await server.CreateMailboxAsync();
+        server.Started();
+        using var client = MailServer.SmtpClient();
+        await client.ConnectAsync("127.0.0.1", server.SubmissionTlsPort, SecureSocketOptions.SslOnConnect);
+        var error = await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(box.Address, "not the password"));
+        Assert.Contains("5.7.8", error.Message);
+        await client.AuthenticateAsync(box.Address, box.Password);
+        Assert.True(client.IsAuthenticated);
+    }
+
+    [Fact]
+    public async Task A_disabled_mailbox_cannot_log_in()
+    {
+        var box = await server.CreateMailboxAsync();
+        using (var admin = server.Rest(server.AdminKey))
+            (await admin.PostAsync($"/v1/mailboxes/{box.Address}/disable", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        await Assert.ThrowsAsync<AuthenticationException>(() => server.SubmitAsAsync(box));
+    }
+}
