@@ -20,6 +20,8 @@ public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> optio
 
     public bool IsConfigured => !string.IsNullOrEmpty(options.Value.Tls.CertificatePath);
 
+    private DateTime RenewBefore => time.GetUtcNow().AddDays(30).UtcDateTime;
+
     private string TlsDirectory => Path.Combine(options.Value.DataDirectory, "tls");
     private string SelfSignedCertificatePath => Path.Combine(TlsDirectory, "selfsigned-cert.pem");
     private string SelfSignedKeyPath => Path.Combine(TlsDirectory, "selfsigned-key.pem");
@@ -57,8 +59,10 @@ public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> optio
     {
         var tls = options.Value.Tls;
         if (IsConfigured) return (tls.CertificatePath!, tls.KeyPath!);
+        // Checked at first use and again as the served certificate nears its end, not on every handshake.
         var hostname = options.Value.Hostname ?? "localhost";
-        if (!File.Exists(SelfSignedCertificatePath) || !File.Exists(SelfSignedKeyPath) || !StillGood(hostname)) GenerateSelfSigned(hostname);
+        if (_current is null || _current.NotAfter.ToUniversalTime() < RenewBefore)
+            if (!File.Exists(SelfSignedCertificatePath) || !File.Exists(SelfSignedKeyPath) || !StillGood(hostname)) GenerateSelfSigned(hostname);
         return (SelfSignedCertificatePath, SelfSignedKeyPath);
     }
 
@@ -66,8 +70,8 @@ public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> optio
     {
         try
         {
-            using var existing = X509Certificate2.CreateFromPemFile(SelfSignedCertificatePath);
-            return existing.NotAfter > time.GetUtcNow().AddDays(30).UtcDateTime && existing.MatchesHostname(hostname, allowWildcards: false);
+            using var existing = X509Certificate2.CreateFromPem(File.ReadAllText(SelfSignedCertificatePath));
+            return existing.NotAfter.ToUniversalTime() > RenewBefore && existing.MatchesHostname(hostname, allowWildcards: false);
         }
         catch (CryptographicException)
         {

@@ -61,6 +61,8 @@ public sealed class RealProcessTests
     [InlineData("OpenMailserver__Delivery__Mode", "carrier-pigeon", "Delivery:Mode must be 'direct' or 'relay'")]
     [InlineData("OpenMailserver__AdminApiKey", "short", "AdminApiKey is too short")]
     [InlineData("OpenMailserver__Limits__MaxSendsPerHour", "0", "Limits:MaxSendsPerHour must be at least 1")]
+    [InlineData("OpenMailserver__Tls__CertificatePath", "/nonexistent/cert.pem", "Tls:CertificatePath and Tls:KeyPath go together")]
+    [InlineData("OpenMailserver__Smtp__CommandTimeout", "00:00:00", "Smtp:CommandTimeout must be at least one second")]
     public async Task Bad_configuration_stops_start_up_with_a_sentence_naming_the_key(string key, string value, string message)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -6,12 +6,13 @@ namespace OpenMailserver.Tests.Infrastructure;
 /// <summary>An in-process server whose SMTP listeners are bound on real loopback ports.</summary>
 public class MailServer : ServerFactory
 {
-    public MailServer(IDictionary<string, string?>? settings = null) : this(
-        TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), settings)
+    public MailServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : this(
+        TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), settings, dataDirectory)
     {
     }
 
-    private MailServer(int mx, int submissionTls, int submission, IDictionary<string, string?>? settings) : base(settings: Merge(settings, new()
+    private MailServer(int mx, int submissionTls, int submission, IDictionary<string, string?>? settings, string? dataDirectory)
+        : base(dataDirectory, Merge(settings, new()
     {
         ["OpenMailserver:Smtp:Port"] = mx.ToString(),
         ["OpenMailserver:Smtp:SubmissionTlsPort"] = submissionTls.ToString(),
