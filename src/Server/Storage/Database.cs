@@ -15,6 +15,10 @@ public sealed class Database
 
     private readonly string _connectionString;
 
+    // SQLite admits one writer at a time and makes the others poll with sleeps; queueing writers here
+    // instead hands the lock over the moment it is free, which keeps latency flat under concurrent load.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     public Database(IOptions<OpenMailserverOptions> options)
     {
         FilePath = System.IO.Path.Combine(options.Value.DataDirectory, FileName);
@@ -44,10 +48,18 @@ public sealed class Database
     public async Task<T> WriteAsync<T>(Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     public Task WriteAsync(Func<DbTransaction, Task> work, CancellationToken cancellationToken = default) =>
