@@ -1,0 +1,86 @@
+extern alias ServerAssembly;
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ServerAssembly::OpenMailserver.Server.Accounts;
+using ServerAssembly::OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Tests.Accounts;
+
+public sealed class LoginThrottleTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static (LoginThrottle Throttle, ManualClock Clock) Create(int perAddress = 3, int perIp = 5)
+    {
+        var clock = new ManualClock();
+        var options = Options.Create(new OpenMailserverOptions
+        {
+            Security = new SecurityOptions { MaxFailedLoginsPerAddress = perAddress, MaxFailedLoginsPerIp = perIp, LockoutPeriod = TimeSpan.FromMinutes(10) },
+        });
+        return (new LoginThrottle(options, clock, NullLogger<LoginThrottle>.Instance), clock);
+    }
+
+    [Fact]
+    public void Each_failure_waits_longer_up_to_a_cap()
+    {
+        var (throttle, _) = Create(perAddress: 100, perIp: 100);
+        var delays = Enumerable.Range(0, 12).Select(_ => throttle.RecordFailure("a@example.test", IPAddress.Loopback)).ToList();
+        Assert.Equal(TimeSpan.FromMilliseconds(250), delays[0]);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), delays[1]);
+        Assert.True(delays.Zip(delays.Skip(1)).All(p => p.Second >= p.First));
+        Assert.Equal(TimeSpan.FromSeconds(2), delays[^1]);
+    }
+
+    [Fact]
+    public void An_address_is_locked_after_its_limit_and_freed_after_the_period()
+    {
+        var (throttle, clock) = Create();
+        var ip = IPAddress.Parse("192.0.2.7");
+        for (var i = 0; i < 3; i++) throttle.RecordFailure("Victim@Example.test", ip);
+        Assert.Equal(clock.Now.AddMinutes(10), throttle.LockedUntil("victim@example.test", IPAddress.Parse("198.51.100.1")));
+        Assert.Contains(throttle.ActiveLockouts(), l => l.Kind == "address" && l.Key == "victim@example.test");
+
+        clock.Now = clock.Now.AddMinutes(10).AddSeconds(1);
+        Assert.Null(throttle.LockedUntil("victim@example.test", ip));
+        Assert.Empty(throttle.ActiveLockouts());
+    }
+
+    [Fact]
+    public void One_ip_guessing_many_addresses_is_locked_for_all_of_them()
+    {
+        var (throttle, _) = Create(perAddress: 3, perIp: 5);
+        var attacker = IPAddress.Parse("203.0.113.9");
+        for (var i = 0; i < 5; i++) throttle.RecordFailure($"user{i}@example.test", attacker);
+        Assert.NotNull(throttle.LockedUntil("someone-else@example.test", attacker));
+        Assert.Null(throttle.LockedUntil("someone-else@example.test", IPAddress.Parse("203.0.113.10")));
+        Assert.Contains(throttle.ActiveLockouts(), l => l.Kind == "ip" && l.Key == "203.0.113.9");
+    }
+
+    [Fact]
+    public void A_good_login_clears_the_address_but_not_the_ip()
+    {
+        var (throttle, _) = Create(perAddress: 3, perIp: 4);
+        var ip = IPAddress.Parse("192.0.2.50");
+        throttle.RecordFailure("a@example.test", ip);
+        throttle.RecordFailure("a@example.test", ip);
+        throttle.RecordSuccess("a@example.test");
+        throttle.RecordFailure("a@example.test", ip);
+        throttle.RecordFailure("a@example.test", ip);
+        Assert.Null(throttle.LockedUntil("a@example.test", null));
+        Assert.NotNull(throttle.LockedUntil("a@example.test", ip));
+    }
+
+    [Fact]
+    public void Ipv4_mapped_addresses_count_as_the_ipv4_address()
+    {
+        var (throttle, _) = Create(perAddress: 100, perIp: 2);
+        throttle.RecordFailure("a@example.test", IPAddress.Parse("::ffff:192.0.2.1"));
+        throttle.RecordFailure("b@example.test", IPAddress.Parse("192.0.2.1"));
+        Assert.NotNull(throttle.LockedUntil("c@example.test", IPAddress.Parse("192.0.2.1")));
+    }
+}
