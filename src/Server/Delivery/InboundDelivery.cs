@@ -25,7 +25,10 @@ public sealed class InboundDelivery(Database database, BlobStore blobs, Recipien
                 {
                     var resolution = await resolver.ResolveAsync(recipient, tx);
                     if (!resolution.IsLocal) throw new RefusedException($"{recipient} no longer exists here");
-                    foreach (var mailbox in resolution.Mailboxes.Where(m => delivered.Add(m.Id)))
+                    // An alias reaching a disabled mailbox still delivers to its other members.
+                    var active = resolution.Mailboxes.Where(m => m.IsActive).ToList();
+                    if (active.Count == 0) throw new RefusedException($"{recipient} is disabled");
+                    foreach (var mailbox in active.Where(m => delivered.Add(m.Id)))
                     {
                         var result = await localDelivery.DeliverAsync(tx, mailbox, new NewMessage(blob, raw.Length, headers, now));
                         ids.Add(result.Message?.Id ?? throw new RefusedException(result.Reason!));

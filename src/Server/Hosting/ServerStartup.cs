@@ -32,9 +32,11 @@ public static class ServerStartup
             foreach (var address in addresses)
             {
                 var uri = new Uri(address);
-                var name = uri.Port == options.GrpcPort ? "grpc" : "http";
+                var (name, role) = uri.Port == options.GrpcPort ? ("grpc", "gRPC (HTTP/2 cleartext)")
+                    : uri.Port == options.HttpsPort ? ("https", "REST and gRPC over TLS")
+                    : ("http", "REST /v1 and /health");
                 registry.Bound(name, address);
-                logger.LogInformation(name == "grpc" ? "gRPC (HTTP/2 cleartext) listening on {Address}" : "REST /v1 and /health listening on {Address}", address);
+                logger.LogInformation("{Role} listening on {Address}", role, address);
             }
             logger.LogInformation("Data directory: {DataDirectory}", options.DataDirectory);
             logger.LogInformation(keyFile is null

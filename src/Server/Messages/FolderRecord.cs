@@ -1,4 +1,5 @@
 namespace OpenMailserver.Server.Messages;
 
-/// <summary>A row of <c>folders</c>. UIDs in a folder only grow; <see cref="UidNext"/> is the next to assign.</summary>
-public sealed record FolderRecord(long Id, long MailboxId, string Name, string? SpecialUse, long UidValidity, long UidNext, long Subscribed);
+/// <summary>A row of <c>folders</c>. UIDs in a folder only grow; <see cref="UidNext"/> is the next to assign;
+/// <see cref="HighestModSeq"/> rises with every change in the folder.</summary>
+public sealed record FolderRecord(long Id, long MailboxId, string Name, string? SpecialUse, long UidValidity, long UidNext, long Subscribed, long HighestModSeq);

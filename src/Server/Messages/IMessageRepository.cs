@@ -14,4 +14,15 @@ public interface IMessageRepository
     /// <summary>Newest first; <paramref name="receivedBefore"/> in Unix milliseconds.</summary>
     Task<IReadOnlyList<MessageRecord>> ListAsync(long folderId, int limit, long? receivedBefore);
     Task<MessageRecord?> FindAsync(string id);
+
+    /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, DbTransaction? tx = null);
+    Task<(long Messages, long Unseen)> CountsAsync(long folderId);
+    /// <summary>Sets the flags of messages in a folder, raising the folder's modseq; returns the new modseq.</summary>
+    Task<long> SetFlagsAsync(DbTransaction tx, long folderId, IReadOnlyList<(string Id, string Flags)> changes);
+    /// <summary>Removes messages from a folder (expunge), raising the folder's modseq.</summary>
+    Task DeleteAsync(DbTransaction tx, long folderId, IReadOnlyList<string> ids);
+    Task DeleteFolderAsync(DbTransaction tx, long folderId);
+    Task RenameFolderAsync(DbTransaction tx, long folderId, string newName, long uidValidity);
+    Task SetSubscribedAsync(DbTransaction tx, long folderId, bool subscribed);
 }

@@ -87,5 +87,9 @@ public sealed class TlsTests
         using var client = new OpenMailserverClient(channel, server.AdminKey);
         var created = await client.CreateMailboxAsync("tls", "example.test");
         Assert.Equal("tls@example.test", created.Mailbox.Email);
+        Assert.Contains($"REST and gRPC over TLS listening on https://127.0.0.1:{https}", server.Output);
+        var health = (await http.GetJsonAsync("/v1/debug/health")).GetRawText();
+        Assert.Contains($"https on https://127.0.0.1:{https}", health);
+        Assert.Contains($"http on http://127.0.0.1:{server.HttpPort}", health);
     }
 }

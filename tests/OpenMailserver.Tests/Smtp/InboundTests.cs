@@ -140,6 +140,29 @@ public sealed class InboundTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task An_alias_with_a_disabled_member_still_delivers_to_the_others()
+    {
+        var (active, disabled) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
+        var alias = $"{Provisioning.UniqueLocalPart("team")}@example.test";
+        using (var admin = server.Rest(server.AdminKey))
+        {
+            (await admin.PostAsync("/v1/aliases", new StringContent($"{{\"source\":\"{alias}\",\"destination\":\"{active.Address},{disabled.Address}\"}}",
+                Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+            (await admin.PostAsync($"/v1/mailboxes/{disabled.Address}/disable", new StringContent("{}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        }
+        await using var smtp = await SmtpConversation.OpenAsync(server.Started().MxPort);
+        await smtp.ReplyAsync();
+        await smtp.CommandAsync("EHLO team.test");
+        await smtp.CommandAsync("MAIL FROM:<a@team.test>");
+        Assert.StartsWith("250", await smtp.CommandAsync($"RCPT TO:<{alias}>"));
+        await smtp.CommandAsync("DATA");
+        Assert.StartsWith("250 2.0.0", await smtp.CommandAsync("Subject: to the team\r\n\r\nhi\r\n."));
+        using var reader = server.Rest(active.Key);
+        Assert.Single((await reader.GetJsonAsync($"/v1/mailboxes/{active.Address}/messages")).EnumerateArray());
+        Assert.Equal(0, await StoreInspector.ScalarAsync<long>(server.DataDirectory, "SELECT COUNT(*) FROM messages WHERE mailbox_id = @id", new { id = disabled.Id }));
+    }
+
+    [Fact]
     public async Task Auth_on_the_mx_port_never_succeeds()
     {
         var box = await server.CreateMailboxAsync();

@@ -1,0 +1,101 @@
+namespace OpenMailserver.Server.Imap.Protocol;
+
+/// <summary>Parses the data items of FETCH (RFC 3501 §6.4.5): a macro (ALL, FAST, FULL), one item, or a
+/// parenthesised list of items.</summary>
+public static class FetchParser
+{
+    public static List<FetchItem> Parse(ImapReader reader)
+    {
+        var items = new List<FetchItem>();
+        if (reader.TryExpect('('))
+        {
+            items.Add(Item(reader));
+            while (reader.TrySpace()) items.Add(Item(reader));
+            reader.Expect(')');
+        }
+        else if (reader.TryWord("ALL")) items.AddRange(Macro(FetchKind.Flags, FetchKind.InternalDate, FetchKind.Rfc822Size, FetchKind.Envelope));
+        else if (reader.TryWord("FAST")) items.AddRange(Macro(FetchKind.Flags, FetchKind.InternalDate, FetchKind.Rfc822Size));
+        else if (reader.TryWord("FULL")) items.AddRange(Macro(FetchKind.Flags, FetchKind.InternalDate, FetchKind.Rfc822Size, FetchKind.Envelope, FetchKind.Body));
+        else items.Add(Item(reader));
+        return items;
+    }
+
+    private static IEnumerable<FetchItem> Macro(params FetchKind[] kinds) => kinds.Select(FetchItem.Simple);
+
+    private static FetchItem Item(ImapReader reader)
+    {
+        var name = Name(reader);
+        switch (name)
+        {
+            case "FLAGS": return FetchItem.Simple(FetchKind.Flags);
+            case "INTERNALDATE": return FetchItem.Simple(FetchKind.InternalDate);
+            case "RFC822.SIZE": return FetchItem.Simple(FetchKind.Rfc822Size);
+            case "ENVELOPE": return FetchItem.Simple(FetchKind.Envelope);
+            case "BODYSTRUCTURE": return FetchItem.Simple(FetchKind.BodyStructure);
+            case "UID": return FetchItem.Simple(FetchKind.Uid);
+            case "RFC822": return FetchItem.Simple(FetchKind.Rfc822);
+            case "RFC822.HEADER": return FetchItem.Simple(FetchKind.Rfc822Header);
+            case "RFC822.TEXT": return FetchItem.Simple(FetchKind.Rfc822Text);
+            case "BODY" when reader.Peek() != '[': return FetchItem.Simple(FetchKind.Body);
+            case "BODY" or "BODY.PEEK": return Section(reader, peek: name == "BODY.PEEK");
+            default: throw new ImapParseException($"Unknown FETCH data item \"{name}\"");
+        }
+    }
+
+    private static string Name(ImapReader reader)
+    {
+        var name = "";
+        while (!reader.AtEnd && (char.IsAsciiLetterOrDigit(reader.Peek()) || reader.Peek() == '.'))
+        {
+            name += char.ToUpperInvariant(reader.Peek());
+            reader.Expect(reader.Peek());
+        }
+        if (name.Length == 0) throw new ImapParseException("Expected a FETCH data item" + (reader.AtEnd ? "" : $" at \"{reader.Rest()}\""));
+        return name;
+    }
+
+    private static FetchItem Section(ImapReader reader, bool peek)
+    {
+        reader.Expect('[');
+        var path = new List<int>();
+        string? specifier = null;
+        List<string>? fields = null;
+        while (char.IsAsciiDigit(reader.Peek()))
+        {
+            var number = reader.Number("a part number");
+            if (number is < 1 or > 10_000) throw new ImapParseException("Part numbers start at 1");
+            path.Add((int)number);
+            if (!reader.TryExpect('.')) break;
+            if (!char.IsAsciiDigit(reader.Peek())) break;
+        }
+        if (reader.Peek() != ']')
+        {
+            specifier = Name(reader);
+            if (specifier is "HEADER.FIELDS" or "HEADER.FIELDS.NOT")
+            {
+                reader.Space();
+                reader.Expect('(');
+                fields = [reader.AString("a header name")];
+                while (reader.TrySpace()) fields.Add(reader.AString("a header name"));
+                reader.Expect(')');
+            }
+            else if (specifier is not ("HEADER" or "TEXT" or "MIME")) throw new ImapParseException($"Unknown section \"{specifier}\"");
+            if (specifier == "MIME" && path.Count == 0) throw new ImapParseException("MIME needs a part number, e.g. BODY[1.MIME]");
+        }
+        reader.Expect(']');
+
+        long? start = null, length = null;
+        if (reader.TryExpect('<'))
+        {
+            start = reader.Number("a partial start");
+            reader.Expect('.');
+            length = reader.Number("a partial length");
+            if (length == 0) throw new ImapParseException("A partial length must be greater than zero");
+            reader.Expect('>');
+        }
+        var text = string.Join('.', path.Select(p => p.ToString()));
+        if (specifier is not null) text += (text.Length > 0 ? "." : "") + specifier;
+        if (fields is not null) text += " (" + string.Join(' ', fields.Select(f => f.ToUpperInvariant())) + ")";
+        return new FetchItem(FetchKind.Section, path, specifier, fields, peek, start, length, text);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Text;
+
+namespace OpenMailserver.Server.Imap.Protocol;
+
+/// <summary>Reads the arguments of one complete IMAP command (RFC 3501 §9 grammar), literals already
+/// inlined by the session. Each command parses its own arguments with these primitives, so the grammar
+/// of a command lives with the command. Works on bytes: literals may hold anything.</summary>
+public sealed class ImapReader(byte[] data, int position = 0)
+{
+    private int _position = position;
+
+    public bool AtEnd => _position >= data.Length;
+
+    public int Position => _position;
+
+    public char Peek() => AtEnd ? '\0' : (char)data[_position];
+
+    public void Space()
+    {
+        if (Peek() != ' ') throw new ImapParseException("Expected a space" + Where());
+        _position++;
+    }
+
+    public bool TrySpace()
+    {
+        if (Peek() != ' ') return false;
+        _position++;
+        return true;
+    }
+
+    public void Expect(char c)
+    {
+        if (Peek() != c) throw new ImapParseException($"Expected '{c}'{Where()}");
+        _position++;
+    }
+
+    public bool TryExpect(char c)
+    {
+        if (Peek() != c) return false;
+        _position++;
+        return true;
+    }
+
+    public void End()
+    {
+        if (!AtEnd) throw new ImapParseException("Unexpected extra arguments" + Where());
+    }
+
+    /// <summary>An atom: one or more characters that are not specials (RFC 3501 ATOM-CHAR).</summary>
+    public string Atom(string? what = null) => Chars(IsAtomChar, what ?? "an atom");
+
+    /// <summary>An atom that may also hold ']' (RFC 3501 ASTRING-CHAR), for astrings and flags.</summary>
+    private string AStringAtom(string what) => Chars(c => IsAtomChar(c) || c == ']', what);
+
+    public long Number(string what = "a number")
+    {
+        var text = Chars(char.IsAsciiDigit, what);
+        if (text.Length > 10 || !long.TryParse(text, out var value)) throw new ImapParseException($"{what} is out of range");
+        return value;
+    }
+
+    /// <summary>An unsigned 32-bit number greater than zero (nz-number).</summary>
+    public uint NzNumber(string what = "a number")
+    {
+        var value = Number(what);
+        if (value is < 1 or > uint.MaxValue) throw new ImapParseException($"{what} must be between 1 and {uint.MaxValue}");
+        return (uint)value;
+    }
+
+    public string AString(string what = "a string") => Peek() is '"' or '{' or '~' ? String(what) : AStringAtom(what);
+
+    public string String(string what = "a string") => Encoding.UTF8.GetString(StringBytes(what));
+
+    /// <summary>A quoted string or a literal, as bytes.</summary>
+    public byte[] StringBytes(string what = "a string")
+    {
+        if (Peek() == '"') return Quoted();
+        if (Peek() == '~') _position++; // literal8 (RFC 3516): same framing.
+        if (Peek() == '{') return Literal();
+        throw new ImapParseException($"Expected {what} (quoted or literal){Where()}");
+    }
+
+    public string? NString(string what = "a string")
+    {
+        if (TryWord("NIL")) return null;
+        return String(what);
+    }
+
+    /// <summary>Consumes <paramref name="word"/> (case-insensitive) when it comes next as a whole atom.</summary>
+    public bool TryWord(string word)
+    {
+        if (_position + word.Length > data.Length) return false;
+        for (var i = 0; i < word.Length; i++)
+            if (char.ToUpperInvariant((char)data[_position + i]) != word[i]) return false;
+        var after = _position + word.Length;
+        if (after < data.Length && IsAtomChar((char)data[after])) return false;
+        _position = after;
+        return true;
+    }
+
+    /// <summary>A flag: <c>\Word</c> or a keyword atom.</summary>
+    public string Flag()
+    {
+        if (Peek() == '\\')
+        {
+            _position++;
+            return "\\" + Atom("a flag name");
+        }
+        return Atom("a flag");
+    }
+
+    /// <summary>A parenthesised list of flags, or a single flag without parentheses.</summary>
+    public List<string> FlagList()
+    {
+        var flags = new List<string>();
+        if (!TryExpect('('))
+        {
+            flags.Add(Flag());
+            while (TrySpace()) flags.Add(Flag());
+            return flags;
+        }
+        if (TryExpect(')')) return flags;
+        flags.Add(Flag());
+        while (TrySpace()) flags.Add(Flag());
+        Expect(')');
+        return flags;
+    }
+
+    /// <summary>A sequence set as written (digits, '*', ':' and ','), parsed by <see cref="SequenceSet"/>.</summary>
+    public SequenceSet SequenceSet() => Protocol.SequenceSet.Parse(Chars(c => char.IsAsciiDigit(c) || c is '*' or ':' or ',' or '$', "a sequence set"));
+
+    /// <summary>The raw text of the rest of the command, for error messages.</summary>
+    public string Rest() => Encoding.UTF8.GetString(data, _position, data.Length - _position);
+
+    private byte[] Quoted()
+    {
+        _position++;
+        var bytes = new List<byte>();
+        while (true)
+        {
+            if (AtEnd) throw new ImapParseException("Unterminated quoted string");
+            var b = data[_position++];
+            if (b == '"') return [.. bytes];
+            if (b is (byte)'\r' or (byte)'\n' or 0) throw new ImapParseException("A quoted string cannot hold CR, LF or NUL; use a literal");
+            if (b == '\\')
+            {
+                if (AtEnd) throw new ImapParseException("Unterminated quoted string");
+                b = data[_position++];
+                if (b is not ((byte)'"' or (byte)'\\')) throw new ImapParseException("Only \\\" and \\\\ may be escaped in a quoted string");
+            }
+            bytes.Add(b);
+        }
+    }
+
+    /// <summary>A literal as the session inlined it: <c>{n}</c> (or <c>{n+}</c>) CRLF, then n bytes.</summary>
+    private byte[] Literal()
+    {
+        _position++;
+        var length = Number("a literal length");
+        TryExpect('+');
+        Expect('}');
+        if (_position + 2 > data.Length || data[_position] != '\r' || data[_position + 1] != '\n')
+            throw new ImapParseException("A literal's length must be followed by CRLF");
+        _position += 2;
+        if (_position + length > data.Length) throw new ImapParseException("The literal is shorter than announced");
+        var bytes = data.AsSpan(_position, (int)length).ToArray();
+        _position += (int)length;
+        return bytes;
+    }
+
+    private string Chars(Func<char, bool> allowed, string what)
+    {
+        var start = _position;
+        while (!AtEnd && allowed((char)data[_position])) _position++;
+        if (_position == start) throw new ImapParseException($"Expected {what}{Where()}");
+        return Encoding.UTF8.GetString(data, start, _position - start);
+    }
+
+    private string Where() => AtEnd ? " at the end of the command" : $" at \"{Shorten(Rest())}\"";
+
+    private static string Shorten(string text) => text.Length <= 30 ? text : text[..30] + "...";
+
+    /// <summary>ATOM-CHAR: any CHAR except atom-specials: ( ) { SP CTL % * " \ ] — bytes above 127 are
+    /// accepted as UTF-8 (RFC 6855 relaxes the grammar the same way).</summary>
+    public static bool IsAtomChar(char c) => c > ' ' && c != 127 && c is not ('(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']');
+}

@@ -1,0 +1,291 @@
+using System.Text;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace OpenMailserver.Server.Imap.Protocol;
+
+/// <summary>A stored message as IMAP sees it: the raw bytes, the MIME tree parsed by MimeKit, and for each
+/// entity the byte ranges of its header and body in the raw message, so that BODY[section] returns the
+/// exact stored bytes and sizes add up (RFC 3501 §6.4.5, §7.4.2).</summary>
+public sealed class MessageStructure
+{
+    private sealed record Range(long Begin, long HeadersEnd, long ContentBegin, long End, int Lines);
+
+    private readonly Dictionary<MimeEntity, Range> _entities = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<MimeMessage, Range> _messages = new(ReferenceEqualityComparer.Instance);
+
+    private MessageStructure(byte[] raw) => Raw = raw;
+
+    public byte[] Raw { get; }
+
+    public MimeMessage Message { get; private set; } = null!;
+
+    public static MessageStructure Parse(byte[] raw)
+    {
+        var structure = new MessageStructure(raw);
+        using var stream = new MemoryStream(raw, writable: false);
+        var parser = new MimeParser(stream, MimeFormat.Entity, persistent: false);
+        parser.MimeEntityBegin += (_, e) => structure._begins[e.Entity] = e.BeginOffset;
+        parser.MimeMessageBegin += (_, e) => structure._begins[e.Message] = e.BeginOffset;
+        parser.MimeEntityEnd += (_, e) => structure._entities[e.Entity] = structure.RangeOf(structure._begins[e.Entity], e.HeadersEndOffset, e.EndOffset, e.Lines);
+        parser.MimeMessageEnd += (_, e) => structure._messages[e.Message] = structure.RangeOf(structure._begins[e.Message], e.HeadersEndOffset, e.EndOffset, 0);
+        structure.Message = parser.ParseMessage();
+        return structure;
+    }
+
+    private readonly Dictionary<object, long> _begins = new(ReferenceEqualityComparer.Instance);
+
+    private Range RangeOf(long begin, long headersEnd, long end, int lines)
+    {
+        var contentBegin = headersEnd;
+        if (contentBegin < Raw.Length && Raw[contentBegin] == '\r' && contentBegin + 1 < Raw.Length && Raw[contentBegin + 1] == '\n') contentBegin += 2;
+        else if (contentBegin < Raw.Length && Raw[contentBegin] == '\n') contentBegin += 1;
+        return new Range(begin, headersEnd, contentBegin, Math.Min(end, Raw.Length), lines);
+    }
+
+    /// <summary>The header block of the top-level message, blank line included.</summary>
+    public ReadOnlySpan<byte> Header => Raw.AsSpan(0, (int)_messages[Message].ContentBegin);
+
+    /// <summary>The body of the top-level message (everything after the header block).</summary>
+    public ReadOnlySpan<byte> Text => Raw.AsSpan((int)_messages[Message].ContentBegin);
+
+    /// <summary>The bytes of a BODY[section]: the part's content, or null when there is no such part.</summary>
+    public byte[]? Section(IReadOnlyList<int> path, string? specifier, IReadOnlyList<string>? fields)
+    {
+        MimeEntity? entity = null;
+        foreach (var index in path)
+        {
+            // The children of a message/rfc822 part are those of the message it holds.
+            var body = entity switch
+            {
+                null => Message.Body,
+                MessagePart part => part.Message?.Body,
+                _ => entity,
+            };
+            if (body is Multipart multipart)
+            {
+                if (index < 1 || index > multipart.Count) return null;
+                entity = multipart[index - 1];
+            }
+            else if (index == 1 && body is not null) entity = body;
+            else return null;
+        }
+
+        if (entity is null)
+        {
+            // No part number: the top-level message.
+            return specifier switch
+            {
+                null => Raw,
+                "HEADER" => Header.ToArray(),
+                "TEXT" => Text.ToArray(),
+                "HEADER.FIELDS" => Fields(Header, fields!, exclude: false),
+                "HEADER.FIELDS.NOT" => Fields(Header, fields!, exclude: true),
+                _ => null,
+            };
+        }
+
+        if (!_entities.TryGetValue(entity, out var range)) return null;
+        switch (specifier)
+        {
+            case null:
+                return Raw[(int)range.ContentBegin..(int)range.End];
+            case "MIME":
+                return Raw[(int)range.Begin..(int)range.ContentBegin];
+        }
+        // HEADER and TEXT of a part are those of the message it holds (message/rfc822).
+        if (entity is not MessagePart { Message: { } nested } || !_messages.TryGetValue(nested, out var nestedRange)) return null;
+        var nestedBegin = range.ContentBegin;
+        var header = Raw.AsSpan((int)nestedBegin, (int)(nestedRange.ContentBegin - nestedBegin));
+        return specifier switch
+        {
+            "HEADER" => header.ToArray(),
+            "TEXT" => Raw[(int)nestedRange.ContentBegin..(int)nestedRange.End],
+            "HEADER.FIELDS" => Fields(header, fields!, exclude: false),
+            "HEADER.FIELDS.NOT" => Fields(header, fields!, exclude: true),
+            _ => null,
+        };
+    }
+
+    /// <summary>The header lines whose names are (or, with <paramref name="exclude"/>, are not) in
+    /// <paramref name="names"/>, then the blank line.</summary>
+    private static byte[] Fields(ReadOnlySpan<byte> header, IReadOnlyList<string> names, bool exclude)
+    {
+        var text = Encoding.Latin1.GetString(header);
+        var output = new StringBuilder();
+        var lines = text.Split("\n");
+        var keep = false;
+        foreach (var rawLine in lines)
+        {
+            var line = rawLine.TrimEnd('\r');
+            if (line.Length == 0) break;
+            if (line[0] is ' ' or '\t')
+            {
+                if (keep) output.Append(line).Append("\r\n");
+                continue;
+            }
+            var colon = line.IndexOf(':');
+            var name = colon > 0 ? line[..colon].Trim() : line;
+            keep = names.Any(n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) != exclude;
+            if (keep) output.Append(line).Append("\r\n");
+        }
+        output.Append("\r\n");
+        return Encoding.Latin1.GetBytes(output.ToString());
+    }
+
+    /// <summary>BODYSTRUCTURE (with extension data) or BODY (without).</summary>
+    public void WriteBodyStructure(ImapResponse r, bool extended) => WriteEntity(r, Message.Body, extended);
+
+    private void WriteEntity(ImapResponse r, MimeEntity? entity, bool extended)
+    {
+        if (entity is null)
+        {
+            r.Raw("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)");
+            return;
+        }
+        if (entity is Multipart multipart)
+        {
+            r.Raw("(");
+            if (multipart.Count == 0) r.Raw("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)");
+            foreach (var child in multipart) WriteEntity(r, child, extended);
+            r.Space().String(multipart.ContentType.MediaSubtype.ToLowerInvariant());
+            if (extended)
+            {
+                r.Space();
+                Parameters(r, multipart.ContentType.Parameters);
+                r.Space();
+                Disposition(r, multipart.ContentDisposition);
+                r.Raw(" NIL NIL");
+            }
+            r.Raw(")");
+            return;
+        }
+
+        _entities.TryGetValue(entity, out var range);
+        var size = range is null ? 0 : range.End - range.ContentBegin;
+        var type = entity.ContentType;
+        r.Raw("(").String(type.MediaType.ToLowerInvariant()).Space().String(type.MediaSubtype.ToLowerInvariant()).Space();
+        Parameters(r, type.Parameters);
+        r.Space().NString(entity.ContentId is null ? null : "<" + entity.ContentId + ">");
+        r.Space().NString(entity.Headers[HeaderId.ContentDescription]);
+        var encoding = entity.Headers[HeaderId.ContentTransferEncoding]?.Trim().ToLowerInvariant() ?? "7bit";
+        r.Space().String(encoding).Space().Number(size);
+        if (entity is MessagePart { Message: { } inner } && type.IsMimeType("message", "rfc822"))
+        {
+            r.Space();
+            WriteEnvelope(r, inner);
+            r.Space();
+            WriteEntity(r, inner.Body, extended);
+            r.Space().Number(range?.Lines ?? 0);
+        }
+        else if (type.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase))
+        {
+            r.Space().Number(range?.Lines ?? 0);
+        }
+        if (extended)
+        {
+            r.Space().NString(entity.Headers[HeaderId.ContentMd5]).Space();
+            Disposition(r, entity.ContentDisposition);
+            r.Space().NString(entity.Headers[HeaderId.ContentLanguage]).Space().NString(entity.Headers[HeaderId.ContentLocation]);
+        }
+        r.Raw(")");
+    }
+
+    private static void Parameters(ImapResponse r, ParameterList parameters)
+    {
+        if (parameters.Count == 0)
+        {
+            r.Raw("NIL");
+            return;
+        }
+        r.Raw("(");
+        var first = true;
+        foreach (var parameter in parameters)
+        {
+            if (!first) r.Space();
+            first = false;
+            r.String(parameter.Name.ToLowerInvariant()).Space().String(parameter.Value);
+        }
+        r.Raw(")");
+    }
+
+    private static void Disposition(ImapResponse r, ContentDisposition? disposition)
+    {
+        if (disposition is null)
+        {
+            r.Raw("NIL");
+            return;
+        }
+        r.Raw("(").String(disposition.Disposition.ToLowerInvariant()).Space();
+        Parameters(r, disposition.Parameters);
+        r.Raw(")");
+    }
+
+    public void WriteEnvelope(ImapResponse r) => WriteEnvelope(r, Message);
+
+    /// <summary>ENVELOPE (RFC 3501 §7.4.2): header values as they are written, addresses taken apart;
+    /// Sender and Reply-To default to From.</summary>
+    public static void WriteEnvelope(ImapResponse r, MimeMessage m)
+    {
+        r.Raw("(").NString(RawHeader(m, HeaderId.Date)).Space().NString(RawHeader(m, HeaderId.Subject)).Space();
+        var from = m.Headers[HeaderId.From] is null ? null : m.From;
+        Addresses(r, from);
+        r.Space();
+        Addresses(r, m.Headers[HeaderId.Sender] is not null && m.Sender is { } sender ? new InternetAddressList([sender]) : from);
+        r.Space();
+        Addresses(r, m.Headers[HeaderId.ReplyTo] is null ? from : m.ReplyTo);
+        r.Space();
+        Addresses(r, m.Headers[HeaderId.To] is null ? null : m.To);
+        r.Space();
+        Addresses(r, m.Headers[HeaderId.Cc] is null ? null : m.Cc);
+        r.Space();
+        Addresses(r, m.Headers[HeaderId.Bcc] is null ? null : m.Bcc);
+        r.Space().NString(RawHeader(m, HeaderId.InReplyTo)).Space().NString(RawHeader(m, HeaderId.MessageId)).Raw(")");
+    }
+
+    /// <summary>A header's value as written (encoded words left for the client), unfolded.</summary>
+    private static string? RawHeader(MimeMessage m, HeaderId id)
+    {
+        var index = m.Headers.IndexOf(id);
+        if (index < 0) return null;
+        var raw = Encoding.UTF8.GetString(m.Headers[index].RawValue);
+        return raw.Replace("\r\n", "").Replace("\n", "").Trim();
+    }
+
+    private static void Addresses(ImapResponse r, InternetAddressList? list)
+    {
+        var mailboxes = list?.ToList() ?? [];
+        if (mailboxes.Count == 0)
+        {
+            r.Raw("NIL");
+            return;
+        }
+        r.Raw("(");
+        foreach (var address in mailboxes) Address(r, address);
+        r.Raw(")");
+    }
+
+    private static void Address(ImapResponse r, InternetAddress address)
+    {
+        if (address is GroupAddress group)
+        {
+            r.Raw("(NIL NIL ").NString(EncodedName(group.Name)).Raw(" NIL)");
+            foreach (var member in group.Members) Address(r, member);
+            r.Raw("(NIL NIL NIL NIL)");
+            return;
+        }
+        if (address is not MailboxAddress mailbox) return;
+        var at = mailbox.Address.LastIndexOf('@');
+        var local = at < 0 ? mailbox.Address : mailbox.Address[..at];
+        var domain = at < 0 ? null : mailbox.Address[(at + 1)..];
+        r.Raw("(").NString(EncodedName(mailbox.Name)).Raw(" NIL ").NString(local).Space().NString(domain).Raw(")");
+    }
+
+    private static string? EncodedName(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return null;
+        return name.All(c => c is >= ' ' and <= '~') ? name : Rfc2047.EncodePhrase(Encoding.UTF8, name).Length > 0
+            ? Encoding.ASCII.GetString(Rfc2047.EncodePhrase(Encoding.UTF8, name))
+            : name;
+    }
+}

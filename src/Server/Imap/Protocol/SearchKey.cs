@@ -1,0 +1,134 @@
+using System.Globalization;
+using MimeKit;
+
+namespace OpenMailserver.Server.Imap.Protocol;
+
+/// <summary>What SEARCH evaluates each key against: the message's index data, and its content when a
+/// key needs it (loaded once, only then).</summary>
+public interface ISearchTarget
+{
+    uint Sequence { get; }
+    uint Uid { get; }
+    uint LargestSequence { get; }
+    uint LargestUid { get; }
+    IReadOnlySet<string> Flags { get; }
+    long Size { get; }
+    DateTimeOffset InternalDate { get; }
+    MimeMessage Content { get; }
+    IReadOnlySet<uint> LastSearchResult { get; }
+}
+
+/// <summary>A SEARCH key (RFC 3501 §6.4.4) and how it matches.</summary>
+public abstract record SearchKey
+{
+    public abstract bool Matches(ISearchTarget t);
+
+    /// <summary>Whether matching reads the message content (headers or body).</summary>
+    public virtual bool NeedsContent => false;
+
+    public sealed record All : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => true;
+    }
+
+    public sealed record HasFlag(string Flag, bool Set) : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => t.Flags.Contains(Flag) == Set;
+    }
+
+    /// <summary>NEW is RECENT and UNSEEN; no message is \Recent here, so NEW matches nothing.</summary>
+    public sealed record Nothing : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => false;
+    }
+
+    public sealed record Sequence(SequenceSet Set, bool ByUid) : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => Set.IsSearchResult
+            ? t.LastSearchResult.Contains(t.Uid)
+            : ByUid ? Set.Contains(t.Uid, t.LargestUid) : Set.Contains(t.Sequence, t.LargestSequence);
+    }
+
+    public sealed record Not(SearchKey Key) : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => !Key.Matches(t);
+        public override bool NeedsContent => Key.NeedsContent;
+    }
+
+    public sealed record Or(SearchKey Left, SearchKey Right) : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => Left.Matches(t) || Right.Matches(t);
+        public override bool NeedsContent => Left.NeedsContent || Right.NeedsContent;
+    }
+
+    public sealed record And(IReadOnlyList<SearchKey> Keys) : SearchKey
+    {
+        // Cheap keys first, so content is loaded only for messages that pass them.
+        public override bool Matches(ISearchTarget t) => Keys.OrderBy(k => k.NeedsContent).All(k => k.Matches(t));
+        public override bool NeedsContent => Keys.Any(k => k.NeedsContent);
+    }
+
+    public sealed record Size(bool Larger, long Octets) : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => Larger ? t.Size > Octets : t.Size < Octets;
+    }
+
+    public enum DateRelation { Before, On, Since }
+
+    /// <summary>BEFORE/ON/SINCE compare the internal date, SENT* the Date header; both by calendar day only.</summary>
+    public sealed record Date(DateRelation Relation, DateOnly Day, bool Sent) : SearchKey
+    {
+        public override bool NeedsContent => Sent;
+
+        public override bool Matches(ISearchTarget t)
+        {
+            DateOnly day;
+            if (Sent)
+            {
+                if (t.Content.Headers[HeaderId.Date] is null) return false;
+                day = DateOnly.FromDateTime(t.Content.Date.DateTime);
+            }
+            else day = DateOnly.FromDateTime(t.InternalDate.UtcDateTime);
+            return Relation switch
+            {
+                DateRelation.Before => day < Day,
+                DateRelation.On => day == Day,
+                _ => day >= Day,
+            };
+        }
+    }
+
+    /// <summary>HEADER field string (and FROM, TO, CC, BCC, SUBJECT): the field contains the string,
+    /// case-insensitively; an empty string matches any message that has the field.</summary>
+    public sealed record Header(string Field, string Value) : SearchKey
+    {
+        public override bool NeedsContent => true;
+
+        public override bool Matches(ISearchTarget t)
+        {
+            foreach (var header in t.Content.Headers)
+            {
+                if (!header.Field.Equals(Field, StringComparison.OrdinalIgnoreCase)) continue;
+                if (Value.Length == 0 || Contains(header.Value, Value)) return true;
+            }
+            return false;
+        }
+    }
+
+    /// <summary>BODY (the text of the body parts) or TEXT (headers and body).</summary>
+    public sealed record Text(string Value, bool IncludeHeaders) : SearchKey
+    {
+        public override bool NeedsContent => true;
+
+        public override bool Matches(ISearchTarget t)
+        {
+            if (IncludeHeaders && t.Content.Headers.Any(h => Contains(h.Value, Value))) return true;
+            foreach (var part in t.Content.BodyParts.OfType<TextPart>())
+                if (Contains(part.Text, Value)) return true;
+            return false;
+        }
+    }
+
+    private static bool Contains(string? haystack, string needle) =>
+        haystack is not null && CultureInfo.InvariantCulture.CompareInfo.IndexOf(haystack, needle, CompareOptions.IgnoreCase) >= 0;
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace OpenMailserver.Server.Imap.Protocol;
+
+/// <summary>Parses SEARCH criteria (RFC 3501 §6.4.4) into a <see cref="SearchKey"/>: every key of the RFC,
+/// OR and NOT, parenthesised groups, and sequence or UID sets.</summary>
+public static class SearchParser
+{
+    /// <summary>Parses <c>[CHARSET x] key *(SP key)</c>; only UTF-8 and US-ASCII are supported.</summary>
+    public static SearchKey Parse(ImapReader reader, out string? unsupportedCharset)
+    {
+        unsupportedCharset = null;
+        if (reader.TryWord("CHARSET"))
+        {
+            reader.Space();
+            var charset = reader.AString("a charset");
+            if (!charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+                unsupportedCharset = charset;
+            reader.Space();
+        }
+        var keys = new List<SearchKey> { Key(reader) };
+        while (reader.TrySpace()) keys.Add(Key(reader));
+        reader.End();
+        return keys.Count == 1 ? keys[0] : new SearchKey.And(keys);
+    }
+
+    private static SearchKey Key(ImapReader reader)
+    {
+        if (reader.TryExpect('('))
+        {
+            var keys = new List<SearchKey> { Key(reader) };
+            while (reader.TrySpace()) keys.Add(Key(reader));
+            reader.Expect(')');
+            return keys.Count == 1 ? keys[0] : new SearchKey.And(keys);
+        }
+        if (char.IsAsciiDigit(reader.Peek()) || reader.Peek() is '*' or '$') return new SearchKey.Sequence(reader.SequenceSet(), ByUid: false);
+
+        var word = reader.Atom("a search key").ToUpperInvariant();
+        switch (word)
+        {
+            case "ALL": return new SearchKey.All();
+            case "ANSWERED": return new SearchKey.HasFlag("\\Answered", true);
+            case "UNANSWERED": return new SearchKey.HasFlag("\\Answered", false);
+            case "DELETED": return new SearchKey.HasFlag("\\Deleted", true);
+            case "UNDELETED": return new SearchKey.HasFlag("\\Deleted", false);
+            case "DRAFT": return new SearchKey.HasFlag("\\Draft", true);
+            case "UNDRAFT": return new SearchKey.HasFlag("\\Draft", false);
+            case "FLAGGED": return new SearchKey.HasFlag("\\Flagged", true);
+            case "UNFLAGGED": return new SearchKey.HasFlag("\\Flagged", false);
+            case "SEEN": return new SearchKey.HasFlag("\\Seen", true);
+            case "UNSEEN": return new SearchKey.HasFlag("\\Seen", false);
+            case "RECENT": return new SearchKey.Nothing();
+            case "NEW": return new SearchKey.Nothing();
+            case "OLD": return new SearchKey.All();
+            case "KEYWORD": reader.Space(); return new SearchKey.HasFlag(reader.Atom("a keyword"), true);
+            case "UNKEYWORD": reader.Space(); return new SearchKey.HasFlag(reader.Atom("a keyword"), false);
+            case "BCC" or "CC" or "FROM" or "TO" or "SUBJECT":
+                reader.Space();
+                return new SearchKey.Header(word[0] + word[1..].ToLowerInvariant(), reader.AString());
+            case "HEADER":
+                reader.Space();
+                var field = reader.AString("a header name");
+                reader.Space();
+                return new SearchKey.Header(field, reader.AString());
+            case "BODY": reader.Space(); return new SearchKey.Text(reader.AString(), IncludeHeaders: false);
+            case "TEXT": reader.Space(); return new SearchKey.Text(reader.AString(), IncludeHeaders: true);
+            case "LARGER": reader.Space(); return new SearchKey.Size(true, reader.Number("a size"));
+            case "SMALLER": reader.Space(); return new SearchKey.Size(false, reader.Number("a size"));
+            case "BEFORE": return Date(reader, SearchKey.DateRelation.Before, sent: false);
+            case "ON": return Date(reader, SearchKey.DateRelation.On, sent: false);
+            case "SINCE": return Date(reader, SearchKey.DateRelation.Since, sent: false);
+            case "SENTBEFORE": return Date(reader, SearchKey.DateRelation.Before, sent: true);
+            case "SENTON": return Date(reader, SearchKey.DateRelation.On, sent: true);
+            case "SENTSINCE": return Date(reader, SearchKey.DateRelation.Since, sent: true);
+            case "UID": reader.Space(); return new SearchKey.Sequence(reader.SequenceSet(), ByUid: true);
+            case "NOT": reader.Space(); return new SearchKey.Not(Key(reader));
+            case "OR":
+                reader.Space();
+                var left = Key(reader);
+                reader.Space();
+                return new SearchKey.Or(left, Key(reader));
+            default: throw new ImapParseException($"Unknown search key \"{word}\"");
+        }
+    }
+
+    private static SearchKey Date(ImapReader reader, SearchKey.DateRelation relation, bool sent)
+    {
+        reader.Space();
+        var quoted = reader.TryExpect('"');
+        var text = reader.Atom("a date such as 1-Feb-2026");
+        if (quoted) reader.Expect('"');
+        if (!DateOnly.TryParseExact(text, ["d-MMM-yyyy", "dd-MMM-yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+            throw new ImapParseException($"\"{text}\" is not a date such as 1-Feb-2026");
+        return new SearchKey.Date(relation, day, sent);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace OpenMailserver.Server.Messages;
+
+/// <summary>Tells live sessions (IMAP IDLE, and later watchers) that a mailbox changed. Writers call
+/// <see cref="Notify"/> after their transaction commits; listeners then read the new state themselves, so a
+/// lost or merged notification costs only latency, never correctness.</summary>
+public sealed class MailboxChangeNotifier
+{
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, Action>> _listeners = new();
+
+    public IDisposable Subscribe(long mailboxId, Action changed)
+    {
+        var id = Guid.NewGuid();
+        _listeners.GetOrAdd(mailboxId, _ => new())[id] = changed;
+        return new Subscription(() =>
+        {
+            if (_listeners.TryGetValue(mailboxId, out var set)) set.TryRemove(id, out _);
+        });
+    }
+
+    public void Notify(long mailboxId)
+    {
+        if (!_listeners.TryGetValue(mailboxId, out var set)) return;
+        foreach (var listener in set.Values) listener();
+    }
+
+    public void Notify(IEnumerable<long> mailboxIds)
+    {
+        foreach (var id in mailboxIds.Distinct()) Notify(id);
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) dispose();
+        }
+    }
+}
