@@ -7,7 +7,8 @@ namespace OpenMailserver.Server.Delivery;
 /// the raw bytes durably first, then one transaction that hands each recipient's mailboxes to
 /// <see cref="LocalDelivery"/>. All or nothing: if any mailbox refuses, nothing is stored and the caller
 /// answers with a temporary failure, so the sender retries instead of mail being half-delivered.</summary>
-public sealed class InboundDelivery(Database database, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, TimeProvider time)
+public sealed class InboundDelivery(
+    Database database, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, MailboxChangeNotifier changes, TimeProvider time)
 {
     /// <returns>The stored message ids, or the reason nothing was stored.</returns>
     public async Task<InboundDeliveryResult> DeliverAsync(ReadOnlyMemory<byte> raw, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default)
@@ -15,12 +16,12 @@ public sealed class InboundDelivery(Database database, BlobStore blobs, Recipien
         var headers = MessageHeaders.Read(raw);
         var blob = await blobs.WriteAsync(raw, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var delivered = new HashSet<long>();
         try
         {
             var stored = await database.WriteAsync(async tx =>
             {
                 var ids = new List<string>();
-                var delivered = new HashSet<long>();
                 foreach (var recipient in recipients)
                 {
                     var resolution = await resolver.ResolveAsync(recipient, tx);
@@ -36,6 +37,7 @@ public sealed class InboundDelivery(Database database, BlobStore blobs, Recipien
                 }
                 return ids;
             }, cancellationToken);
+            changes.Notify(delivered);
             return new InboundDeliveryResult(stored, null);
         }
         catch (RefusedException refused)

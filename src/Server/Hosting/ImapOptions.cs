@@ -6,4 +6,8 @@ public sealed class ImapOptions
     public int TlsPort { get; set; } = 1993;
     /// <summary>IMAP with STARTTLS.</summary>
     public int Port { get; set; } = 1143;
+    /// <summary>IMAP connections open at once; more are greeted with BYE and closed.</summary>
+    public int MaxConcurrentSessions { get; set; } = 500;
+    /// <summary>An authenticated client silent this long is logged out (RFC 3501 §5.4: at least 30 minutes).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -7,6 +7,8 @@ using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Smtp;
+using OpenMailserver.Server.Imap;
+using OpenMailserver.Server.Imap.Session;
 using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
 
@@ -59,6 +61,9 @@ public static class OpenMailserverServices
         services.AddSingleton<SubmissionMessageStore>();
         services.AddSingleton<SubmissionAuthenticator>();
         services.AddHostedService<SmtpListeners>();
+        services.AddSingleton<MailboxChangeNotifier>();
+        services.AddSingleton<ImapServices>();
+        services.AddHostedService<ImapListener>();
 
         services.AddGrpc(grpc =>
         {

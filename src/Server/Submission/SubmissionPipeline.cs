@@ -14,7 +14,8 @@ namespace OpenMailserver.Server.Submission;
 /// this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
     Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, RecipientResolver resolver,
-    LocalDelivery localDelivery, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
+    LocalDelivery localDelivery, MailboxChangeNotifier changes, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
         IReadOnlyList<EmailAddress> recipients, CancellationToken cancellationToken = default)
@@ -39,6 +40,7 @@ public sealed class SubmissionPipeline(
         var headers = MessageHeaders.Read(message.Headers);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        var touched = new HashSet<long> { mailbox.Id };
 
         var record = await database.WriteAsync(async tx =>
         {
@@ -78,8 +80,11 @@ public sealed class SubmissionPipeline(
                 {
                     var result = await localDelivery.DeliverAsync(tx, target, new NewMessage(blob, size, headers, now));
                     if (result.Message is { } stored)
+                    {
+                        touched.Add(target.Id);
                         await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.DeliveredLocal,
                             new { mailbox = target.Address, folder = SpecialFolders.Inbox, message_id = stored.Id }, now);
+                    }
                     else
                     {
                         reasons.Add(result.Reason!);
@@ -99,6 +104,7 @@ public sealed class SubmissionPipeline(
             var state = queued > 0 ? OutboundState.Queued : delivered > 0 ? OutboundState.Sent : OutboundState.Failed;
             return await outbound.SetStateAsync(tx, sent.Id, state, string.Join("; ", failures), state == OutboundState.Sent ? now : null, now);
         }, cancellationToken);
+        changes.Notify(touched);
 
         logger.LogInformation("Accepted message {QueueId} from {Sender} to {Count} recipient(s): {State}", record.QueueId, sender, recipients.Count, record.State);
         return record;

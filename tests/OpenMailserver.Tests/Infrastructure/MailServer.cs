@@ -7,21 +7,34 @@ namespace OpenMailserver.Tests.Infrastructure;
 public class MailServer : ServerFactory
 {
     public MailServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : this(
-        TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), settings, dataDirectory)
+        [TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort()], settings, dataDirectory)
     {
     }
 
-    private MailServer(int mx, int submissionTls, int submission, IDictionary<string, string?>? settings, string? dataDirectory)
+    private MailServer(int[] ports, IDictionary<string, string?>? settings, string? dataDirectory)
         : base(dataDirectory, Merge(settings, new()
     {
-        ["OpenMailserver:Smtp:Port"] = mx.ToString(),
-        ["OpenMailserver:Smtp:SubmissionTlsPort"] = submissionTls.ToString(),
-        ["OpenMailserver:Smtp:SubmissionPort"] = submission.ToString(),
+        ["OpenMailserver:Smtp:Port"] = ports[0].ToString(),
+        ["OpenMailserver:Smtp:SubmissionTlsPort"] = ports[1].ToString(),
+        ["OpenMailserver:Smtp:SubmissionPort"] = ports[2].ToString(),
+        ["OpenMailserver:Imap:TlsPort"] = ports[3].ToString(),
+        ["OpenMailserver:Imap:Port"] = ports[4].ToString(),
     }))
     {
-        MxPort = mx;
-        SubmissionTlsPort = submissionTls;
-        SubmissionPort = submission;
+        (MxPort, SubmissionTlsPort, SubmissionPort, ImapTlsPort, ImapPort) = (ports[0], ports[1], ports[2], ports[3], ports[4]);
+    }
+
+    public int ImapTlsPort { get; }
+    public int ImapPort { get; }
+
+    /// <summary>A MailKit IMAP client logged in as <paramref name="box"/> over implicit TLS.</summary>
+    public async Task<MailKit.Net.Imap.ImapClient> ImapAsAsync(TestMailbox box)
+    {
+        Started();
+        var client = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 20_000 };
+        await client.ConnectAsync("127.0.0.1", ImapTlsPort, SecureSocketOptions.SslOnConnect);
+        await client.AuthenticateAsync(box.Address, box.Password);
+        return client;
     }
 
     public int MxPort { get; }

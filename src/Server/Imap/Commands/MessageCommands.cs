@@ -1,0 +1,173 @@
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Messages;
+
+namespace OpenMailserver.Server.Imap.Session;
+
+/// <summary>EXPUNGE, UID EXPUNGE, CLOSE, UNSELECT, COPY, MOVE (with UIDPLUS response codes) and APPEND.</summary>
+public sealed partial class ImapSession
+{
+    private async Task ExpungeAsync(ImapCommand c, ImapResponse r, bool byUid)
+    {
+        var a = c.Arguments;
+        SequenceSet? uids = null;
+        if (byUid)
+        {
+            a.Space();
+            uids = a.SequenceSet();
+        }
+        a.End();
+        var selected = Selected!;
+        if (selected.ReadOnly)
+        {
+            r.Tagged(c.Tag, "NO", "[READ-ONLY] The folder is open read-only (EXAMINE)");
+            return;
+        }
+        var doomed = selected.Messages
+            .Where(m => m.FlagSet.Contains(MessageFlags.Deleted) && (uids is null || uids.Contains((uint)m.Uid, selected.LargestUid)))
+            .Select(m => m.Id).ToList();
+        await _services.Database.WriteAsync(tx => _services.Messages.DeleteAsync(tx, selected.Folder.Id, doomed));
+        if (doomed.Count > 0) _services.Changes.Notify(User!.Id);
+        foreach (var id in doomed) selected.Vanished.Add(id);
+        await WriteUpdatesAsync(r, allowExpunge: true);
+        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    private async Task CloseAsync(ImapCommand c, ImapResponse r, bool expunge)
+    {
+        c.Arguments.End();
+        var selected = Selected!;
+        if (expunge && !selected.ReadOnly)
+        {
+            var doomed = selected.Messages.Where(m => m.FlagSet.Contains(MessageFlags.Deleted)).Select(m => m.Id).ToList();
+            if (doomed.Count > 0)
+            {
+                await _services.Database.WriteAsync(tx => _services.Messages.DeleteAsync(tx, selected.Folder.Id, doomed));
+                _services.Changes.Notify(User!.Id);
+            }
+        }
+        Selected = null;
+        State = SessionState.Authenticated;
+        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    /// <summary>COPY and MOVE: the copies get new UIDs in the target in one transaction (MOVE also removes
+    /// the originals in it), so a message is never lost nor left in both places by a crash.</summary>
+    private async Task CopyAsync(ImapCommand c, ImapResponse r, bool byUid, bool move)
+    {
+        var a = c.Arguments;
+        a.Space();
+        var set = a.SequenceSet();
+        a.Space();
+        var name = FolderName(a);
+        a.End();
+        var selected = Selected!;
+        if (move && selected.ReadOnly)
+        {
+            r.Tagged(c.Tag, "NO", "[READ-ONLY] The folder is open read-only (EXAMINE)");
+            return;
+        }
+        var target = await FindFolderAsync(name);
+        if (target is null)
+        {
+            r.Tagged(c.Tag, "NO", $"[TRYCREATE] No folder {Shorten(name)}");
+            return;
+        }
+        var sources = selected.Resolve(set, byUid, _lastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message).ToList();
+        if (sources.Count == 0)
+        {
+            await WriteUpdatesAsync(r, allowExpunge: byUid);
+            r.Tagged(c.Tag, "OK", $"{c.Name} completed (no messages)");
+            return;
+        }
+
+        var copies = await _services.Database.WriteAsync(async tx =>
+        {
+            var present = (await _services.Messages.ListEntriesAsync(selected.Folder.Id, tx)).Select(e => e.Id).ToHashSet();
+            var made = new List<(uint From, uint To)>();
+            var destination = (await _services.Messages.FindFolderAsync(User!.Id, target.Name, tx))!;
+            foreach (var source in sources.Where(s => present.Contains(s.Id)))
+            {
+                var record = await _services.Messages.FindAsync(source.Id);
+                if (record is null) continue;
+                var copy = await _services.Messages.InsertAsync(tx, User.Id, destination, new NewMessage(record.Blob, record.Size,
+                    new MessageHeaders(record.Subject, record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader),
+                    record.ReceivedAt, source.Flags));
+                made.Add(((uint)source.Uid, (uint)copy.Uid));
+                destination = destination with { UidNext = copy.Uid + 1 };
+            }
+            if (move) await _services.Messages.DeleteAsync(tx, selected.Folder.Id, sources.Where(s => present.Contains(s.Id)).Select(s => s.Id).ToList());
+            return made;
+        });
+        _services.Changes.Notify(User!.Id);
+
+        var copyUid = copies.Count == 0 ? "" : $"[COPYUID {target.UidValidity} {SequenceSet.Format(copies.Select(x => x.From))} {SequenceSet.Format(copies.Select(x => x.To))}] ";
+        if (move)
+        {
+            if (copyUid.Length > 0) r.Untagged($"OK {copyUid}Moved");
+            foreach (var source in sources) selected.Vanished.Add(source.Id);
+            await WriteUpdatesAsync(r, allowExpunge: true);
+            r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+        }
+        else
+        {
+            await WriteUpdatesAsync(r, allowExpunge: byUid);
+            r.Tagged(c.Tag, "OK", $"{copyUid}{c.Name} completed");
+        }
+    }
+
+    /// <summary>APPEND folder [(flags)] ["date-time"] literal: the message is stored durably before OK,
+    /// with APPENDUID (UIDPLUS).</summary>
+    private async Task AppendAsync(ImapCommand c, ImapResponse r, CancellationToken ct)
+    {
+        var a = c.Arguments;
+        a.Space();
+        var name = FolderName(a);
+        a.Space();
+        var flags = new List<string>();
+        if (a.Peek() == '(')
+        {
+            foreach (var flag in a.FlagList())
+                flags.Add(MessageFlags.Canonical(flag) ?? throw new ImapParseException($"{flag} cannot be stored"));
+            a.Space();
+        }
+        var received = _services.Time.GetUtcNow();
+        if (a.Peek() == '"')
+        {
+            var text = a.String("a date-time");
+            if (!ImapDateTime.TryParse(text, out received))
+                throw new ImapParseException($"\"{text}\" is not a date-time such as \"25-Nov-2026 16:00:00 +0000\"");
+            a.Space();
+        }
+        var content = a.StringBytes("the message literal");
+        a.End();
+
+        var folder = await FindFolderAsync(name);
+        if (folder is null)
+        {
+            r.Tagged(c.Tag, "NO", $"[TRYCREATE] No folder {Shorten(name)}");
+            return;
+        }
+        var limit = _services.Options.Value.Limits.MaxMessageBytes;
+        if (content.Length > limit)
+        {
+            r.Tagged(c.Tag, "NO", $"[TOOBIG] The message is larger than the limit of {limit} bytes");
+            return;
+        }
+        if (content.Length == 0)
+        {
+            r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
+            return;
+        }
+        var blob = await _services.Blobs.WriteAsync(content, ct);
+        var headers = MessageHeaders.Read(content);
+        var stored = await _services.Database.WriteAsync(async tx =>
+        {
+            var current = (await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx))!;
+            return await _services.Messages.InsertAsync(tx, User.Id, current, new NewMessage(blob, content.Length, headers,
+                received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags)));
+        }, ct);
+        _services.Changes.Notify(User!.Id);
+        await WriteUpdatesAsync(r, allowExpunge: true);
+        r.Tagged(c.Tag, "OK", $"[APPENDUID {folder.UidValidity} {stored.Uid}] APPEND completed");
+    }
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Imap.Session;
+using OpenMailserver.Server.Operations;
+
+namespace OpenMailserver.Server.Imap;
+
+/// <summary>Accepts IMAP connections on the implicit-TLS port and the STARTTLS port, runs a session for
+/// each, caps how many run at once, and ends them all on shutdown.</summary>
+public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverOptions> options, ListenerRegistry registry, ILogger<ImapListener> logger)
+    : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TcpListener> _listeners = [];
+    private readonly List<Task> _loops = [];
+    private readonly HashSet<Task> _sessions = [];
+    private SemaphoreSlim? _slots;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (o.Imap.TlsPort == 0 && o.Imap.Port == 0) return Task.CompletedTask;
+        services.Certificates.EnsureReady();
+        _slots = new SemaphoreSlim(o.Imap.MaxConcurrentSessions);
+        var address = IPAddress.Parse(o.BindAddress!);
+        foreach (var (port, tls, name) in new[] { (o.Imap.TlsPort, true, "imaps"), (o.Imap.Port, false, "imap") })
+        {
+            if (port == 0) continue;
+            var listener = new TcpListener(address, port);
+            try
+            {
+                listener.Start(backlog: 512);
+            }
+            catch (SocketException e)
+            {
+                throw new InvalidOperationException($"IMAP listener could not start on port {port}: {e.Message}", e);
+            }
+            _listeners.Add(listener);
+            registry.Bound(name, listener.LocalEndpoint.ToString()!);
+            logger.LogInformation("IMAP {Role} listening on {Endpoint}", tls ? "(implicit TLS)" : "(STARTTLS)", listener.LocalEndpoint);
+            _loops.Add(AcceptAsync(listener, tls));
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptAsync(TcpListener listener, bool tls)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                logger.LogWarning("IMAP accept failed: {Error}", e.Message);
+                continue;
+            }
+            var session = RunAsync(client, tls);
+            lock (_sessions) _sessions.Add(session);
+            _ = session.ContinueWith(t =>
+            {
+                lock (_sessions) _sessions.Remove(t);
+            }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunAsync(TcpClient client, bool tls)
+    {
+        using var _ = client;
+        var remote = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
+        if (remote is { IsIPv4MappedToIPv6: true }) remote = remote.MapToIPv4();
+        if (!_slots!.Wait(0))
+        {
+            try
+            {
+                var bye = Encoding.ASCII.GetBytes("* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
+                if (tls) return; // no TLS handshake spent on a connection we refuse
+                await client.GetStream().WriteAsync(bye);
+            }
+            catch (IOException)
+            {
+            }
+            logger.LogWarning("IMAP connection from {Remote} refused: Imap:MaxConcurrentSessions reached", remote);
+            return;
+        }
+        try
+        {
+            client.NoDelay = true;
+            Stream stream = client.GetStream();
+            if (tls)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                handshake.CancelAfter(TimeSpan.FromSeconds(30));
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = services.Certificates.Current,
+                    EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                }, handshake.Token);
+                stream = ssl;
+            }
+            await using (stream)
+            {
+                await new ImapSession(services, stream, remote, tls).RunAsync(_stopping.Token);
+            }
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
+        {
+            logger.LogDebug("IMAP session from {Remote} ended: {Error}", remote, e.Message);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "IMAP session from {Remote} failed", remote);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        foreach (var listener in _listeners) listener.Stop();
+        Task[] running;
+        lock (_sessions) running = [.. _sessions];
+        await Task.WhenAny(Task.WhenAll(_loops.Concat(running)), Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+        registry.Closed("imaps");
+        registry.Closed("imap");
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Imap.Session;
+
+/// <summary>What every IMAP session uses, resolved once and shared.</summary>
+public sealed record ImapServices(
+    IOptions<OpenMailserverOptions> Options,
+    PasswordLogin Login,
+    Database Database,
+    IMessageRepository Messages,
+    BlobStore Blobs,
+    MailboxChangeNotifier Changes,
+    TlsCertificateProvider Certificates,
+    TimeProvider Time,
+    ILogger<ImapSession> Logger);
