@@ -1,0 +1,93 @@
+using OpenMailserver.Tests.Infrastructure;
+
+namespace OpenMailserver.Tests.Imap;
+
+[Collection(SharedMailServerCollection.Name)]
+public sealed class ImapFolderTests(SharedMailServer server)
+{
+    [Fact]
+    public async Task List_shows_the_standard_folders_with_special_use()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        Assert.Equal([
+            "* LIST (\\HasNoChildren) \"/\" \"INBOX\"",
+            "* LIST (\\HasNoChildren \\Drafts) \"/\" \"Drafts\"",
+            "* LIST (\\HasNoChildren \\Junk) \"/\" \"Junk\"",
+            "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent\"",
+            "* LIST (\\HasNoChildren \\Trash) \"/\" \"Trash\"",
+            "T2 OK LIST completed",
+        ], await imap.CommandAsync("LIST \"\" \"*\""));
+        Assert.Equal(["* LIST (\\Noselect) \"/\" \"\"", "T3 OK LIST completed"], await imap.CommandAsync("LIST \"\" \"\""));
+        Assert.Equal(["* LIST (\\HasNoChildren) \"/\" \"INBOX\"", "T4 OK LIST completed"], await imap.CommandAsync("LIST \"\" inbox"));
+        var special = await imap.CommandAsync("LIST (SPECIAL-USE) \"\" \"*\"");
+        Assert.Equal(5, special.Count);
+        Assert.DoesNotContain(special, l => l.Contains("INBOX"));
+    }
+
+    [Fact]
+    public async Task Create_rename_delete_with_hierarchy_and_unicode()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        Assert.Equal("T2 OK CREATE completed", (await imap.CommandAsync("CREATE Projects/2026/Q4")).Last());
+        Assert.Equal(["* LIST (\\HasChildren) \"/\" \"Projects\"", "T3 OK LIST completed"], await imap.CommandAsync("LIST \"\" %rojects"));
+        Assert.Equal("T4 NO [ALREADYEXISTS] Projects/2026 already exists", (await imap.CommandAsync("CREATE Projects/2026")).Last());
+        Assert.Equal("T5 OK RENAME completed", (await imap.CommandAsync("RENAME Projects Archive")).Last());
+        var list = await imap.CommandAsync("LIST Archive/ *");
+        Assert.Equal(["* LIST (\\HasChildren) \"/\" \"Archive/2026\"", "* LIST (\\HasNoChildren) \"/\" \"Archive/2026/Q4\"", "T6 OK LIST completed"], list);
+        Assert.Equal("T7 NO [HASCHILDREN] Archive has subfolders; delete them first", (await imap.CommandAsync("DELETE Archive")).Last());
+        Assert.Equal("T8 NO [CANNOT] Sent is a special folder and cannot be deleted", (await imap.CommandAsync("DELETE Sent")).Last());
+        Assert.Equal("T9 NO [NONEXISTENT] No folder Nope", (await imap.CommandAsync("DELETE Nope")).Last());
+        Assert.Equal("T10 OK CREATE completed", (await imap.CommandAsync("CREATE \"Gr&AvwA3w-e\"")).Last());
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" \"Gr&AvwA3w-e\"", await imap.CommandAsync("LIST \"\" Gr*"));
+        Assert.Equal("T12 NO [CANNOT] INBOX cannot be renamed, nor can a folder take its name", (await imap.CommandAsync("RENAME INBOX Old")).Last());
+        Assert.StartsWith("T13 BAD", (await imap.CommandAsync("CREATE \"bad*name\"")).Last());
+    }
+
+    [Fact]
+    public async Task Status_counts_and_select_reports_the_folder()
+    {
+        var box = await server.CreateMailboxAsync();
+        using (var api = server.Rest(box.Key))
+            for (var i = 0; i < 2; i++) await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = $"s{i}", text_body = "x" });
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        var status = await imap.CommandAsync("STATUS INBOX (MESSAGES UNSEEN UIDNEXT RECENT)");
+        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 2 UNSEEN 2 UIDNEXT 3 RECENT 0)", status[0]);
+        var select = await imap.CommandAsync("SELECT INBOX");
+        Assert.Equal("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", select[0]);
+        Assert.Contains("* 2 EXISTS", select);
+        Assert.Contains("* OK [UNSEEN 1] First unseen", select);
+        Assert.Contains(select, l => l.StartsWith("* OK [UIDVALIDITY ", StringComparison.Ordinal));
+        Assert.Contains("* OK [UIDNEXT 3] Predicted next UID", select);
+        Assert.Equal("T3 OK [READ-WRITE] SELECT completed", select.Last());
+        Assert.Equal("T4 OK [READ-ONLY] EXAMINE completed", (await imap.CommandAsync("EXAMINE INBOX")).Last());
+        Assert.Equal("T5 NO [READ-ONLY] The folder is open read-only (EXAMINE)", (await imap.CommandAsync("STORE 1 +FLAGS (\\Seen)")).Last());
+        Assert.Equal("T6 NO [NONEXISTENT] No folder Missing", (await imap.CommandAsync("SELECT Missing")).Last());
+        Assert.Equal("T7 BAD FETCH is not allowed now (select a folder first)", (await imap.CommandAsync("FETCH 1 FLAGS")).Last());
+    }
+
+    [Fact]
+    public async Task Append_to_drafts_is_visible_over_rest_with_its_uid()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        var message = "From: " + box.Address + "\r\nSubject: draft via imap\r\n\r\nunfinished\r\n";
+        await imap.SendAsync($"A1 APPEND Drafts (\\Draft \\Seen) \"25-Nov-2026 16:00:00 +0100\" {{{message.Length}}}\r\n");
+        Assert.Equal("+ Ready for literal data", await imap.LineAsync());
+        await imap.SendAsync(message + "\r\n");
+        var done = await imap.UntilTaggedAsync("A1");
+        Assert.Matches(@"^A1 OK \[APPENDUID \d+ 1\] APPEND completed$", done.Last());
+
+        using var api = server.Rest(box.Key);
+        var drafts = await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages?folder=Drafts");
+        Assert.Equal("draft via imap", Assert.Single(drafts.EnumerateArray()).GetProperty("subject").GetString());
+
+        var fetch = await imap.CommandAsync("EXAMINE Drafts");
+        var internalDate = await imap.CommandAsync("FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE)");
+        Assert.Equal($"* 1 FETCH (FLAGS (\\Draft \\Seen) INTERNALDATE \"25-Nov-2026 15:00:00 +0000\" RFC822.SIZE {message.Length})", internalDate[0]);
+
+        await imap.SendAsync($"A2 APPEND Nowhere {{{message.Length}+}}\r\n{message}\r\n");
+        Assert.Equal("A2 NO [TRYCREATE] No folder Nowhere", (await imap.UntilTaggedAsync("A2")).Last());
+    }
+}
