@@ -33,7 +33,7 @@ public sealed class MessagesApi(MailboxAccess access, MailboxReader reader) : V1
         return new Message
         {
             Id = record.Id, Subject = record.Subject, From = record.FromHeader, To = record.ToHeader, Date = record.DateHeader,
-            Body = MessageBody.Text(mime),
+            Body = MessageBody.Text(mime), Flags = { MessageFlags.List(record.Flags) },
         };
     }
 }

@@ -36,6 +36,6 @@ public static class ProtoMapping
 
     public static MessageSummary ToSummary(this MessageRecord m) => new()
     {
-        Id = m.Id, Subject = m.Subject, From = m.FromHeader, To = m.ToHeader, Date = m.DateHeader,
+        Id = m.Id, Subject = m.Subject, From = m.FromHeader, To = m.ToHeader, Date = m.DateHeader, Flags = { MessageFlags.List(m.Flags) },
     };
 }

@@ -15,6 +15,9 @@ public static class MessageFlags
     public static IReadOnlySet<string> Parse(string flags) =>
         new HashSet<string>(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The stored flags in their stored (canonical) order.</summary>
+    public static string[] List(string flags) => flags.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>The canonical spelling of a flag, or null when it is not one a client may set (\Recent,
     /// unknown system flags).</summary>
     public static string? Canonical(string flag)

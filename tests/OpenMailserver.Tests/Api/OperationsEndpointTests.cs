@@ -119,8 +119,8 @@ public sealed class OperationsEndpointTests(SharedServer server)
             sent.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(JsonValueKind.Number, sent.GetProperty("id").ValueKind);
         var summary = (await client.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages"))[0];
-        Assert.Equal(["id", "subject", "from", "to", "date"], summary.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["id", "subject", "from", "to", "date", "flags"], summary.EnumerateObject().Select(p => p.Name).ToArray());
         var message = await client.GetJsonAsync($"/v1/messages/{summary.GetProperty("id").GetString()}?address={box.Address}");
-        Assert.Equal(["id", "subject", "from", "to", "date", "body"], message.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["id", "subject", "from", "to", "date", "body", "flags"], message.EnumerateObject().Select(p => p.Name).ToArray());
     }
 }

@@ -127,6 +127,22 @@ public sealed class ImapSessionsTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task Flags_set_over_imap_are_visible_over_rest()
+    {
+        var box = await server.CreateMailboxAsync();
+        using var api = server.Rest(box.Key);
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "flag me", text_body = "x" });
+        Assert.Empty((await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages"))[0].GetProperty("flags").EnumerateArray());
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        await imap.CommandAsync("SELECT INBOX");
+        await imap.CommandAsync("STORE 1 +FLAGS (\\Seen \\Flagged $Todo)");
+        var summary = (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages"))[0];
+        Assert.Equal(["\\Flagged", "\\Seen", "$Todo"], summary.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray());
+        var sent = (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages?folder=Sent"))[0];
+        Assert.Equal(["\\Seen"], sent.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!).ToArray());
+    }
+
+    [Fact]
     public async Task Copy_reports_copyuid_and_trycreate()
     {
         var box = await server.CreateMailboxAsync();
