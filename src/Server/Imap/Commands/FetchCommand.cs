@@ -1,3 +1,4 @@
+using MimeKit;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
 
@@ -19,8 +20,10 @@ public sealed partial class ImapSession
 
         var selected = Selected!;
         var targets = selected.Resolve(set, byUid, _lastSearch);
-        var needsContent = items.Any(i => i.Kind is FetchKind.Envelope or FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section
+        var needsContent = items.Any(i => i.Kind is FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section
             or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text);
+        // ENVELOPE alone needs only the header block, not the whole message parsed.
+        var needsHeaders = !needsContent && items.Any(i => i.Kind == FetchKind.Envelope);
         var setsSeen = !selected.ReadOnly && items.Any(i => i.SetsSeen);
         var seenChanges = new List<(string Id, string Flags)>();
 
@@ -28,6 +31,19 @@ public sealed partial class ImapSession
         {
             if (selected.Vanished.Contains(entry.Id)) continue;
             MessageStructure? structure = null;
+            HeaderList? headers = null;
+            if (needsHeaders)
+            {
+                try
+                {
+                    await using var stream = _services.Blobs.OpenRead(entry.Blob);
+                    headers = await HeaderList.LoadAsync(stream, ct);
+                }
+                catch (FileNotFoundException)
+                {
+                    continue;
+                }
+            }
             if (needsContent)
             {
                 byte[] raw;
@@ -57,7 +73,7 @@ public sealed partial class ImapSession
             {
                 if (!first) r.Space();
                 first = false;
-                WriteItem(r, item, entry, flags, structure!);
+                WriteItem(r, item, entry, flags, structure, headers);
             }
             if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(flags).Raw(")");
             r.Raw(")").Line();
@@ -73,7 +89,7 @@ public sealed partial class ImapSession
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
-    private static void WriteItem(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure structure)
+    private static void WriteItem(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure? structure, HeaderList? headers)
     {
         r.Raw(item.ResponseName).Space();
         switch (item.Kind)
@@ -84,14 +100,14 @@ public sealed partial class ImapSession
                 r.Raw("\"").Raw(ImapDateTime.Format(DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt))).Raw("\"");
                 break;
             case FetchKind.Rfc822Size: r.Number(entry.Size); break;
-            case FetchKind.Envelope: structure.WriteEnvelope(r); break;
-            case FetchKind.Body: structure.WriteBodyStructure(r, extended: false); break;
-            case FetchKind.BodyStructure: structure.WriteBodyStructure(r, extended: true); break;
-            case FetchKind.Rfc822: r.Literal(structure.Raw); break;
-            case FetchKind.Rfc822Header: r.Literal(structure.Header); break;
-            case FetchKind.Rfc822Text: r.Literal(structure.Text); break;
+            case FetchKind.Envelope: MessageStructure.WriteEnvelope(r, headers ?? structure!.Message.Headers); break;
+            case FetchKind.Body: structure!.WriteBodyStructure(r, extended: false); break;
+            case FetchKind.BodyStructure: structure!.WriteBodyStructure(r, extended: true); break;
+            case FetchKind.Rfc822: r.Literal(structure!.Raw); break;
+            case FetchKind.Rfc822Header: r.Literal(structure!.Header); break;
+            case FetchKind.Rfc822Text: r.Literal(structure!.Text); break;
             case FetchKind.Section:
-                var bytes = structure.Section(item.Path, item.Specifier, item.Fields);
+                var bytes = structure!.Section(item.Path, item.Specifier, item.Fields);
                 if (bytes is null)
                 {
                     // A part that does not exist reads as empty (as Dovecot and Cyrus answer).

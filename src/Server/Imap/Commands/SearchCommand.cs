@@ -11,6 +11,7 @@ public sealed partial class ImapSession
     private sealed class Target(ImapSession session, uint sequence, MessageEntry entry, uint count, uint largestUid, CancellationToken ct) : ISearchTarget
     {
         private MimeMessage? _content;
+        private HeaderList? _headers;
 
         public uint Sequence => sequence;
         public uint Uid => (uint)entry.Uid;
@@ -23,10 +24,18 @@ public sealed partial class ImapSession
 
         public MimeMessage Content => _content ??= Load();
 
+        public HeaderList Headers => _content?.Headers ?? (_headers ??= LoadHeaders());
+
         private MimeMessage Load()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
             return MimeMessage.Load(stream, ct);
+        }
+
+        private HeaderList LoadHeaders()
+        {
+            using var stream = session._services.Blobs.OpenRead(entry.Blob);
+            return HeaderList.Load(stream, ct);
         }
     }
 
@@ -57,27 +66,26 @@ public sealed partial class ImapSession
         }
 
         var selected = Selected!;
-        var matches = new List<(uint Sequence, uint Uid)>();
-        await Task.Run(() =>
+        // Keys that read content are evaluated on all cores; the result keeps sequence order.
+        var messages = selected.Messages.ToArray();
+        var hit = new bool[messages.Length];
+        var (count, largestUid) = (selected.Count, selected.LargestUid);
+        await Task.Run(() => Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1 }, i =>
         {
-            for (var i = 0; i < selected.Messages.Count; i++)
+            if (selected.Vanished.Contains(messages[i].Id)) return;
+            try
             {
-                var entry = selected.Messages[i];
-                if (selected.Vanished.Contains(entry.Id)) continue;
-                var target = new Target(this, (uint)(i + 1), entry, selected.Count, selected.LargestUid, CancellationToken.None);
-                try
-                {
-                    if (key.Matches(target)) matches.Add(((uint)(i + 1), (uint)entry.Uid));
-                }
-                catch (FileNotFoundException)
-                {
-                    // A message removed while we read it does not match.
-                }
+                hit[i] = key.Matches(new Target(this, (uint)(i + 1), messages[i], count, largestUid, CancellationToken.None));
             }
-        });
+            catch (FileNotFoundException)
+            {
+                // A message removed while we read it does not match.
+            }
+        }));
+        var matches = Enumerable.Range(0, messages.Length).Where(i => hit[i]).Select(i => ((uint)(i + 1), (uint)messages[i].Uid)).ToList();
 
-        if (save) _lastSearch = matches.Select(m => m.Uid).ToHashSet();
-        else r.Raw("* SEARCH").Raw(string.Concat(matches.Select(m => " " + (byUid ? m.Uid : m.Sequence)))).Line();
+        if (save) _lastSearch = matches.Select(m => m.Item2).ToHashSet();
+        else r.Raw("* SEARCH").Raw(string.Concat(matches.Select(m => " " + (byUid ? m.Item2 : m.Item1)))).Line();
         await WriteUpdatesAsync(r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }

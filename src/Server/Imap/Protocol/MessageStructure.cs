@@ -221,34 +221,41 @@ public sealed class MessageStructure
         r.Raw(")");
     }
 
-    public void WriteEnvelope(ImapResponse r) => WriteEnvelope(r, Message);
+    private static void WriteEnvelope(ImapResponse r, MimeMessage m) => WriteEnvelope(r, m.Headers);
 
-    /// <summary>ENVELOPE (RFC 3501 §7.4.2): header values as they are written, addresses taken apart;
-    /// Sender and Reply-To default to From.</summary>
-    public static void WriteEnvelope(ImapResponse r, MimeMessage m)
+    /// <summary>ENVELOPE (RFC 3501 §7.4.2) from a header block alone: values as they are written (encoded
+    /// words left for the client), addresses taken apart; Sender and Reply-To default to From.</summary>
+    public static void WriteEnvelope(ImapResponse r, HeaderList h)
     {
-        r.Raw("(").NString(RawHeader(m, HeaderId.Date)).Space().NString(RawHeader(m, HeaderId.Subject)).Space();
-        var from = m.Headers[HeaderId.From] is null ? null : m.From;
+        r.Raw("(").NString(RawHeader(h, HeaderId.Date)).Space().NString(RawHeader(h, HeaderId.Subject)).Space();
+        var from = AddressHeader(h, HeaderId.From);
         Addresses(r, from);
         r.Space();
-        Addresses(r, m.Headers[HeaderId.Sender] is not null && m.Sender is { } sender ? new InternetAddressList([sender]) : from);
+        Addresses(r, AddressHeader(h, HeaderId.Sender) ?? from);
         r.Space();
-        Addresses(r, m.Headers[HeaderId.ReplyTo] is null ? from : m.ReplyTo);
+        Addresses(r, AddressHeader(h, HeaderId.ReplyTo) ?? from);
         r.Space();
-        Addresses(r, m.Headers[HeaderId.To] is null ? null : m.To);
+        Addresses(r, AddressHeader(h, HeaderId.To));
         r.Space();
-        Addresses(r, m.Headers[HeaderId.Cc] is null ? null : m.Cc);
+        Addresses(r, AddressHeader(h, HeaderId.Cc));
         r.Space();
-        Addresses(r, m.Headers[HeaderId.Bcc] is null ? null : m.Bcc);
-        r.Space().NString(RawHeader(m, HeaderId.InReplyTo)).Space().NString(RawHeader(m, HeaderId.MessageId)).Raw(")");
+        Addresses(r, AddressHeader(h, HeaderId.Bcc));
+        r.Space().NString(RawHeader(h, HeaderId.InReplyTo)).Space().NString(RawHeader(h, HeaderId.MessageId)).Raw(")");
     }
 
-    /// <summary>A header's value as written (encoded words left for the client), unfolded.</summary>
-    private static string? RawHeader(MimeMessage m, HeaderId id)
+    private static InternetAddressList? AddressHeader(HeaderList h, HeaderId id)
     {
-        var index = m.Headers.IndexOf(id);
+        var index = h.IndexOf(id);
         if (index < 0) return null;
-        var raw = Encoding.UTF8.GetString(m.Headers[index].RawValue);
+        return InternetAddressList.TryParse(ParserOptions.Default, h[index].RawValue, out var list) && list.Count > 0 ? list : null;
+    }
+
+    /// <summary>A header's value as written, unfolded.</summary>
+    private static string? RawHeader(HeaderList h, HeaderId id)
+    {
+        var index = h.IndexOf(id);
+        if (index < 0) return null;
+        var raw = Encoding.UTF8.GetString(h[index].RawValue);
         return raw.Replace("\r\n", "").Replace("\n", "").Trim();
     }
 

@@ -14,6 +14,9 @@ public interface ISearchTarget
     IReadOnlySet<string> Flags { get; }
     long Size { get; }
     DateTimeOffset InternalDate { get; }
+    /// <summary>The header block alone (cheap: the body is not read).</summary>
+    HeaderList Headers { get; }
+    /// <summary>The whole parsed message.</summary>
     MimeMessage Content { get; }
     IReadOnlySet<uint> LastSearchResult { get; }
 }
@@ -85,8 +88,8 @@ public abstract record SearchKey
             DateOnly day;
             if (Sent)
             {
-                if (t.Content.Headers[HeaderId.Date] is null) return false;
-                day = DateOnly.FromDateTime(t.Content.Date.DateTime);
+                if (t.Headers[HeaderId.Date] is not { } value || !MimeKit.Utils.DateUtils.TryParse(value, out var sent)) return false;
+                day = DateOnly.FromDateTime(sent.DateTime);
             }
             else day = DateOnly.FromDateTime(t.InternalDate.UtcDateTime);
             return Relation switch
@@ -106,7 +109,7 @@ public abstract record SearchKey
 
         public override bool Matches(ISearchTarget t)
         {
-            foreach (var header in t.Content.Headers)
+            foreach (var header in t.Headers)
             {
                 if (!header.Field.Equals(Field, StringComparison.OrdinalIgnoreCase)) continue;
                 if (Value.Length == 0 || Contains(header.Value, Value)) return true;

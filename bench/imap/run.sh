@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# IMAP benchmark: the same generated mailbox (10,000 messages) loaded into Open Mailserver and, in the same
+# run, into Dovecot from Debian's packages (Maildir) on another loopback port; one client program
+# (bench/imap/ImapBench, MailKit) times login + SELECT, FETCH 1:* (FLAGS ENVELOPE), UID SEARCH for a
+# header word and a body word, and fetching 200 full bodies (median of RUNS); then memory per idle
+# connection (proportional set size, so shared pages are not counted twice) with CONNECTIONS clients in
+# IDLE. Both over implicit TLS with the same certificate. Prints Markdown; run as root.
+#   bench/imap/run.sh                 # COUNT=10000 RUNS=5 CONNECTIONS=200
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d /tmp/oms-bench-imap.XXXXXX)
+count=${COUNT:-10000}
+runs=${RUNS:-5}
+connections=${CONNECTIONS:-200}
+oms_port=11993; dc_port=11994; http_port=18788
+user=user@bench.test; password=bench-password-123
+
+command -v dovecot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+cleanup() {
+  [ -n "${oms_pid:-}" ] && kill "$oms_pid" 2>/dev/null || true
+  dovecot -c "$work/dovecot.conf" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+dotnet build "$root/src/Server" -c Release -nologo -v quiet >/dev/null
+dotnet build "$root/bench/imap/ImapBench" -c Release -nologo -v quiet >/dev/null
+bench="dotnet $root/bench/imap/ImapBench/bin/Release/net10.0/ImapBench.dll"
+
+ASPNETCORE_ENVIRONMENT=Production \
+OpenMailserver__DataDirectory="$work/oms" OpenMailserver__BindAddress=127.0.0.1 OpenMailserver__Domain=bench.test \
+OpenMailserver__HttpPort=$http_port OpenMailserver__GrpcPort=0 OpenMailserver__Imap__TlsPort=$oms_port OpenMailserver__Imap__Port=0 \
+OpenMailserver__Smtp__Port=0 OpenMailserver__Smtp__SubmissionTlsPort=0 OpenMailserver__Smtp__SubmissionPort=0 \
+OpenMailserver__Limits__MaxMessagesPerMailbox=10000000 OpenMailserver__Imap__MaxConcurrentSessions=5000 \
+  dotnet "$root/src/Server/bin/Release/net10.0/OpenMailserver.Server.dll" >"$work/oms.log" 2>&1 &
+oms_pid=$!
+for _ in $(seq 120); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.5; done
+curl -sf -X POST "http://127.0.0.1:$http_port/v1/mailboxes" -H "X-OpenMailserver-Key: $(cat "$work/oms/admin-api-key")" \
+  -H "Content-Type: application/json" -d "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}" >/dev/null
+
+chmod 755 "$work"
+mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/dovecot/mail" "$work/dovecot/home"
+chown -R nobody:nogroup "$work/dovecot/mail" "$work/dovecot/home"
+cat >"$work/dovecot.conf" <<CONF
+base_dir = $work/dovecot/run
+state_dir = $work/dovecot/state
+log_path = $work/dovecot/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <$work/oms/tls/selfsigned-cert.pem
+ssl_key = <$work/oms/tls/selfsigned-key.pem
+mail_location = maildir:$work/dovecot/mail/%u
+auth_mechanisms = plain
+passdb {
+  driver = static
+  args = password=$password
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$work/dovecot/home/%u
+}
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    port = $dc_port
+    ssl = yes
+  }
+  process_limit = 5000
+}
+service imap {
+  process_limit = 5000
+}
+default_process_limit = 5000
+default_client_limit = 10000
+service anvil {
+  client_limit = 20000
+}
+CONF
+dovecot -c "$work/dovecot.conf"
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$dc_port) 2>/dev/null && break; sleep 0.2; done
+
+seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null; awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
+load_oms=$(seconds $bench load $oms_port $user $password "$count")
+load_dc=$(seconds $bench load $dc_port $user $password "$count")
+
+$bench measure $oms_port $user $password "$runs" >"$work/oms.times"
+$bench measure $dc_port $user $password "$runs" >"$work/dc.times"
+
+# Proportional set size (kB) of Open Mailserver's process, and of every Dovecot process.
+pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }
+oms_pss() { pss /proc/"$oms_pid"/smaps_rollup; }
+dc_pss() { local files=(); for p in $(pgrep -f "dovecot|imap"); do [ "$p" != "$oms_pid" ] && files+=(/proc/$p/smaps_rollup); done; pss "${files[@]}"; }
+idle_memory() { # port pss-function -> kB per connection
+  local before after fifo="$work/idle.fifo" out="$work/idle.out" pid
+  before=$($2)
+  rm -f "$fifo"; mkfifo "$fifo"
+  $bench idle "$1" $user $password "$connections" <"$fifo" >"$out" 2>&1 &
+  pid=$!
+  exec 7>"$fifo"
+  for _ in $(seq 600); do grep -q ready "$out" && break; kill -0 "$pid" 2>/dev/null || { cat "$out" >&2; return 1; }; sleep 0.2; done
+  sleep 2
+  after=$($2)
+  exec 7>&-
+  wait "$pid" 2>/dev/null || true
+  awk -v b="$before" -v a="$after" -v n="$connections" 'BEGIN { printf "%.0f", (a - b) / n }'
+}
+mem_oms=$(idle_memory $oms_port oms_pss)
+mem_dc=$(idle_memory $dc_port dc_pss)
+
+echo "| operation ($count messages) | Open Mailserver | Dovecot $(dovecot --version | cut -d' ' -f1) | ratio (ours / Dovecot) |"
+echo "|---|---|---|---|"
+echo "| load by APPEND, s (not timed per op) | $load_oms | $load_dc | $(awk -v a="$load_oms" -v b="$load_dc" 'BEGIN { printf "%.2f", a / b }') |"
+paste "$work/oms.times" "$work/dc.times" | awk -F'\t' '{ printf "| %s, ms | %s | %s | %.2f |\n", $1, $2, $4, $2 / $4 }'
+echo "| memory per idle connection, kB (PSS) | $mem_oms | $mem_dc | $(awk -v a="$mem_oms" -v b="$mem_dc" 'BEGIN { printf "%.2f", a / b }') |"
+echo
+echo "Machine: $(nproc) cores; each figure is the median of $runs runs; $connections idle connections for memory."
