@@ -72,6 +72,9 @@ service imap-login {
 service imap {
   process_limit = 5000
 }
+protocol imap {
+  mail_max_userip_connections = 10000
+}
 default_process_limit = 5000
 default_client_limit = 10000
 service anvil {

@@ -25,11 +25,15 @@ public sealed partial class ImapSession
     private readonly SemaphoreSlim _changed = new(0, 1);
     private IReadOnlySet<uint> _lastSearch = new HashSet<uint>();
 
-    public ImapSession(ImapServices services, Stream stream, IPAddress? remote, bool tlsPort)
+    private readonly Action? _afterRead;
+
+    /// <param name="afterRead">Called after each read from the network (see <see cref="ImapListener"/>).</param>
+    public ImapSession(ImapServices services, Stream stream, IPAddress? remote, bool tlsPort, Action? afterRead = null)
     {
         _services = services;
         _stream = stream;
-        _reader = new LineReader(stream);
+        _afterRead = afterRead;
+        _reader = new LineReader(stream, afterRead);
         _remote = remote;
         _tlsPort = tlsPort;
         IsSecure = stream is SslStream;
@@ -245,7 +249,7 @@ public sealed partial class ImapSession
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
         }, cancellationToken);
         _stream = tls;
-        _reader = new LineReader(tls);
+        _reader = new LineReader(tls, _afterRead);
         IsSecure = true;
     }
 

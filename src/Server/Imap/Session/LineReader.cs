@@ -2,7 +2,7 @@ namespace OpenMailserver.Server.Imap.Session;
 
 /// <summary>Buffered reading of CRLF-terminated lines and exact byte counts from a stream, with a bound
 /// on line length so a client cannot make us buffer without end.</summary>
-public sealed class LineReader(Stream stream)
+public sealed class LineReader(Stream stream, Action? afterRead = null)
 {
     private readonly byte[] _buffer = new byte[16 * 1024];
     private int _start;
@@ -30,6 +30,7 @@ public sealed class LineReader(Stream stream)
             _start = _end = 0;
             if (line.Length > maxLength) throw new LineTooLongException();
             var read = await stream.ReadAsync(_buffer, cancellationToken);
+            afterRead?.Invoke();
             if (read == 0) return null;
             _end = read;
         }
@@ -44,6 +45,7 @@ public sealed class LineReader(Stream stream)
             {
                 _start = 0;
                 _end = await stream.ReadAsync(_buffer, cancellationToken);
+                afterRead?.Invoke();
                 if (_end == 0) return false;
             }
             var take = (int)Math.Min(count, _end - _start);
