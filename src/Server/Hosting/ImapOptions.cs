@@ -10,4 +10,6 @@ public sealed class ImapOptions
     public int MaxConcurrentSessions { get; set; } = 500;
     /// <summary>An authenticated client silent this long is logged out (RFC 3501 §5.4: at least 30 minutes).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>Commands one session may run per second; a faster client is slowed down, not refused.</summary>
+    public int MaxCommandsPerSecond { get; set; } = 200;
 }

@@ -43,6 +43,9 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
 
         if (o.Smtp.MaxConcurrentSessions < 1) errors.Add($"{p}Smtp:MaxConcurrentSessions must be at least 1.");
         if (o.Smtp.CommandTimeout < TimeSpan.FromSeconds(1)) errors.Add($"{p}Smtp:CommandTimeout must be at least one second, e.g. 00:05:00.");
+        if (o.Imap.MaxConcurrentSessions < 1) errors.Add($"{p}Imap:MaxConcurrentSessions must be at least 1.");
+        if (o.Imap.MaxCommandsPerSecond < 1) errors.Add($"{p}Imap:MaxCommandsPerSecond must be at least 1.");
+        if (o.Imap.IdleTimeout < TimeSpan.FromMinutes(1)) errors.Add($"{p}Imap:IdleTimeout must be at least one minute (RFC 3501 asks for 30).");
         if (o.Security.MaxFailedLoginsPerAddress < 1 || o.Security.MaxFailedLoginsPerIp < 1)
             errors.Add($"{p}Security:MaxFailedLoginsPerAddress and Security:MaxFailedLoginsPerIp must be at least 1.");
         if (o.Security.LockoutPeriod <= TimeSpan.Zero) errors.Add($"{p}Security:LockoutPeriod must be a positive duration such as 00:15:00.");

@@ -132,4 +132,18 @@ public sealed class ImapBadInputTests(SharedMailServer server)
         Assert.Equal("I1 BAD Expected DONE to end IDLE", (await imap.UntilTaggedAsync("I1")).Last());
         Assert.Equal("T2 OK NOOP completed", (await imap.CommandAsync("NOOP")).Last());
     }
+
+    [Fact]
+    public async Task A_command_flood_is_slowed_to_the_configured_rate()
+    {
+        await using var slow = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Imap:MaxCommandsPerSecond"] = "20" });
+        var box = await slow.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(slow, box);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var pipelined = string.Concat(Enumerable.Range(0, 60).Select(i => $"N{i} NOOP\r\n"));
+        await imap.SendAsync(pipelined);
+        var lines = await imap.UntilTaggedAsync("N59", TimeSpan.FromSeconds(20));
+        Assert.Equal(60, lines.Count(l => l.EndsWith("OK NOOP completed", StringComparison.Ordinal)));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"60 commands at 20/s took only {clock.Elapsed}");
+    }
 }

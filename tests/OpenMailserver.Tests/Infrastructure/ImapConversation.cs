@@ -55,7 +55,12 @@ public sealed class ImapConversation : IAsyncDisposable
         return await UntilTaggedAsync(tag);
     }
 
-    public string NextTag => "T" + (_tag + 1);
+    /// <summary>Sends a command with the given tag (for replaying exchanges as written).</summary>
+    public async Task<List<string>> CommandAsyncTagged(string tag, string command)
+    {
+        await SendAsync($"{tag} {command}\r\n");
+        return await UntilTaggedAsync(tag);
+    }
 
     public async Task<List<string>> UntilTaggedAsync(string tag, TimeSpan? timeout = null)
     {
@@ -76,8 +81,6 @@ public sealed class ImapConversation : IAsyncDisposable
         await _stream.WriteAsync(bytes);
         await _stream.FlushAsync();
     }
-
-    public void AdvanceTag() => _tag++;
 
     /// <summary>One line (literals are returned inline, as raw text, including their CRLFs).</summary>
     public async Task<string?> LineAsync(CancellationToken cancellationToken = default)

@@ -24,6 +24,8 @@ public sealed partial class ImapSession
     private IDisposable? _changeSubscription;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private IReadOnlySet<uint> _lastSearch = new HashSet<uint>();
+    private DateTimeOffset _windowStart;
+    private int _commandsInWindow;
 
     private readonly Action? _afterRead;
 
@@ -66,6 +68,7 @@ public sealed partial class ImapSession
                     return;
                 }
                 if (command is null) return;
+                await ThrottleAsync(stopping);
                 await ExecuteAsync(command, stopping);
                 if (_badCommands >= MaxBadCommands)
                 {
@@ -251,6 +254,22 @@ public sealed partial class ImapSession
         _stream = tls;
         _reader = new LineReader(tls, _afterRead);
         IsSecure = true;
+    }
+
+    /// <summary>Keeps one session under Imap:MaxCommandsPerSecond by making it wait for the next second,
+    /// so a runaway client cannot monopolise the server; well-behaved clients never notice.</summary>
+    private async Task ThrottleAsync(CancellationToken cancellationToken)
+    {
+        var now = _services.Time.GetUtcNow();
+        if (now - _windowStart >= TimeSpan.FromSeconds(1))
+        {
+            _windowStart = now;
+            _commandsInWindow = 0;
+        }
+        if (++_commandsInWindow <= _services.Options.Value.Imap.MaxCommandsPerSecond) return;
+        await Task.Delay(_windowStart + TimeSpan.FromSeconds(1) - now, _services.Time, cancellationToken);
+        _windowStart = _services.Time.GetUtcNow();
+        _commandsInWindow = 1;
     }
 
     private void OnMailboxChanged()
