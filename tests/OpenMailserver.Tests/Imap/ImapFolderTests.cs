@@ -90,4 +90,23 @@ public sealed class ImapFolderTests(SharedMailServer server)
         await imap.SendAsync($"A2 APPEND Nowhere {{{message.Length}+}}\r\n{message}\r\n");
         Assert.Equal("A2 NO [TRYCREATE] No folder Nowhere", (await imap.UntilTaggedAsync("A2")).Last());
     }
+
+    [Fact]
+    public async Task Append_and_copy_respect_the_mailbox_quota()
+    {
+        await using var small = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Limits:MaxMessagesPerMailbox"] = "2" });
+        var box = await small.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(small, box);
+        const string message = "Subject: q\r\n\r\nx\r\n";
+        for (var i = 0; i < 2; i++)
+        {
+            await imap.SendAsync($"A{i} APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+            Assert.Contains(" OK ", (await imap.UntilTaggedAsync($"A{i}")).Last());
+        }
+        await imap.SendAsync($"A9 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+        Assert.Equal("A9 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.UntilTaggedAsync("A9")).Last());
+        await imap.CommandAsync("SELECT INBOX");
+        Assert.Equal("T3 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.CommandAsync("COPY 1 Trash")).Last());
+        Assert.StartsWith("T4 OK", (await imap.CommandAsync("MOVE 1 Trash")).Last());
+    }
 }

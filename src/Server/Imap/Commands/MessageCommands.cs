@@ -73,6 +73,11 @@ public sealed partial class ImapSession
             return;
         }
         var sources = selected.Resolve(set, byUid, _lastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message).ToList();
+        if (!move && await OverQuotaAsync(sources.Count))
+        {
+            r.Tagged(c.Tag, "NO", $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages");
+            return;
+        }
         if (sources.Count == 0)
         {
             await WriteUpdatesAsync(r, allowExpunge: byUid);
@@ -115,6 +120,11 @@ public sealed partial class ImapSession
         }
     }
 
+    /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota (RFC 9208's
+    /// OVERQUOTA code says so to the client).</summary>
+    private async Task<bool> OverQuotaAsync(int adding) =>
+        await _services.Messages.CountInMailboxAsync(User!.Id) + adding > User.Quota;
+
     /// <summary>APPEND folder [(flags)] ["date-time"] literal: the message is stored durably before OK,
     /// with APPENDUID (UIDPLUS).</summary>
     private async Task AppendAsync(ImapCommand c, ImapResponse r, CancellationToken ct)
@@ -156,6 +166,11 @@ public sealed partial class ImapSession
         if (content.Length == 0)
         {
             r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
+            return;
+        }
+        if (await OverQuotaAsync(1))
+        {
+            r.Tagged(c.Tag, "NO", $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages");
             return;
         }
         var blob = await _services.Blobs.WriteAsync(content, ct);
