@@ -106,7 +106,10 @@ public sealed class ImapProtocolTests
         var and = Assert.IsType<SearchKey.And>(key);
         Assert.IsType<SearchKey.Or>(and.Keys[0]);
         Assert.IsType<SearchKey.Sequence>(and.Keys[1]);
-        Assert.True(key.NeedsContent);
+        // FROM is answered from the index; only BODY, TEXT and other headers read the message.
+        Assert.False(key.NeedsContent);
+        Assert.True(key.UsesIndexedHeaders);
+        Assert.True(SearchParser.Parse(Reader("OR BODY x HEADER X-Spam yes"), out _).NeedsContent);
         SearchParser.Parse(Reader("CHARSET ISO-2022-JP ALL"), out charset);
         Assert.Equal("ISO-2022-JP", charset);
     }

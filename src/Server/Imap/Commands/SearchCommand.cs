@@ -8,7 +8,8 @@ namespace OpenMailserver.Server.Imap.Session;
 /// where a key needs it. The result is kept for '$' (SEARCHRES).</summary>
 public sealed partial class ImapSession
 {
-    private sealed class Target(ImapSession session, uint sequence, MessageEntry entry, uint count, uint largestUid, CancellationToken ct) : ISearchTarget
+    private sealed class Target(ImapSession session, uint sequence, MessageEntry entry, uint count, uint largestUid,
+        IReadOnlyDictionary<string, MessageRecord>? index, CancellationToken ct) : ISearchTarget
     {
         private MimeMessage? _content;
         private HeaderList? _headers;
@@ -23,6 +24,19 @@ public sealed partial class ImapSession
         public IReadOnlySet<uint> LastSearchResult => session._lastSearch;
 
         public MimeMessage Content => _content ??= Load();
+
+        public string? IndexedHeader(string field)
+        {
+            if (index is null || !index.TryGetValue(entry.Id, out var record)) return null;
+            return field.ToUpperInvariant() switch
+            {
+                "SUBJECT" => record.Subject,
+                "FROM" => record.FromHeader,
+                "TO" => record.ToHeader,
+                "CC" => record.CcHeader,
+                _ => null,
+            };
+        }
 
         public HeaderList Headers => _content?.Headers ?? (_headers ??= LoadHeaders());
 
@@ -70,12 +84,15 @@ public sealed partial class ImapSession
         var messages = selected.Messages.ToArray();
         var hit = new bool[messages.Length];
         var (count, largestUid) = (selected.Count, selected.LargestUid);
+        IReadOnlyDictionary<string, MessageRecord>? index = null;
+        if (key.UsesIndexedHeaders)
+            index = (await _services.Messages.ListAsync(selected.Folder.Id, int.MaxValue, null)).ToDictionary(m => m.Id);
         await Task.Run(() => Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1 }, i =>
         {
             if (selected.Vanished.Contains(messages[i].Id)) return;
             try
             {
-                hit[i] = key.Matches(new Target(this, (uint)(i + 1), messages[i], count, largestUid, CancellationToken.None));
+                hit[i] = key.Matches(new Target(this, (uint)(i + 1), messages[i], count, largestUid, index, CancellationToken.None));
             }
             catch (FileNotFoundException)
             {

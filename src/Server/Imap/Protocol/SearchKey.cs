@@ -19,6 +19,9 @@ public interface ISearchTarget
     /// <summary>The whole parsed message.</summary>
     MimeMessage Content { get; }
     IReadOnlySet<uint> LastSearchResult { get; }
+    /// <summary>The decoded Subject, From, To or Cc kept in the message index, or null when the index was
+    /// not loaded (then the header block is read).</summary>
+    string? IndexedHeader(string field);
 }
 
 /// <summary>A SEARCH key (RFC 3501 §6.4.4) and how it matches.</summary>
@@ -28,6 +31,9 @@ public abstract record SearchKey
 
     /// <summary>Whether matching reads the message content (headers or body).</summary>
     public virtual bool NeedsContent => false;
+
+    /// <summary>Whether matching can use the header values kept in the message index.</summary>
+    public virtual bool UsesIndexedHeaders => false;
 
     public sealed record All : SearchKey
     {
@@ -56,12 +62,14 @@ public abstract record SearchKey
     {
         public override bool Matches(ISearchTarget t) => !Key.Matches(t);
         public override bool NeedsContent => Key.NeedsContent;
+        public override bool UsesIndexedHeaders => Key.UsesIndexedHeaders;
     }
 
     public sealed record Or(SearchKey Left, SearchKey Right) : SearchKey
     {
         public override bool Matches(ISearchTarget t) => Left.Matches(t) || Right.Matches(t);
         public override bool NeedsContent => Left.NeedsContent || Right.NeedsContent;
+        public override bool UsesIndexedHeaders => Left.UsesIndexedHeaders || Right.UsesIndexedHeaders;
     }
 
     public sealed record And(IReadOnlyList<SearchKey> Keys) : SearchKey
@@ -69,6 +77,7 @@ public abstract record SearchKey
         // Cheap keys first, so content is loaded only for messages that pass them.
         public override bool Matches(ISearchTarget t) => Keys.OrderBy(k => k.NeedsContent).All(k => k.Matches(t));
         public override bool NeedsContent => Keys.Any(k => k.NeedsContent);
+        public override bool UsesIndexedHeaders => Keys.Any(k => k.UsesIndexedHeaders);
     }
 
     public sealed record Size(bool Larger, long Octets) : SearchKey
@@ -105,10 +114,17 @@ public abstract record SearchKey
     /// case-insensitively; an empty string matches any message that has the field.</summary>
     public sealed record Header(string Field, string Value) : SearchKey
     {
-        public override bool NeedsContent => true;
+        private static readonly string[] Indexed = ["Subject", "From", "To", "Cc"];
+
+        /// <summary>SUBJECT, FROM, TO and CC with a value are answered from the index, decoded.</summary>
+        private bool FromIndex => Value.Length > 0 && Indexed.Contains(Field, StringComparer.OrdinalIgnoreCase);
+
+        public override bool NeedsContent => !FromIndex;
+        public override bool UsesIndexedHeaders => FromIndex;
 
         public override bool Matches(ISearchTarget t)
         {
+            if (FromIndex && t.IndexedHeader(Field) is { } indexed) return Contains(indexed, Value);
             foreach (var header in t.Headers)
             {
                 if (!header.Field.Equals(Field, StringComparison.OrdinalIgnoreCase)) continue;
