@@ -63,18 +63,21 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", $"[ALREADYEXISTS] {Shorten(name)} already exists");
             return;
         }
-        await _services.Database.WriteAsync(async tx =>
-        {
-            // Superior levels are created too, so the hierarchy has no holes (RFC 3501 §6.3.3).
-            var parts = name.Split(Delimiter);
-            for (var i = 1; i <= parts.Length; i++)
-            {
-                var level = string.Join(Delimiter, parts[..i]);
-                if (await _services.Messages.FindFolderAsync(User!.Id, level, tx) is null)
-                    await _services.Messages.CreateFolderAsync(tx, User.Id, level, null, UidValidity.New(_services.Time));
-            }
-        });
+        await _services.Database.WriteAsync(tx => CreateLevelsAsync(tx, name, includeLast: true));
         r.Tagged(c.Tag, "OK", "CREATE completed");
+    }
+
+    /// <summary>Creates the superior levels of <paramref name="name"/> that are missing (and the folder
+    /// itself with <paramref name="includeLast"/>), so the hierarchy has no holes (RFC 3501 §6.3.3).</summary>
+    private async Task CreateLevelsAsync(System.Data.Common.DbTransaction tx, string name, bool includeLast)
+    {
+        var parts = name.Split(Delimiter);
+        for (var i = 1; i <= parts.Length - (includeLast ? 0 : 1); i++)
+        {
+            var level = string.Join(Delimiter, parts[..i]);
+            if (await _services.Messages.FindFolderAsync(User!.Id, level, tx) is null)
+                await _services.Messages.CreateFolderAsync(tx, User.Id, level, null, UidValidity.New(_services.Time));
+        }
     }
 
     private async Task DeleteAsync(ImapCommand c, ImapResponse r)
@@ -144,13 +147,7 @@ public sealed partial class ImapSession
         {
             foreach (var f in all.Where(f => f.Name == from || f.Name.StartsWith(from + Delimiter, StringComparison.Ordinal)))
                 await _services.Messages.RenameFolderAsync(tx, f.Id, to + f.Name[from.Length..], f.UidValidity);
-            var parts = to.Split(Delimiter);
-            for (var i = 1; i < parts.Length; i++)
-            {
-                var level = string.Join(Delimiter, parts[..i]);
-                if (await _services.Messages.FindFolderAsync(User.Id, level, tx) is null)
-                    await _services.Messages.CreateFolderAsync(tx, User.Id, level, null, UidValidity.New(_services.Time));
-            }
+            await CreateLevelsAsync(tx, to, includeLast: false);
         });
         _services.Changes.Notify(User.Id);
         r.Tagged(c.Tag, "OK", "RENAME completed");
