@@ -25,6 +25,14 @@ public sealed partial class ImapSession
 
     private async Task<FolderRecord?> FindFolderAsync(string name) => await _services.Messages.FindFolderAsync(User!.Id, name);
 
+    /// <summary>The named folder, or null after answering NO [NONEXISTENT].</summary>
+    private async Task<FolderRecord?> ExistingFolderAsync(ImapCommand c, ImapResponse r, string name)
+    {
+        var folder = await FindFolderAsync(name);
+        if (folder is null) r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(name)}");
+        return folder;
+    }
+
     private async Task SelectAsync(ImapCommand c, ImapResponse r, bool readOnly)
     {
         var a = c.Arguments;
@@ -34,12 +42,8 @@ public sealed partial class ImapSession
         if (Selected is not null) r.Untagged("OK [CLOSED] Previous folder closed");
         Selected = null;
         State = SessionState.Authenticated;
-        var folder = await FindFolderAsync(name);
-        if (folder is null)
-        {
-            r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(name)}");
-            return;
-        }
+        var folder = await ExistingFolderAsync(c, r, name);
+        if (folder is null) return;
         var entries = (await _services.Messages.ListEntriesAsync(folder.Id)).ToList();
         Selected = new SelectedFolder(folder, entries, readOnly);
         State = SessionState.Selected;
@@ -86,12 +90,8 @@ public sealed partial class ImapSession
         a.Space();
         var name = FolderName(a);
         a.End();
-        var folder = await FindFolderAsync(name);
-        if (folder is null)
-        {
-            r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(name)}");
-            return;
-        }
+        var folder = await ExistingFolderAsync(c, r, name);
+        if (folder is null) return;
         if (name == SpecialFolders.Inbox || folder.SpecialUse is not null)
         {
             r.Tagged(c.Tag, "NO", $"[CANNOT] {name} is a special folder and cannot be deleted");
@@ -121,12 +121,8 @@ public sealed partial class ImapSession
         a.Space();
         var to = FolderName(a);
         a.End();
-        var folder = await FindFolderAsync(from);
-        if (folder is null)
-        {
-            r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(from)}");
-            return;
-        }
+        var folder = await ExistingFolderAsync(c, r, from);
+        if (folder is null) return;
         if (from == SpecialFolders.Inbox || to == SpecialFolders.Inbox)
         {
             r.Tagged(c.Tag, "NO", "[CANNOT] INBOX cannot be renamed, nor can a folder take its name");
@@ -159,12 +155,8 @@ public sealed partial class ImapSession
         a.Space();
         var name = FolderName(a);
         a.End();
-        var folder = await FindFolderAsync(name);
-        if (folder is null)
-        {
-            r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(name)}");
-            return;
-        }
+        var folder = await ExistingFolderAsync(c, r, name);
+        if (folder is null) return;
         await _services.Database.WriteAsync(tx => _services.Messages.SetSubscribedAsync(tx, folder.Id, subscribe));
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
@@ -297,12 +289,8 @@ public sealed partial class ImapSession
         a.Space();
         var items = ParseStatusItems(a);
         a.End();
-        var folder = await FindFolderAsync(name);
-        if (folder is null)
-        {
-            r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(name)}");
-            return;
-        }
+        var folder = await ExistingFolderAsync(c, r, name);
+        if (folder is null) return;
         await WriteStatusAsync(r, folder, items);
         r.Tagged(c.Tag, "OK", "STATUS completed");
     }
