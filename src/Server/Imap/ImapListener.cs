@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Imap.Session;
@@ -82,16 +81,18 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
         if (remote is { IsIPv4MappedToIPv6: true }) remote = remote.MapToIPv4();
         if (!_slots!.Wait(0))
         {
-            try
-            {
-                var bye = Encoding.ASCII.GetBytes("* BYE [UNAVAILABLE] Too many connections, try again later\r\n");
-                if (tls) return; // no TLS handshake spent on a connection we refuse
-                await client.GetStream().WriteAsync(bye);
-            }
-            catch (IOException)
-            {
-            }
             logger.LogWarning("IMAP connection from {Remote} refused: Imap:MaxConcurrentSessions reached", remote);
+            // On the cleartext port the client is told why; no TLS handshake is spent on a refused connection.
+            if (!tls)
+            {
+                try
+                {
+                    await client.GetStream().WriteAsync("* BYE [UNAVAILABLE] Too many connections, try again later\r\n"u8.ToArray());
+                }
+                catch (IOException)
+                {
+                }
+            }
             return;
         }
         try

@@ -96,4 +96,18 @@ public sealed class ImapLoginTests(SharedMailServer server)
         Assert.Equal(["* NAMESPACE ((\"\" \"/\")) NIL NIL", "T3 OK NAMESPACE completed"], await imap.CommandAsync("NAMESPACE"));
         Assert.Equal(["* ENABLED", "T4 OK ENABLE completed"], await imap.CommandAsync("ENABLE CONDSTORE"));
     }
+
+    [Fact]
+    public async Task Connections_beyond_the_cap_are_told_to_come_back_later()
+    {
+        await using var capped = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Imap:MaxConcurrentSessions"] = "1" });
+        await using var first = await ImapConversation.OpenAsync(capped.Started().ImapPort, implicitTls: false);
+        Assert.StartsWith("* OK ", first.Greeting);
+        await using (var second = await ImapConversation.OpenAsync(capped.ImapPort, implicitTls: false))
+            Assert.Equal("* BYE [UNAVAILABLE] Too many connections, try again later", second.Greeting);
+        await first.CommandAsync("LOGOUT");
+        await Task.Delay(300);
+        await using var third = await ImapConversation.OpenAsync(capped.ImapPort, implicitTls: false);
+        Assert.StartsWith("* OK ", third.Greeting);
+    }
 }
