@@ -22,20 +22,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build "$root/src/Server" -c Release -nologo -v quiet >/dev/null
 dotnet build "$root/bench/imap/ImapBench" -c Release -nologo -v quiet >/dev/null
 bench="dotnet $root/bench/imap/ImapBench/bin/Release/net10.0/ImapBench.dll"
 
-ASPNETCORE_ENVIRONMENT=Production \
-OpenMailserver__DataDirectory="$work/oms" OpenMailserver__BindAddress=127.0.0.1 OpenMailserver__Domain=bench.test \
-OpenMailserver__HttpPort=$http_port OpenMailserver__GrpcPort=0 OpenMailserver__Imap__TlsPort=$oms_port OpenMailserver__Imap__Port=0 \
-OpenMailserver__Smtp__Port=0 OpenMailserver__Smtp__SubmissionTlsPort=0 OpenMailserver__Smtp__SubmissionPort=0 \
-OpenMailserver__Limits__MaxMessagesPerMailbox=10000000 OpenMailserver__Imap__MaxConcurrentSessions=5000 \
-  dotnet "$root/src/Server/bin/Release/net10.0/OpenMailserver.Server.dll" >"$work/oms.log" 2>&1 &
-oms_pid=$!
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.5; done
-curl -sf -X POST "http://127.0.0.1:$http_port/v1/mailboxes" -H "X-OpenMailserver-Key: $(cat "$work/oms/admin-api-key")" \
-  -H "Content-Type: application/json" -d "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}" >/dev/null
+. "$root/bench/server.sh"
+start_server "$work/oms" $http_port OpenMailserver__Domain=bench.test OpenMailserver__Imap__TlsPort=$oms_port OpenMailserver__Imap__MaxConcurrentSessions=5000
+create_mailbox "$work/oms" $http_port "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}"
 
 chmod 755 "$work"
 mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/dovecot/mail" "$work/dovecot/home"

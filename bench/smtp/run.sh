@@ -28,18 +28,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- Open Mailserver, built for release, production settings on loopback ---
-dotnet build "$root/src/Server" -c Release -nologo -v quiet >/dev/null
-ASPNETCORE_ENVIRONMENT=Production \
-OpenMailserver__DataDirectory="$work/oms" OpenMailserver__BindAddress=127.0.0.1 OpenMailserver__Domain=$domain \
-OpenMailserver__HttpPort=$http_port OpenMailserver__GrpcPort=0 OpenMailserver__Smtp__Port=$oms_port \
-OpenMailserver__Smtp__SubmissionTlsPort=0 OpenMailserver__Smtp__SubmissionPort=0 OpenMailserver__Imap__TlsPort=0 OpenMailserver__Imap__Port=0 \
-OpenMailserver__Limits__MaxMessagesPerMailbox=10000000 OpenMailserver__Smtp__MaxConcurrentSessions=1000 \
-  dotnet "$root/src/Server/bin/Release/net10.0/OpenMailserver.Server.dll" >"$work/oms.log" 2>&1 &
-oms_pid=$!
-for _ in $(seq 120); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.5; done
-curl -sf -X POST "http://127.0.0.1:$http_port/v1/mailboxes" -H "X-OpenMailserver-Key: $(cat "$work/oms/admin-api-key")" \
-  -H "Content-Type: application/json" -d "{\"local_part\":\"user\",\"domain\":\"$domain\"}" >/dev/null
+# --- Open Mailserver ---
+. "$root/bench/server.sh"
+start_server "$work/oms" $http_port OpenMailserver__Domain=$domain OpenMailserver__Smtp__Port=$oms_port OpenMailserver__Smtp__MaxConcurrentSessions=1000
+create_mailbox "$work/oms" $http_port "{\"local_part\":\"user\",\"domain\":\"$domain\"}"
 
 # --- Postfix: its own config directory, one smtpd on a loopback port, virtual delivery to a Maildir ---
 chmod 755 "$work"

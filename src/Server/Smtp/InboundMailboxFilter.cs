@@ -11,7 +11,8 @@ namespace OpenMailserver.Server.Smtp;
 
 /// <summary>MX policy: any sender (the null sender too, for bounces), but only recipients this server
 /// hosts. Everything else is refused at RCPT: this listener never relays, whatever the address looks like.</summary>
-public sealed class InboundMailboxFilter(RecipientResolver resolver, IMessageRepository messages, IOptions<OpenMailserverOptions> options) : IMailboxFilter
+public sealed class InboundMailboxFilter(
+    RecipientResolver resolver, IMailboxRepository mailboxes, IMessageRepository messages, IOptions<OpenMailserverOptions> options) : IMailboxFilter
 {
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
@@ -45,6 +46,6 @@ public sealed class InboundMailboxFilter(RecipientResolver resolver, IMessageRep
     private async Task<bool> IsHostedAsync(string raw)
     {
         var domain = raw[(raw.LastIndexOf('@') + 1)..];
-        return DomainName.TryNormalize(domain, out var normalized) && (await resolver.ResolveAsync("postmaster@" + normalized)).IsHostedDomain;
+        return DomainName.TryNormalize(domain, out var normalized) && await mailboxes.DomainExistsAsync(normalized);
     }
 }

@@ -23,7 +23,7 @@ public sealed class InboundMessageStore(InboundDelivery delivery, IOptions<OpenM
         var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var recipients = transaction.To.Select(t => EmailAddress.TryParse(t.Address(), out var a) ? a.ToString() : t.Address()).Distinct().ToList();
         var from = transaction.From.Address();
-        var raw = TraceHeaders.Prepend(context, options.Value.Hostname ?? "localhost", from, recipients, id, time.GetUtcNow(), WithFinalLineEnd(buffer));
+        var raw = TraceHeaders.Prepend(context, options.Value.Hostname ?? "localhost", from, recipients, id, time.GetUtcNow(), buffer);
         try
         {
             var result = await delivery.DeliverAsync(raw, recipients, cancellationToken);
@@ -40,16 +40,5 @@ public sealed class InboundMessageStore(InboundDelivery delivery, IOptions<OpenM
             logger.LogError(e, "Inbound message {Id} from <{From}> could not be stored", id, from);
             return SmtpReplies.Reply(SmtpReplyCode.Aborted, "4.3.0 Local error in processing; try again later");
         }
-    }
-
-    /// <summary>The library hands over the data without the CRLF that ends its last line (it is part of the
-    /// terminating CRLF.CRLF); a stored message ends with one.</summary>
-    internal static byte[] WithFinalLineEnd(ReadOnlySequence<byte> buffer)
-    {
-        var bytes = new byte[buffer.Length + 2];
-        buffer.CopyTo(bytes);
-        bytes[^2] = (byte)'\r';
-        bytes[^1] = (byte)'\n';
-        return bytes;
     }
 }

@@ -31,7 +31,7 @@ public sealed class SubmissionMessageStore(
         var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var recipients = transaction.To.Select(t => EmailAddress.Parse(t.Address(), "recipient")).Distinct().ToList();
         var raw = TraceHeaders.Prepend(context, hostname, transaction.From.Address(), recipients.Select(r => r.ToString()).ToList(), id,
-            time.GetUtcNow(), InboundMessageStore.WithFinalLineEnd(buffer));
+            time.GetUtcNow(), buffer);
 
         MimeMessage message;
         try

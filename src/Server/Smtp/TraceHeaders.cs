@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using MimeKit.Utils;
 using SmtpServer;
@@ -8,8 +9,10 @@ namespace OpenMailserver.Server.Smtp;
 /// sender, and a Received line saying from where, how and when.</summary>
 public static class TraceHeaders
 {
+    /// <summary>The stored message: trace headers, then the DATA as received, then the CRLF that ended its
+    /// last line (the library hands the data over without it, as part of the terminating CRLF.CRLF).</summary>
     public static byte[] Prepend(ISessionContext context, string hostname, string envelopeFrom, IReadOnlyList<string> recipients, string id,
-        DateTimeOffset now, ReadOnlySpan<byte> message)
+        DateTimeOffset now, ReadOnlySequence<byte> data)
     {
         var protocol = "ESMTP" + (context.Pipe.IsSecure ? "S" : "") + (context.Authentication.IsAuthenticated ? "A" : "");
         var header = new StringBuilder();
@@ -20,9 +23,11 @@ public static class TraceHeaders
         header.Append("; ").Append(DateUtils.FormatDate(now)).Append("\r\n");
 
         var prefix = Encoding.ASCII.GetBytes(header.ToString());
-        var result = new byte[prefix.Length + message.Length];
+        var result = new byte[prefix.Length + data.Length + 2];
         prefix.CopyTo(result, 0);
-        message.CopyTo(result.AsSpan(prefix.Length));
+        data.CopyTo(result.AsSpan(prefix.Length));
+        result[^2] = (byte)'\r';
+        result[^1] = (byte)'\n';
         return result;
     }
 

@@ -36,11 +36,6 @@ public sealed class SqliteApiKeyRepository(Database database) : SqliteRepository
     public Task RevokeAsync(DbTransaction tx, long id, long now) =>
         tx.Connection!.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", new { id, now }, tx);
 
-    public async Task TouchAsync(long id, long now)
-    {
-        await using var connection = await Database.OpenAsync();
-        // Recorded at minute granularity so a busy key does not turn every read into a write.
-        await connection.ExecuteAsync(
-            "UPDATE api_keys SET last_used_at = @now WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @now - 60000)", new { id, now });
-    }
+    public Task TouchAsync(long id, long now) =>
+        Database.WriteAsync(tx => tx.Connection!.ExecuteAsync("UPDATE api_keys SET last_used_at = @now WHERE id = @id", new { id, now }, tx));
 }
