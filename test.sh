@@ -6,10 +6,13 @@ cd "$(dirname "$0")"
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
-  for pkg in curl python3 swaks isync; do
+  # postfix: the real MTA our delivery tests send to; dnsmasq-base: a real DNS server for MX, SPF and DKIM.
+  for pkg in curl python3 swaks isync postfix dnsmasq-base; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   if [ -n "$missing" ]; then
+    # Postfix is installed unconfigured: each test writes its own configuration.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
   fi
 fi

@@ -10,4 +10,7 @@ public sealed record Caller(long KeyId, IReadOnlySet<string> Scopes, long? Mailb
 
     /// <summary>The admin key reaches every mailbox; a mailbox key only its own.</summary>
     public bool CanAccessMailbox(long mailboxId) => IsAdmin || MailboxId == mailboxId;
+
+    /// <summary>Who did it, for the trace: never the key itself.</summary>
+    public string Description => MailboxAddress is null ? $"API key {KeyId}" : $"API key {KeyId} of {MailboxAddress}";
 }

@@ -7,6 +7,7 @@ public enum ErrorKind
     InvalidArgument,
     NotFound,
     AlreadyExists,
+    FailedPrecondition,
     PermissionDenied,
     Unauthenticated,
     ResourceExhausted,

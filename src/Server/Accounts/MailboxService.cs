@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
@@ -9,7 +10,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Provisioning and managing mailboxes: each starts with the standard folders, a password and a
 /// mailbox-scoped API key.</summary>
 public sealed class MailboxService(
-    Database database, IMailboxRepository mailboxes, IAliasRepository aliases, IMessageRepository messages, ApiKeyService keys,
+    Database database, IMailboxRepository mailboxes, IAliasRepository aliases, IMessageRepository messages, ApiKeyService keys, DkimKeys dkim,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<MailboxService> logger)
 {
     public async Task<CreatedMailbox> CreateAsync(string? localPart, string? domain, string? password, long? quota)
@@ -32,6 +33,8 @@ public sealed class MailboxService(
 
         var chosenPassword = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosenPassword);
+        // The signing key exists before the first mailbox of its domain can send.
+        await dkim.EnsureAsync(normalizedDomain);
         var now = Now();
         try
         {

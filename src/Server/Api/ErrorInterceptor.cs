@@ -48,6 +48,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         ErrorKind.InvalidArgument => StatusCode.InvalidArgument,
         ErrorKind.NotFound => StatusCode.NotFound,
         ErrorKind.AlreadyExists => StatusCode.AlreadyExists,
+        ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
         ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         ErrorKind.Unauthenticated => StatusCode.Unauthenticated,
         ErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,

@@ -29,10 +29,24 @@ public static class ProtoMapping
         QueueId = o.QueueId, Error = o.Error, CreatedAt = ProtoTime.From(o.CreatedAt), SentAt = ProtoTime.From(o.SentAt),
     };
 
-    public static QueueEntry ToQueueEntry(this OutboundRecord o) => new()
+    public static QueueEntry ToQueueEntry(this OutboundRecord o, IEnumerable<OutboundRecipientRecord> recipients)
     {
-        Id = o.Id, State = o.State, QueueId = o.QueueId, MessageId = o.MessageId, Error = o.Error, CreatedAt = ProtoTime.From(o.CreatedAt),
-    };
+        var remote = recipients.Where(r => !r.IsLocal).ToList();
+        return new QueueEntry
+        {
+            Id = o.Id, State = o.State, QueueId = o.QueueId, MessageId = o.MessageId, Error = o.Error, CreatedAt = ProtoTime.From(o.CreatedAt),
+            Sender = o.Sender, Attempts = remote.Count == 0 ? 0 : (int)remote.Max(r => r.Attempts),
+            NextAttemptAt = ProtoTime.From(remote.Where(r => r.State is OutboundState.Queued or OutboundState.Deferred).Min(r => r.NextAttemptAt)),
+            Recipients =
+            {
+                remote.Select(r => new QueueRecipient
+                {
+                    Address = r.Address, State = r.State, Attempts = (int)r.Attempts, LastError = r.LastError,
+                    NextAttemptAt = ProtoTime.From(r.State is OutboundState.Queued or OutboundState.Deferred ? r.NextAttemptAt : null),
+                }),
+            },
+        };
+    }
 
     public static MessageSummary ToSummary(this MessageRecord m) => new()
     {

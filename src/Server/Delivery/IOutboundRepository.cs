@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace OpenMailserver.Server.Delivery;
 
-/// <summary>Outbound messages, their recipients and their delivery events.</summary>
+/// <summary>Outbound messages, their recipients (the delivery queue) and their delivery events.</summary>
 public interface IOutboundRepository
 {
     Task<OutboundRecord> InsertAsync(DbTransaction tx, long mailboxId, string sender, IReadOnlyList<string> recipients, string subject,
@@ -10,10 +10,20 @@ public interface IOutboundRepository
     Task InsertRecipientAsync(DbTransaction tx, long outboundId, string address, bool local, string state, string error, long now);
     Task AddEventAsync(DbTransaction tx, long outboundId, string recipient, string eventType, object details, long now);
     Task<OutboundRecord> SetStateAsync(DbTransaction tx, long id, string state, string error, long? sentAt, long now);
-    Task<OutboundRecord?> FindAsync(long id);
+    Task<OutboundRecord?> FindAsync(long id, DbTransaction? tx = null);
     /// <summary>Newest first; all mailboxes when <paramref name="mailboxId"/> is null.</summary>
-    Task<IReadOnlyList<OutboundRecord>> ListAsync(long? mailboxId, string? state, int limit);
+    Task<IReadOnlyList<OutboundRecord>> ListAsync(long? mailboxId, IReadOnlyCollection<string>? states, int limit);
     Task<IReadOnlyList<DeliveryEventRecord>> ListEventsAsync(long outboundId);
     Task<long> CountSinceAsync(long mailboxId, long since, DbTransaction? tx = null);
+    /// <summary>Pending messages and the creation time of the oldest.</summary>
     Task<(long Count, long? OldestCreatedAt)> BacklogAsync();
+
+    Task<IReadOnlyList<OutboundRecipientRecord>> ListRecipientsAsync(IReadOnlyCollection<long> outboundIds, DbTransaction? tx = null);
+    /// <summary>Marks up to <paramref name="limit"/> remote recipients that are due as <c>sending</c> and returns them.</summary>
+    Task<IReadOnlyList<OutboundRecipientRecord>> LeaseDueAsync(DbTransaction tx, long now, int limit);
+    /// <summary>Puts recipients left <c>sending</c> (by a crash or a stop) back in the queue, due now.</summary>
+    Task<IReadOnlyList<OutboundRecipientRecord>> ReleaseLeasedAsync(DbTransaction tx, IReadOnlyCollection<long>? ids, long now);
+    /// <summary>When the next queued or deferred remote recipient is due, if any is.</summary>
+    Task<long?> NextDueAtAsync();
+    Task UpdateRecipientAsync(DbTransaction tx, long id, string state, int attempts, long? nextAttemptAt, string lastError, long now);
 }

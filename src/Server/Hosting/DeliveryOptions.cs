@@ -6,10 +6,36 @@ public sealed class DeliveryOptions
     public string Mode { get; set; } = "direct";
     public string? RelayHost { get; set; }
     public int RelayPort { get; set; } = 587;
+    /// <summary><c>starttls</c> (the default, port 587) or <c>implicit</c> (TLS from the first byte, port 465).
+    /// A relay is always reached over TLS: credentials and mail never cross the network in clear.</summary>
+    public string RelayTls { get; set; } = "starttls";
+    /// <summary>Checks the smarthost's certificate against the system trust store; turn off only for a relay
+    /// with a private certificate on a network you control.</summary>
+    public bool RelayVerifyCertificate { get; set; } = true;
+    public string? RelayUsername { get; set; }
+    public string? RelayPassword { get; set; }
+
     /// <summary>Domain → <c>host:port</c>, consulted before DNS.</summary>
     public Dictionary<string, string> MxOverrides { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Resolvers (<c>ip</c> or <c>ip:port</c>) for MX, address, SPF and DKIM lookups; empty means the
+    /// system's resolvers.</summary>
+    public List<string> DnsServers { get; set; } = [];
+    /// <summary>The port of remote MX hosts. Always 25 on the internet; other values serve test setups.</summary>
+    public int MxPort { get; set; } = 25;
+
     /// <summary>Delays before each retry of a deferred recipient; after the last one the message bounces.</summary>
     public List<TimeSpan> RetrySchedule { get; set; } = [];
+    /// <summary>Outbound SMTP sessions open at once, over all destinations.</summary>
+    public int MaxConcurrentDeliveries { get; set; } = 8;
+    /// <summary>Outbound SMTP sessions open at once to one recipient domain, so a big queue does not hammer one
+    /// receiver into rate-limiting us.</summary>
+    public int MaxConnectionsPerDomain { get; set; } = 2;
+    /// <summary>How long a TCP connection to a remote host may take.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long one SMTP command may wait for its reply (RFC 5321 §4.5.3.2 asks for minutes).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>The DKIM selector: the key is published at <c>&lt;selector&gt;._domainkey.&lt;domain&gt;</c>.</summary>
+    public string DkimSelector { get; set; } = "oms";
 
     public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [

@@ -56,6 +56,21 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
             errors.Add($"{p}Delivery:RelayHost is required when Delivery:Mode is 'relay'.");
         if (o.Delivery.RetrySchedule.Any(t => t <= TimeSpan.Zero))
             errors.Add($"{p}Delivery:RetrySchedule entries must be positive durations such as 00:05:00.");
+        if (o.Delivery.RelayTls is not ("starttls" or "implicit"))
+            errors.Add($"{p}Delivery:RelayTls must be 'starttls' or 'implicit', not '{o.Delivery.RelayTls}'.");
+        if (o.Delivery.RelayPort is < 1 or > 65535 || o.Delivery.MxPort is < 1 or > 65535)
+            errors.Add($"{p}Delivery:RelayPort and Delivery:MxPort must be between 1 and 65535.");
+        if (string.IsNullOrEmpty(o.Delivery.RelayUsername) != string.IsNullOrEmpty(o.Delivery.RelayPassword))
+            errors.Add($"{p}Delivery:RelayUsername and Delivery:RelayPassword go together: set both or neither.");
+        if (o.Delivery.MaxConcurrentDeliveries < 1 || o.Delivery.MaxConnectionsPerDomain < 1)
+            errors.Add($"{p}Delivery:MaxConcurrentDeliveries and Delivery:MaxConnectionsPerDomain must be at least 1.");
+        if (o.Delivery.ConnectTimeout < TimeSpan.FromSeconds(1) || o.Delivery.CommandTimeout < TimeSpan.FromSeconds(1))
+            errors.Add($"{p}Delivery:ConnectTimeout and Delivery:CommandTimeout must be at least one second, e.g. 00:00:30.");
+        if (!DomainName.IsValid(o.Delivery.DkimSelector) || o.Delivery.DkimSelector.Contains('.'))
+            errors.Add($"{p}Delivery:DkimSelector '{o.Delivery.DkimSelector}' must be a single DNS label such as 'oms'.");
+        foreach (var server in o.Delivery.DnsServers)
+            if (!Dns.DnsServerAddress.TryParse(server, out _))
+                errors.Add($"{p}Delivery:DnsServers entry '{server}' must be an IP address, optionally with :port.");
         foreach (var (domain, target) in o.Delivery.MxOverrides)
             if (!HostPort.TryParse(target, out _))
                 errors.Add($"{p}Delivery:MxOverrides:{domain} must be host:port, not '{target}'.");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Api;
+using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
 
@@ -24,6 +25,8 @@ public static class ServerStartup
         }
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var keyFile = await app.Services.GetRequiredService<ApiKeyService>().EnsureAdminKeyAsync();
+        var dkim = app.Services.GetRequiredService<DkimKeys>();
+        foreach (var domain in await app.Services.GetRequiredService<IMailboxRepository>().ListDomainsAsync()) await dkim.EnsureAsync(domain);
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

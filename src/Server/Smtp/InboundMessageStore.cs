@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.MailAuthentication;
 using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
@@ -10,9 +11,10 @@ using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
 
 namespace OpenMailserver.Server.Smtp;
 
-/// <summary>MX DATA: adds the trace headers and stores the message for its hosted recipients through
+/// <summary>MX DATA: checks DKIM and SPF, adds the trace and Authentication-Results headers, and stores the message for its hosted recipients through
 /// <see cref="InboundDelivery"/>. The 250 is returned only after the message and its index are on disk.</summary>
-public sealed class InboundMessageStore(InboundDelivery delivery, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<InboundMessageStore> logger)
+public sealed class InboundMessageStore(
+    InboundDelivery delivery, InboundAuthenticator authenticator, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<InboundMessageStore> logger)
     : IMessageStore
 {
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
@@ -23,7 +25,10 @@ public sealed class InboundMessageStore(InboundDelivery delivery, IOptions<OpenM
         var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var recipients = transaction.To.Select(t => EmailAddress.TryParse(t.Address(), out var a) ? a.ToString() : t.Address()).Distinct().ToList();
         var from = transaction.From.Address();
-        var raw = TraceHeaders.Prepend(context, options.Value.Hostname ?? "localhost", from, recipients, id, time.GetUtcNow(), buffer);
+        var hostname = options.Value.Hostname ?? "localhost";
+        var data = ForgedResults.Remove(buffer, hostname);
+        var results = await authenticator.AuthenticateAsync(hostname, context.RemoteAddress(), context.Helo(), from, data, cancellationToken);
+        var raw = TraceHeaders.Prepend(context, hostname, from, recipients, id, time.GetUtcNow(), data, results);
         try
         {
             var result = await delivery.DeliverAsync(raw, recipients, cancellationToken);

@@ -11,12 +11,14 @@ public static class TraceHeaders
 {
     /// <summary>The stored message: trace headers, then the DATA as received, then the CRLF that ended its
     /// last line (the library hands the data over without it, as part of the terminating CRLF.CRLF).</summary>
+    /// <param name="authenticationResults">The MX's Authentication-Results field (ending in CRLF), when it checked the message.</param>
     public static byte[] Prepend(ISessionContext context, string hostname, string envelopeFrom, IReadOnlyList<string> recipients, string id,
-        DateTimeOffset now, ReadOnlySequence<byte> data)
+        DateTimeOffset now, ReadOnlySequence<byte> data, string? authenticationResults = null)
     {
         var protocol = "ESMTP" + (context.Pipe.IsSecure ? "S" : "") + (context.Authentication.IsAuthenticated ? "A" : "");
         var header = new StringBuilder();
         header.Append("Return-Path: <").Append(envelopeFrom).Append(">\r\n");
+        header.Append(authenticationResults);
         header.Append("Received: from ").Append(Clean(context.Helo())).Append(" ([").Append(context.RemoteAddress()).Append("])\r\n");
         header.Append("\tby ").Append(hostname).Append(" (Open Mailserver) with ").Append(protocol).Append(" id ").Append(id);
         if (recipients.Count == 1) header.Append("\r\n\tfor <").Append(recipients[0]).Append('>');

@@ -13,6 +13,12 @@ public sealed class SqliteOutboundRepository(Database database) : SqliteReposito
         blob, size, created_at AS CreatedAt, sent_at AS SentAt, updated_at AS UpdatedAt
         """;
 
+    private const string RecipientColumns =
+        """
+        id, outbound_id AS OutboundId, address, local, state, attempts, next_attempt_at AS NextAttemptAt, last_error AS LastError,
+        updated_at AS UpdatedAt
+        """;
+
     public Task<OutboundRecord> InsertAsync(DbTransaction tx, long mailboxId, string sender, IReadOnlyList<string> recipients, string subject,
         string messageId, string queueId, string blob, long size, long now) =>
         tx.Connection!.QuerySingleAsync<OutboundRecord>(
@@ -41,16 +47,16 @@ public sealed class SqliteOutboundRepository(Database database) : SqliteReposito
             $"UPDATE outbound_messages SET state = @state, error = @error, sent_at = COALESCE(@sentAt, sent_at), updated_at = @now WHERE id = @id RETURNING {Columns}",
             new { id, state, error, sentAt, now }, tx);
 
-    public Task<OutboundRecord?> FindAsync(long id) =>
-        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<OutboundRecord>($"SELECT {Columns} FROM outbound_messages WHERE id = @id", new { id }, t));
+    public Task<OutboundRecord?> FindAsync(long id, DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<OutboundRecord>($"SELECT {Columns} FROM outbound_messages WHERE id = @id", new { id }, t));
 
-    public Task<IReadOnlyList<OutboundRecord>> ListAsync(long? mailboxId, string? state, int limit) =>
+    public Task<IReadOnlyList<OutboundRecord>> ListAsync(long? mailboxId, IReadOnlyCollection<string>? states, int limit) =>
         ReadAsync<IReadOnlyList<OutboundRecord>>(null, async (c, t) => (await c.QueryAsync<OutboundRecord>(
             $"""
             SELECT {Columns} FROM outbound_messages
-            WHERE (@mailboxId IS NULL OR mailbox_id = @mailboxId) AND (@state IS NULL OR state = @state)
+            WHERE (@mailboxId IS NULL OR mailbox_id = @mailboxId) AND (@all OR state IN @states)
             ORDER BY id DESC LIMIT @limit
-            """, new { mailboxId, state, limit }, t)).AsList());
+            """, new { mailboxId, all = states is null, states = states ?? [], limit }, t)).AsList());
 
     public Task<IReadOnlyList<DeliveryEventRecord>> ListEventsAsync(long outboundId) =>
         ReadAsync<IReadOnlyList<DeliveryEventRecord>>(null, async (c, t) => (await c.QueryAsync<DeliveryEventRecord>(
@@ -70,4 +76,37 @@ public sealed class SqliteOutboundRepository(Database database) : SqliteReposito
                 "SELECT COUNT(*), MIN(created_at) FROM outbound_messages WHERE state IN ('queued', 'sending', 'deferred')", transaction: t);
             return (row.Count, row.Oldest);
         });
+
+    public Task<IReadOnlyList<OutboundRecipientRecord>> ListRecipientsAsync(IReadOnlyCollection<long> outboundIds, DbTransaction? tx = null) =>
+        ReadAsync<IReadOnlyList<OutboundRecipientRecord>>(tx, async (c, t) => (await c.QueryAsync<OutboundRecipientRecord>(
+            $"SELECT {RecipientColumns} FROM outbound_recipients WHERE outbound_id IN @outboundIds ORDER BY id", new { outboundIds }, t)).AsList());
+
+    public async Task<IReadOnlyList<OutboundRecipientRecord>> LeaseDueAsync(DbTransaction tx, long now, int limit) =>
+        (await tx.Connection!.QueryAsync<OutboundRecipientRecord>(
+            $"""
+            UPDATE outbound_recipients SET state = 'sending', updated_at = @now
+            WHERE id IN (SELECT id FROM outbound_recipients
+                         WHERE state IN ('queued', 'deferred') AND local = 0 AND next_attempt_at <= @now
+                         ORDER BY next_attempt_at, id LIMIT @limit)
+            RETURNING {RecipientColumns}
+            """, new { now, limit }, tx)).AsList();
+
+    public async Task<IReadOnlyList<OutboundRecipientRecord>> ReleaseLeasedAsync(DbTransaction tx, IReadOnlyCollection<long>? ids, long now) =>
+        (await tx.Connection!.QueryAsync<OutboundRecipientRecord>(
+            $"""
+            UPDATE outbound_recipients SET state = 'queued', next_attempt_at = @now, updated_at = @now
+            WHERE state = 'sending' AND (@all OR id IN @ids)
+            RETURNING {RecipientColumns}
+            """, new { now, all = ids is null, ids = ids ?? [] }, tx)).AsList();
+
+    public Task<long?> NextDueAtAsync() =>
+        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long?>(
+            "SELECT MIN(next_attempt_at) FROM outbound_recipients WHERE state IN ('queued', 'deferred') AND local = 0", transaction: t));
+
+    public Task UpdateRecipientAsync(DbTransaction tx, long id, string state, int attempts, long? nextAttemptAt, string lastError, long now) =>
+        tx.Connection!.ExecuteAsync(
+            """
+            UPDATE outbound_recipients SET state = @state, attempts = @attempts, next_attempt_at = @nextAttemptAt, last_error = @lastError, updated_at = @now
+            WHERE id = @id
+            """, new { id, state, attempts, nextAttemptAt, lastError, now }, tx);
 }

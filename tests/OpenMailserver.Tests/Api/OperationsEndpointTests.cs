@@ -83,7 +83,11 @@ public sealed class OperationsEndpointTests(SharedServer server)
         var queue = await admin.GetJsonAsync("/v1/queue");
         Assert.Equal(JsonValueKind.Array, queue.ValueKind);
         var entry = queue[0];
-        Assert.Equal(["id", "state", "queue_id", "message_id", "error", "created_at"], entry.EnumerateObject().Select(p => p.Name).ToArray());
+        // The contract's fields first, then the queue's own: sender, attempts, next attempt, recipients.
+        var names = entry.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(["id", "state", "queue_id", "message_id", "error", "created_at"], names[..6]);
+        Assert.Subset(new HashSet<string> { "sender", "attempts", "next_attempt_at", "recipients" }, names[6..].ToHashSet());
+        Assert.Equal("far@away.test", entry.GetProperty("recipients")[0].GetProperty("address").GetString());
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", entry.GetProperty("created_at").GetString());
     }
 

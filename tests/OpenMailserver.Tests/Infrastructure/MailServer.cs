@@ -6,8 +6,9 @@ namespace OpenMailserver.Tests.Infrastructure;
 /// <summary>An in-process server whose SMTP listeners are bound on real loopback ports.</summary>
 public class MailServer : ServerFactory
 {
-    public MailServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null) : this(
-        [TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort()], settings, dataDirectory)
+    /// <param name="mxPort">The MX listener's port, when another server must know it in advance.</param>
+    public MailServer(IDictionary<string, string?>? settings = null, string? dataDirectory = null, int? mxPort = null) : this(
+        [mxPort ?? TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort()], settings, dataDirectory)
     {
     }
 

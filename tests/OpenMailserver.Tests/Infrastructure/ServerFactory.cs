@@ -27,6 +27,8 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly::Program>
             ["OpenMailserver:Smtp:SubmissionPort"] = "0",
             ["OpenMailserver:Imap:TlsPort"] = "0",
             ["OpenMailserver:Imap:Port"] = "0",
+            // No test asks the internet's DNS; a test that needs records runs its own server.
+            ["OpenMailserver:Delivery:DnsServers:0"] = Dnsmasq.Shared.Address,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
         _settings["OpenMailserver:DataDirectory"] = DataDirectory;

@@ -33,7 +33,7 @@ public sealed class SdkTests(SharedServer server)
         Assert.Equal(sent.Id, Assert.Single(outbound.Messages).Id);
         Assert.Equal(sent.QueueId, (await agent.Mail.GetOutboundAsync(new GetOutboundRequest { Id = sent.Id })).QueueId);
 
-        var queue = await admin.Queue.ListQueueAsync(new ListQueueRequest());
+        var queue = await admin.Queue.ListQueueAsync(new ListQueueRequest { State = "all" });
         Assert.Contains(queue.Entries, e => e.Id == sent.Id);
         var trace = await admin.Debug.GetMessageTraceAsync(new GetMessageTraceRequest { Id = sent.Id });
         Assert.Equal("sent", trace.Status);

@@ -33,7 +33,9 @@ public sealed class InboundTests(SharedMailServer server)
         Assert.Equal("Über the wire", summary.GetProperty("subject").GetString());
         Assert.Equal("\"Alice\" <alice@sender.test>", summary.GetProperty("from").GetString());
         var raw = Encoding.UTF8.GetString(await StoreInspector.RawMessageAsync(server.DataDirectory, summary.GetProperty("id").GetString()!));
-        Assert.StartsWith("Return-Path: <alice@sender.test>\r\nReceived: from mx.sender.test ([127.0.0.1])\r\n\tby mail.localhost (Open Mailserver) with ESMTPS id ", raw);
+        Assert.StartsWith("Return-Path: <alice@sender.test>\r\n" +
+                          "Authentication-Results: mail.localhost;\r\n\tdkim=none;\r\n\tspf=none smtp.mailfrom=alice@sender.test\r\n" +
+                          "Received: from mx.sender.test ([127.0.0.1])\r\n\tby mail.localhost (Open Mailserver) with ESMTPS id ", raw);
         Assert.Contains($"for <{box.Address}>;", raw);
         Assert.EndsWith("from outside\r\n", raw);
     }

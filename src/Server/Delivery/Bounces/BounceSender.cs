@@ -1,0 +1,58 @@
+using MimeKit;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Delivery.Outbound;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace OpenMailserver.Server.Delivery.Bounces;
+
+/// <summary>Tells a sender which recipients will never get its message: the DSN goes into the sending
+/// mailbox's INBOX through local delivery, with a <c>bounced</c> event on the trace. Senders are always
+/// hosted mailboxes, so a bounce never leaves the server, and a notification is never bounced.</summary>
+public sealed class BounceSender(
+    Database database, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, LocalDelivery localDelivery,
+    MailboxChangeNotifier changes, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
+{
+    public async Task BounceAsync(OutboundRecord original, MimeMessage message, IReadOnlyList<(string Recipient, RecipientResult Result)> failures)
+    {
+        var now = time.GetUtcNow();
+        var recipients = failures.Select(f => f.Recipient).ToList();
+        if (BounceMessage.IsReport(message))
+        {
+            await RecordAsync(original.Id, DeliveryEventType.BounceSuppressed, new { recipients, reason = "the message is itself an automatic notification" });
+            return;
+        }
+        var sender = await mailboxes.FindByIdAsync(original.MailboxId);
+        if (sender is null)
+        {
+            await RecordAsync(original.Id, DeliveryEventType.BounceSuppressed, new { recipients, reason = "the sending mailbox no longer exists" });
+            return;
+        }
+
+        var dsn = BounceMessage.Build(options.Value.Hostname ?? "localhost", original, message.Headers, failures, now);
+        using var buffer = new MemoryStream();
+        await dsn.WriteToAsync(FormatOptions.Default, buffer);
+        var raw = buffer.ToArray();
+        var blob = await blobs.WriteAsync(raw);
+        var headers = MessageHeaders.Read(raw);
+        var stored = await database.WriteAsync(async tx =>
+        {
+            var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));
+            if (result.Message is { } delivered)
+                await outbound.AddEventAsync(tx, original.Id, "", DeliveryEventType.Bounced,
+                    new { recipients, mailbox = sender.Address, message_id = delivered.Id, dsn_message_id = dsn.MessageId }, now.ToUnixTimeMilliseconds());
+            else
+                await outbound.AddEventAsync(tx, original.Id, "", DeliveryEventType.BounceSuppressed,
+                    new { recipients, reason = result.Reason }, now.ToUnixTimeMilliseconds());
+            return result.Message is not null;
+        });
+        if (stored) changes.Notify(sender.Id);
+        logger.LogInformation("Bounce for outbound {QueueId} ({Recipients}) {Outcome}", original.QueueId, string.Join(", ", recipients),
+            stored ? $"delivered to {sender.Address}" : "could not be delivered");
+    }
+
+    private Task RecordAsync(long outboundId, string type, object details) =>
+        database.WriteAsync(tx => outbound.AddEventAsync(tx, outboundId, "", type, details, time.GetUtcNow().ToUnixTimeMilliseconds()));
+}

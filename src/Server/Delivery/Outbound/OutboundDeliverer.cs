@@ -1,0 +1,79 @@
+using MimeKit;
+using OpenMailserver.Server.Delivery.Bounces;
+using OpenMailserver.Server.Delivery.Dkim;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Delivery.Outbound;
+
+/// <summary>One attempt for the leased recipients of one message at one domain: route, DKIM signature, SMTP
+/// transfer, then the results settled in the queue and a bounce for those that failed for good.</summary>
+public sealed class OutboundDeliverer(
+    IOutboundRepository outbound, BlobStore blobs, RouteResolver routes, SmtpTransfer transfer, DkimKeys dkim, DeliveryJournal journal,
+    OutboundQueue queue, BounceSender bounces, ILogger<OutboundDeliverer> logger)
+{
+    /// <summary>Headers the signature covers (RFC 6376 §5.4.1), when present.</summary>
+    private static readonly HeaderId[] SignedHeaders =
+    [
+        HeaderId.From, HeaderId.Sender, HeaderId.ReplyTo, HeaderId.To, HeaderId.Cc, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
+        HeaderId.InReplyTo, HeaderId.References, HeaderId.MimeVersion, HeaderId.ContentType, HeaderId.ContentTransferEncoding,
+    ];
+
+    public async Task DeliverAsync(long outboundId, IReadOnlyList<OutboundRecipientRecord> recipients, CancellationToken cancellationToken)
+    {
+        var message = await outbound.FindAsync(outboundId) ?? throw new InvalidOperationException($"Outbound message {outboundId} vanished.");
+        var domain = recipients[0].Domain;
+        var addresses = recipients.Select(r => r.Address).ToList();
+        await journal.RecordAsync(outboundId, "", DeliveryEventType.Attempt,
+            new { domain, recipients = addresses, attempt = recipients.Max(r => r.Attempts) + 1 });
+
+        MimeMessage? mime = null;
+        IReadOnlyDictionary<string, RecipientResult> results;
+        try
+        {
+            var route = await routes.ResolveAsync(domain, cancellationToken);
+            await journal.RecordAsync(outboundId, "", DeliveryEventType.Route, new
+            {
+                domain,
+                route = route.Kind,
+                hosts = route.Hosts.Select(h => new { host = h.Name, port = h.Port, preference = h.Preference }),
+                require_tls = route.RequireTls,
+            });
+            mime = await LoadAsync(message, cancellationToken);
+            await SignAsync(outboundId, message, mime);
+            results = await transfer.SendAsync(outboundId, route, mime, message.Sender, addresses, cancellationToken);
+        }
+        catch (DeliveryFailure failure)
+        {
+            results = AllAs(addresses, new RecipientResult(failure.Permanent ? RecipientOutcome.Failed : RecipientOutcome.Deferred, failure.Message, failure.Status, null));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Delivery attempt for outbound {OutboundId} to {Domain} failed unexpectedly", outboundId, domain);
+            results = AllAs(addresses, new RecipientResult(RecipientOutcome.Deferred, $"local error: {e.Message}", "4.3.0", null));
+        }
+
+        var (settled, failures) = await queue.SettleAsync(outboundId, recipients, results);
+        logger.LogInformation("Outbound {QueueId} to {Domain}: {Results}; message {State}", message.QueueId, domain,
+            string.Join(", ", results.Select(r => $"{r.Key} {r.Value.Outcome.ToString().ToLowerInvariant()}")), settled.State);
+        if (failures.Count > 0) await bounces.BounceAsync(message, mime ?? await LoadAsync(message, CancellationToken.None), failures);
+    }
+
+    private async Task<MimeMessage> LoadAsync(OutboundRecord message, CancellationToken cancellationToken)
+    {
+        await using var stream = blobs.OpenRead(message.Blob);
+        return await MimeMessage.LoadAsync(stream, cancellationToken);
+    }
+
+    /// <summary>Seven-bit first, so no relay on the way needs to re-encode the body and break the signature.</summary>
+    private async Task SignAsync(long outboundId, OutboundRecord message, MimeMessage mime)
+    {
+        var domain = message.Sender[(message.Sender.LastIndexOf('@') + 1)..];
+        mime.Prepare(EncodingConstraint.SevenBit);
+        var signer = await dkim.SignerAsync(domain);
+        signer.Sign(mime, SignedHeaders.Where(h => mime.Headers.Contains(h)).ToList());
+        await journal.RecordAsync(outboundId, "", DeliveryEventType.DkimSigned, new { domain, selector = signer.Selector, algorithm = "rsa-sha256" });
+    }
+
+    private static Dictionary<string, RecipientResult> AllAs(IEnumerable<string> addresses, RecipientResult result) =>
+        addresses.ToDictionary(a => a, _ => result, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,157 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Delivery.Outbound;
+
+/// <summary>The persistent queue: remote recipients in <c>outbound_recipients</c>, leased by the worker
+/// (state <c>sending</c>), then settled with the attempt's results, the retry schedule and the message's
+/// rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
+/// off by a crash is attempted again after the restart.</summary>
+public sealed class OutboundQueue(Database database, IOutboundRepository outbound, IOptions<OpenMailserverOptions> options, TimeProvider time)
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Something became due (a new message, a retry request, a finished attempt).</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    /// <summary>Returns when woken or after <paramref name="timeout"/>.</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            await _wake.Reader.ReadAsync(timer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public Task<IReadOnlyList<OutboundRecipientRecord>> LeaseAsync(int limit) =>
+        database.WriteAsync(async tx =>
+        {
+            var now = Now;
+            var leased = await outbound.LeaseDueAsync(tx, now, limit);
+            foreach (var id in leased.Select(r => r.OutboundId).Distinct()) await RollUpAsync(tx, id, now);
+            return leased;
+        });
+
+    public Task<long?> NextDueAtAsync() => outbound.NextDueAtAsync();
+
+    /// <summary>Back to the queue, due now, without counting an attempt: the server stopped mid-attempt
+    /// (<paramref name="ids"/>), or had crashed with these leased (<paramref name="ids"/> null, at start).</summary>
+    public Task ReleaseAsync(IReadOnlyCollection<long>? ids, string reason) =>
+        database.WriteAsync(async tx =>
+        {
+            var now = Now;
+            var released = await outbound.ReleaseLeasedAsync(tx, ids, now);
+            foreach (var recipient in released)
+                await outbound.AddEventAsync(tx, recipient.OutboundId, recipient.Address, DeliveryEventType.Requeued, new { reason }, now);
+            foreach (var id in released.Select(r => r.OutboundId).Distinct()) await RollUpAsync(tx, id, now);
+        });
+
+    /// <summary>Records what an attempt did for each leased recipient: delivered, failed, or deferred until
+    /// the next slot of <c>Delivery:RetrySchedule</c> (failed once the schedule is used up).</summary>
+    /// <returns>The recipients that failed for good, for the bounce.</returns>
+    public Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleAsync(long outboundId,
+        IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results) =>
+        database.WriteAsync(async tx =>
+        {
+            var now = Now;
+            var schedule = options.Value.Delivery.RetrySchedule;
+            var failures = new List<(string, RecipientResult)>();
+            foreach (var recipient in leased)
+            {
+                var result = results[recipient.Address];
+                var attempts = (int)recipient.Attempts + 1;
+                switch (result.Outcome)
+                {
+                    case RecipientOutcome.Delivered:
+                        await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Sent, attempts, null, "", now);
+                        await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Delivered,
+                            new { host = result.RemoteHost, reply = result.Reply, attempt = attempts }, now);
+                        break;
+                    case RecipientOutcome.Deferred when attempts <= schedule.Count:
+                        var next = now + (long)schedule[attempts - 1].TotalMilliseconds;
+                        await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Deferred, attempts, next, result.Reply, now);
+                        await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Deferred, new
+                        {
+                            reason = result.Reply, status = result.Status, attempt = attempts,
+                            next_attempt_at = DateTimeOffset.FromUnixTimeMilliseconds(next).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+                        }, now);
+                        break;
+                    case RecipientOutcome.Deferred:
+                        var expired = result with { Reply = $"gave up after {attempts} attempts; last error: {result.Reply}", Status = "5" + result.Status[1..] };
+                        await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Failed, attempts, null, expired.Reply, now);
+                        await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Expired,
+                            new { attempts, last_error = result.Reply }, now);
+                        failures.Add((recipient.Address, expired));
+                        break;
+                    default:
+                        await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Failed, attempts, null, result.Reply, now);
+                        await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Failed,
+                            new { reason = result.Reply, status = result.Status, host = result.RemoteHost, attempt = attempts }, now);
+                        failures.Add((recipient.Address, result));
+                        break;
+                }
+            }
+            return (await RollUpAsync(tx, outboundId, now), failures);
+        });
+
+    /// <summary>Makes the message's waiting recipients due now (operators: "retry now").</summary>
+    public async Task<OutboundRecord> RetryNowAsync(long outboundId, Caller caller)
+    {
+        var record = await database.WriteAsync(async tx =>
+        {
+            var now = Now;
+            var waiting = await WaitingAsync(tx, outboundId, caller);
+            foreach (var recipient in waiting)
+            {
+                await outbound.UpdateRecipientAsync(tx, recipient.Id, recipient.State, (int)recipient.Attempts, now, recipient.LastError, now);
+                await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.RetryRequested, new { by = caller.Description }, now);
+            }
+            return await outbound.FindAsync(outboundId, tx);
+        });
+        Wake();
+        return record!;
+    }
+
+    /// <summary>Gives up on the message's waiting recipients without a bounce; an attempt already under way finishes.</summary>
+    public Task<OutboundRecord> CancelAsync(long outboundId, Caller caller) =>
+        database.WriteAsync(async tx =>
+        {
+            var now = Now;
+            foreach (var recipient in await WaitingAsync(tx, outboundId, caller))
+            {
+                await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Failed, (int)recipient.Attempts, null, "cancelled by an operator", now);
+                await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Cancelled, new { by = caller.Description }, now);
+            }
+            return await RollUpAsync(tx, outboundId, now);
+        });
+
+    private async Task<List<OutboundRecipientRecord>> WaitingAsync(DbTransaction tx, long outboundId, Caller caller)
+    {
+        var message = await outbound.FindAsync(outboundId, tx);
+        if (message is null || !caller.CanAccessMailbox(message.MailboxId))
+            throw new MailServerException(ErrorKind.NotFound, $"No outbound message with id {outboundId}.");
+        var waiting = (await outbound.ListRecipientsAsync([outboundId], tx))
+            .Where(r => !r.IsLocal && r.State is OutboundState.Queued or OutboundState.Deferred).ToList();
+        if (waiting.Count == 0)
+            throw new MailServerException(ErrorKind.FailedPrecondition,
+                $"Outbound message {outboundId} has no recipient waiting in the queue (state {message.State}).");
+        return waiting;
+    }
+
+    private async Task<OutboundRecord> RollUpAsync(DbTransaction tx, long outboundId, long now)
+    {
+        var (state, error) = OutboundRollUp.Of(await outbound.ListRecipientsAsync([outboundId], tx));
+        return await outbound.SetStateAsync(tx, outboundId, state, error, state == OutboundState.Sent ? now : null, now);
+    }
+}

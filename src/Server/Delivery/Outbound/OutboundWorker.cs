@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Server.Delivery.Outbound;
+
+/// <summary>The delivery engine's loop: leases due recipients, runs one attempt per message and domain with
+/// at most <c>Delivery:MaxConcurrentDeliveries</c> sessions in all and <c>Delivery:MaxConnectionsPerDomain</c>
+/// per domain, and sleeps until the next recipient is due or something wakes it. On start it puts back
+/// whatever a crash left leased; on stop it waits for running attempts and requeues those it cut off.</summary>
+public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer deliverer, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    ILogger<OutboundWorker> logger) : BackgroundService
+{
+    /// <summary>Sleep at most this long, so a clock jump or a missed wake-up costs little.</summary>
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _perDomain = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private int _leased;
+
+    /// <summary>When the loop last went round; the health check reads it.</summary>
+    public DateTimeOffset LastActivity { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delivery = options.Value.Delivery;
+        var sessions = new SemaphoreSlim(delivery.MaxConcurrentDeliveries);
+        var maxLeased = delivery.MaxConcurrentDeliveries * 50;
+        await Task.Yield();
+        var recovered = false;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            LastActivity = time.GetUtcNow();
+            try
+            {
+                if (!recovered)
+                {
+                    await queue.ReleaseAsync(null, "the server restarted during an attempt");
+                    recovered = true;
+                }
+                var room = maxLeased - Volatile.Read(ref _leased);
+                var leased = room > 0 ? await queue.LeaseAsync(room) : [];
+                foreach (var group in leased.GroupBy(r => (r.OutboundId, r.Domain)))
+                {
+                    var recipients = group.ToList();
+                    Interlocked.Add(ref _leased, recipients.Count);
+                    var attempt = AttemptAsync(group.Key.OutboundId, group.Key.Domain, recipients, sessions, stoppingToken);
+                    _running[attempt] = true;
+                    _ = attempt.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+                }
+                await queue.WaitAsync(await IdleTimeAsync(), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The delivery worker hit an error; it carries on");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        await Task.WhenAll(_running.Keys);
+    }
+
+    private async Task<TimeSpan> IdleTimeAsync()
+    {
+        var due = await queue.NextDueAtAsync();
+        if (due is null) return MaxIdle;
+        var wait = DateTimeOffset.FromUnixTimeMilliseconds(due.Value) - time.GetUtcNow();
+        return wait < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : wait > MaxIdle ? MaxIdle : wait;
+    }
+
+    private async Task AttemptAsync(long outboundId, string domain, List<OutboundRecipientRecord> recipients, SemaphoreSlim sessions,
+        CancellationToken stoppingToken)
+    {
+        var perDomain = _perDomain.GetOrAdd(domain, _ => new SemaphoreSlim(options.Value.Delivery.MaxConnectionsPerDomain));
+        var holdsDomain = false;
+        var holdsSession = false;
+        try
+        {
+            await perDomain.WaitAsync(stoppingToken);
+            holdsDomain = true;
+            await sessions.WaitAsync(stoppingToken);
+            holdsSession = true;
+            await deliverer.DeliverAsync(outboundId, recipients, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await queue.ReleaseAsync(recipients.Select(r => r.Id).ToList(), "the server stopped during the attempt");
+        }
+        catch (Exception e)
+        {
+            // Left leased, the recipients are picked up again at the next start; say so rather than lose it.
+            logger.LogError(e, "Could not settle the attempt for outbound {OutboundId} to {Domain}", outboundId, domain);
+        }
+        finally
+        {
+            if (holdsSession) sessions.Release();
+            if (holdsDomain) perDomain.Release();
+            Interlocked.Add(ref _leased, -recipients.Count);
+            queue.Wake();
+        }
+    }
+}

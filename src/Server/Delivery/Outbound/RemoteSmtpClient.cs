@@ -1,0 +1,22 @@
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace OpenMailserver.Server.Delivery.Outbound;
+
+/// <summary>MailKit's client, told to keep going when a recipient is refused: each RCPT reply is recorded,
+/// the message goes to the recipients that were accepted, and the refused ones are judged one by one.</summary>
+public sealed class RemoteSmtpClient : SmtpClient
+{
+    public Dictionary<string, MailKit.Net.Smtp.SmtpResponse> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
+        RecipientReplies[mailbox.Address] = response;
+
+    protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
+        RecipientReplies[mailbox.Address] = response;
+
+    protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientsAcceptedException();
+}
+
+/// <summary>Every RCPT was refused; the replies are in <see cref="RemoteSmtpClient.RecipientReplies"/>.</summary>
+public sealed class NoRecipientsAcceptedException() : Exception("No recipient was accepted.");

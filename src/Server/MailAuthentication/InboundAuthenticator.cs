@@ -1,0 +1,116 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using MimeKit;
+using MimeKit.Cryptography;
+using OpenMailserver.Server.Dns;
+
+namespace OpenMailserver.Server.MailAuthentication;
+
+/// <summary>Checks mail arriving at the MX — each DKIM signature (RFC 6376) with MimeKit's verifier and the
+/// envelope sender's SPF (RFC 7208) — and states the outcome in an <c>Authentication-Results</c> header
+/// (RFC 8601). Nothing is refused on these results; they inform the reader and later filtering.</summary>
+public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator keys, ILogger<InboundAuthenticator> logger)
+{
+    /// <summary>How long the DNS work for one message may take before the checks report temperror.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
+
+    /// <summary>Signatures checked per message; more is a denial-of-service pattern, not a real need.</summary>
+    private const int MaxSignatures = 5;
+
+    /// <returns>The header field, folded, ending in CRLF.</returns>
+    public async Task<string> AuthenticateAsync(string authservId, IPAddress? client, string helo, string mailFrom, ReadOnlySequence<byte> data,
+        CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(Budget);
+        var results = new List<string>();
+        results.AddRange(await DkimAsync(data, budget.Token));
+        results.Add(await SpfAsync(client, helo, mailFrom, budget.Token));
+        return $"Authentication-Results: {authservId};\r\n\t{string.Join(";\r\n\t", results)}\r\n";
+    }
+
+    private async Task<IEnumerable<string>> DkimAsync(ReadOnlySequence<byte> data, CancellationToken ct)
+    {
+        var stream = new MemoryStream(data.ToArray(), writable: false);
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(stream, ct);
+        }
+        catch (FormatException)
+        {
+            return ["dkim=none (unparsable message)"];
+        }
+        var signatures = message.Headers.Where(h => h.Id == HeaderId.DkimSignature).Take(MaxSignatures).ToList();
+        if (signatures.Count == 0) return ["dkim=none"];
+
+        var verifier = new DkimVerifier(keys);
+        var results = new List<string>();
+        foreach (var signature in signatures)
+        {
+            var tags = Tags(signature.Value);
+            var b = new string((tags.GetValueOrDefault("b") ?? "").Where(c => !char.IsWhiteSpace(c)).Take(8).ToArray());
+            var identity = $"header.d={Clean(tags.GetValueOrDefault("d"))} header.s={Clean(tags.GetValueOrDefault("s"))} header.b={Clean(b)}";
+            string result;
+            try
+            {
+                result = await verifier.VerifyAsync(message, signature, ct) ? "pass" : "fail";
+            }
+            catch (Exception e) when (e is DnsLookupException or OperationCanceledException)
+            {
+                result = "temperror";
+            }
+            catch (Exception e)
+            {
+                logger.LogInformation("DKIM signature of {Identity} could not be checked: {Error}", identity, e.Message);
+                result = $"permerror ({Comment(e.Message)})";
+            }
+            results.Add($"dkim={result} {identity}");
+        }
+        return results;
+    }
+
+    private async Task<string> SpfAsync(IPAddress? client, string helo, string mailFrom, CancellationToken ct)
+    {
+        // With a null sender (a bounce), SPF checks the HELO name instead (RFC 7208 §2.4).
+        var identity = mailFrom.Length > 0 ? mailFrom : $"postmaster@{helo}";
+        var domain = identity[(identity.LastIndexOf('@') + 1)..];
+        var property = mailFrom.Length > 0 ? $"smtp.mailfrom={Clean(identity)}" : $"smtp.helo={Clean(helo)}";
+        if (client is null || !Accounts.DomainName.IsValid(domain)) return $"spf=none {property}";
+        string result;
+        try
+        {
+            result = await spf.CheckAsync(client, domain, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            result = SpfResult.TempError;
+        }
+        return $"spf={result} {property}";
+    }
+
+    /// <summary>An RFC 5322 comment: no parentheses or line breaks inside.</summary>
+    private static string Comment(string text) =>
+        new(text.Where(c => c is >= ' ' and < '\u007f' and not '(' and not ')' and not '\\').Take(120).ToArray());
+
+    private static Dictionary<string, string> Tags(string value)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var part in value.Split(';'))
+        {
+            var equals = part.IndexOf('=');
+            if (equals > 0) tags[part[..equals].Trim()] = part[(equals + 1)..].Trim();
+        }
+        return tags;
+    }
+
+    /// <summary>Values come from the sender: keep them to characters that cannot break the header.</summary>
+    private static string Clean(string? value)
+    {
+        var safe = new StringBuilder();
+        foreach (var c in value ?? "")
+            if (c is > ' ' and < '\u007f' and not ';' and not '(' and not ')' and not '"' && safe.Length < 255) safe.Append(c);
+        return safe.Length == 0 ? "unknown" : safe.ToString();
+    }
+}
