@@ -53,7 +53,7 @@ public sealed class ApiKeyInterceptor(ApiKeyService keys) : Interceptor
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing API key: send it in the X-OpenMailserver-Key header."));
         var caller = await keys.AuthenticateAsync(raw.Trim())
                      ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled."));
-        if (!caller.Has(required.Scope))
+        if (!required.Scopes.Any(caller.Has))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"This API key lacks the '{required.Scope}' scope needed here."));
         http.Items[typeof(Caller)] = caller;
     }

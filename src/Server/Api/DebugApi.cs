@@ -28,7 +28,8 @@ public sealed class DebugApi(
         return Task.FromResult(ReportBuilder.Build("ok", ConfigReport.Build(options.Value, environment.EnvironmentName)));
     }
 
-    [RequiresScope(Scopes.DebugRead)]
+    /// <summary>Operators see every trace; a mailbox key (mail:read) the traces of its own mail.</summary>
+    [RequiresScope(Scopes.DebugRead, Scopes.MailRead)]
     public override async Task<Report> GetMessageTrace(GetMessageTraceRequest request, ServerCallContext context)
     {
         EnsureEnabled();

@@ -49,7 +49,7 @@ public sealed class IsolationTests(SharedServer server)
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/v1/mailboxes")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/v1/queue")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/v1/debug/health")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync($"/v1/debug/messages/{bOutbound}/trace")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/debug/messages/{bOutbound}/trace")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/v1/mailboxes/{a.Address}/keys", new { })).StatusCode);
 
         using var bClient = server.Rest(b.Key);
