@@ -36,6 +36,9 @@ public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator key
         MimeMessage message;
         try
         {
+            // Parse the body only when a signature needs it.
+            if (!(await HeaderList.LoadAsync(stream, ct)).Contains(HeaderId.DkimSignature)) return ["dkim=none"];
+            stream.Position = 0;
             message = await MimeMessage.LoadAsync(stream, ct);
         }
         catch (FormatException)
@@ -43,7 +46,6 @@ public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator key
             return ["dkim=none (unparsable message)"];
         }
         var signatures = message.Headers.Where(h => h.Id == HeaderId.DkimSignature).Take(MaxSignatures).ToList();
-        if (signatures.Count == 0) return ["dkim=none"];
 
         var verifier = new DkimVerifier(keys);
         var results = new List<string>();

@@ -12,7 +12,8 @@ public sealed class PostfixServer : IAsyncDisposable
 {
     private readonly string _root;
 
-    public PostfixServer(string domain, IEnumerable<string> users, IEnumerable<string>? deferredUsers = null)
+    /// <param name="tls">Offer STARTTLS (the default), or speak only in clear.</param>
+    public PostfixServer(string domain, IEnumerable<string> users, IEnumerable<string>? deferredUsers = null, bool tls = true)
     {
         Domain = domain;
         Port = TestPaths.FreeTcpPort();
@@ -47,7 +48,7 @@ public sealed class PostfixServer : IAsyncDisposable
             virtual_uid_maps = static:{Id("-u", "nobody")}
             virtual_gid_maps = static:{Id("-g", "nobody")}
             smtpd_recipient_restrictions = check_recipient_access texthash:{etc}/access, reject_unauth_destination
-            smtpd_tls_security_level = may
+            smtpd_tls_security_level = {(tls ? "may" : "none")}
             smtpd_tls_cert_file = {etc}/cert.pem
             smtpd_tls_key_file = {etc}/key.pem
             maillog_file = {_root}/postfix.log
