@@ -8,7 +8,6 @@ public static class OutboundState
     public const string Sent = "sent";
     public const string Deferred = "deferred";
     public const string Failed = "failed";
-    public const string Bounced = "bounced";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string> { Queued, Sending, Sent, Deferred, Failed, Bounced };
+    public static readonly IReadOnlySet<string> All = new HashSet<string> { Queued, Sending, Sent, Deferred, Failed };
 }
