@@ -24,7 +24,9 @@ public sealed class PostfixServer : IAsyncDisposable
         Run("chown", "nobody:nogroup", Path.Combine(_root, "mail"));
 
         var etc = Path.Combine(_root, "etc");
-        var master = File.ReadAllLines("/etc/postfix/master.cf")
+        // The package's postinst writes /etc/postfix/master.cf from the shipped template; either will do.
+        var template = File.Exists("/etc/postfix/master.cf") ? "/etc/postfix/master.cf" : "/usr/share/postfix/master.cf.dist";
+        var master = File.ReadAllLines(template)
             .Select(l => l.StartsWith("smtp      inet", StringComparison.Ordinal) ? $"127.0.0.1:{Port} inet n - n - - smtpd" : l);
         File.WriteAllLines(Path.Combine(etc, "master.cf"), master);
         File.WriteAllLines(Path.Combine(etc, "vmailbox"), users.Select(u => $"{u}@{domain} {domain}/{u}/"));
