@@ -21,8 +21,8 @@ public interface IOutboundRepository
     Task<IReadOnlyList<OutboundRecipientRecord>> ListRecipientsAsync(IReadOnlyCollection<long> outboundIds, DbTransaction? tx = null);
     /// <summary>Marks up to <paramref name="limit"/> remote recipients that are due as <c>sending</c> and returns them.</summary>
     Task<IReadOnlyList<OutboundRecipientRecord>> LeaseDueAsync(DbTransaction tx, long now, int limit);
-    /// <summary>Puts recipients left <c>sending</c> (by a crash or a stop) back in the queue, due now.</summary>
-    Task<IReadOnlyList<OutboundRecipientRecord>> ReleaseLeasedAsync(DbTransaction tx, IReadOnlyCollection<long>? ids, long now);
+    /// <summary>Puts recipients left <c>sending</c> (by a crash, a stop or a fault) back in the queue, due at <paramref name="dueAt"/>.</summary>
+    Task<IReadOnlyList<OutboundRecipientRecord>> ReleaseLeasedAsync(DbTransaction tx, IReadOnlyCollection<long>? ids, long now, long dueAt);
     /// <summary>When the next queued or deferred remote recipient is due, if any is.</summary>
     Task<long?> NextDueAtAsync();
     Task UpdateRecipientAsync(DbTransaction tx, long id, string state, int attempts, long? nextAttemptAt, string lastError, long now);

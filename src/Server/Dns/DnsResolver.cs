@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
 using Microsoft.Extensions.Options;
@@ -39,13 +40,33 @@ public sealed class DnsResolver
         return new MxLookup(true, hosts);
     }
 
-    /// <summary>IPv4 addresses first, then IPv6: many hosts have IPv6 routes that do not work.</summary>
+    /// <summary>IPv4 addresses first, then IPv6: many hosts have IPv6 routes that do not work. One family
+    /// failing to answer is no failure when the other did.</summary>
     public async Task<IReadOnlyList<IPAddress>> LookupAddressesAsync(string host, CancellationToken cancellationToken = default)
     {
         if (IPAddress.TryParse(host, out var literal)) return [literal];
-        var v4 = await QueryAsync(host, QueryType.A, cancellationToken);
-        var v6 = await QueryAsync(host, QueryType.AAAA, cancellationToken);
-        return [.. v4?.Answers.ARecords().Select(a => a.Address) ?? [], .. v6?.Answers.AaaaRecords().Select(a => a.Address) ?? []];
+        DnsLookupException? failure = null;
+        var found = new List<IPAddress>();
+        foreach (var family in new[] { AddressFamily.InterNetwork, AddressFamily.InterNetworkV6 })
+        {
+            try
+            {
+                found.AddRange(await LookupAddressesAsync(host, family, cancellationToken));
+            }
+            catch (DnsLookupException e)
+            {
+                failure = e;
+            }
+        }
+        return found.Count == 0 && failure is not null ? throw failure : found;
+    }
+
+    /// <summary>The A (IPv4) or AAAA (IPv6) records of <paramref name="host"/>.</summary>
+    public async Task<IReadOnlyList<IPAddress>> LookupAddressesAsync(string host, AddressFamily family, CancellationToken cancellationToken = default)
+    {
+        if (family == AddressFamily.InterNetwork)
+            return (await QueryAsync(host, QueryType.A, cancellationToken))?.Answers.ARecords().Select(a => a.Address).ToList() ?? [];
+        return (await QueryAsync(host, QueryType.AAAA, cancellationToken))?.Answers.AaaaRecords().Select(a => a.Address).ToList() ?? [];
     }
 
     /// <summary>Each TXT record as one string (its character-strings joined, RFC 7208 §3.3).</summary>
@@ -66,6 +87,10 @@ public sealed class DnsResolver
         catch (DnsResponseException e)
         {
             throw new DnsLookupException($"DNS lookup of {type} {name} failed: {e.Message}", e);
+        }
+        catch (ArgumentException)
+        {
+            return null; // not a name DNS can hold (empty label, label over 63 or name over 255 octets)
         }
         if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain) return null;
         if (response.HasError) throw new DnsLookupException($"DNS lookup of {type} {name} failed: {response.ErrorMessage}");

@@ -1,49 +1,59 @@
 using System.Buffers;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace OpenMailserver.Server.MailAuthentication;
 
 /// <summary>RFC 8601 §5: a message may arrive carrying an <c>Authentication-Results</c> header that claims
 /// to come from us; it is removed before ours is added, so readers can trust what bears our name.</summary>
-public static class ForgedResults
+public static partial class ForgedResults
 {
     public static ReadOnlySequence<byte> Remove(ReadOnlySequence<byte> data, string authservId)
     {
         var bytes = data.ToArray();
-        var end = HeaderEnd(bytes);
-        // Latin-1 maps every byte to one char and back, so the rest of the header is kept byte for byte.
-        var header = Encoding.Latin1.GetString(bytes, 0, end);
-        var fields = new List<string>();
+        var kept = new List<(int Start, int End)>();
         var removed = false;
-        foreach (var line in header.Split("\r\n"))
+        var position = 0;
+        // Header fields run up to the first empty line; a field goes on over lines that start with white space.
+        while (position < bytes.Length && !IsLineEnd(bytes, position))
         {
-            if (line.Length > 0 && line[0] is ' ' or '\t' && fields.Count > 0) fields[^1] += "\r\n" + line;
-            else fields.Add(line);
+            var fieldEnd = NextLine(bytes, position);
+            while (fieldEnd < bytes.Length && bytes[fieldEnd] is (byte)' ' or (byte)'\t') fieldEnd = NextLine(bytes, fieldEnd);
+            // Latin-1 maps each byte to one char, so the test sees the field exactly as it came.
+            if (IsOurs(Encoding.Latin1.GetString(bytes, position, fieldEnd - position), authservId)) removed = true;
+            else kept.Add((position, fieldEnd));
+            position = fieldEnd;
         }
-        var kept = fields.Where(f =>
-        {
-            var forged = IsOurs(f, authservId);
-            removed |= forged;
-            return !forged;
-        }).ToList();
         if (!removed) return data;
-        var rebuilt = Encoding.Latin1.GetBytes(string.Join("\r\n", kept));
-        return new ReadOnlySequence<byte>([.. rebuilt, .. bytes.AsSpan(end)]);
+        var rebuilt = new List<byte>(bytes.Length);
+        foreach (var (start, end) in kept) rebuilt.AddRange(bytes.AsSpan(start, end - start));
+        rebuilt.AddRange(bytes.AsSpan(position));
+        return new ReadOnlySequence<byte>(rebuilt.ToArray());
+    }
+
+    private static bool IsLineEnd(byte[] bytes, int at) =>
+        bytes[at] == '\n' || (bytes[at] == '\r' && at + 1 < bytes.Length && bytes[at + 1] == '\n');
+
+    /// <summary>The offset just past the LF that ends the line starting at <paramref name="at"/>.</summary>
+    private static int NextLine(byte[] bytes, int at)
+    {
+        var lf = Array.IndexOf(bytes, (byte)'\n', at);
+        return lf < 0 ? bytes.Length : lf + 1;
     }
 
     private static bool IsOurs(string field, string authservId)
     {
-        const string name = "Authentication-Results:";
-        if (!field.StartsWith(name, StringComparison.OrdinalIgnoreCase)) return false;
-        var value = field[name.Length..].TrimStart(' ', '\t', '\r', '\n');
-        var id = value.Split([';', ' ', '\t', '\r'], 2)[0];
+        var match = ResultsField().Match(field);
+        if (!match.Success) return false;
+        // The authserv-id may follow comments and may be quoted (RFC 8601 §2.2).
+        var value = Comments().Replace(match.Groups[1].Value, " ").Trim();
+        var id = value.Split([';', ' ', '\t', '\r', '\n'], 2)[0].Trim('"');
         return id.Equals(authservId, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The offset of the CRLF that ends the last header line (or the whole length, for headers only).</summary>
-    private static int HeaderEnd(byte[] bytes)
-    {
-        var blank = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
-        return blank < 0 ? bytes.Length : blank;
-    }
+    [GeneratedRegex(@"^Authentication-Results[ \t]*:(.*)$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex ResultsField();
+
+    [GeneratedRegex(@"\([^()]*\)")]
+    private static partial Regex Comments();
 }

@@ -25,8 +25,25 @@ public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator key
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(Budget);
         var results = new List<string>();
-        results.AddRange(await DkimAsync(data, budget.Token));
-        results.Add(await SpfAsync(client, helo, mailFrom, budget.Token));
+        // A check that breaks must not cost the message: it is reported, never thrown.
+        try
+        {
+            results.AddRange(await DkimAsync(data, budget.Token));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "DKIM check failed");
+            results.Add("dkim=temperror (internal error)");
+        }
+        try
+        {
+            results.Add(await SpfAsync(client, helo, mailFrom, budget.Token));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogWarning(e, "SPF check failed");
+            results.Add("spf=temperror (internal error)");
+        }
         return $"Authentication-Results: {authservId};\r\n\t{string.Join(";\r\n\t", results)}\r\n";
     }
 

@@ -91,13 +91,13 @@ public sealed class SqliteOutboundRepository(Database database) : SqliteReposito
             RETURNING {RecipientColumns}
             """, new { now, limit }, tx)).AsList();
 
-    public async Task<IReadOnlyList<OutboundRecipientRecord>> ReleaseLeasedAsync(DbTransaction tx, IReadOnlyCollection<long>? ids, long now) =>
+    public async Task<IReadOnlyList<OutboundRecipientRecord>> ReleaseLeasedAsync(DbTransaction tx, IReadOnlyCollection<long>? ids, long now, long dueAt) =>
         (await tx.Connection!.QueryAsync<OutboundRecipientRecord>(
             $"""
-            UPDATE outbound_recipients SET state = 'queued', next_attempt_at = @now, updated_at = @now
+            UPDATE outbound_recipients SET state = 'queued', next_attempt_at = @dueAt, updated_at = @now
             WHERE state = 'sending' AND (@all OR id IN @ids)
             RETURNING {RecipientColumns}
-            """, new { now, all = ids is null, ids = ids ?? [] }, tx)).AsList();
+            """, new { now, dueAt, all = ids is null, ids = ids ?? [] }, tx)).AsList();
 
     public Task<long?> NextDueAtAsync() =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long?>(

@@ -29,7 +29,7 @@ public sealed class SubmissionPipeline(
                 $"The message has {recipients.Count} recipients; at most {limits.MaxRecipientsPerMessage} are allowed per message.");
 
         using var buffer = new MemoryStream();
-        await message.WriteToAsync(FormatOptions.Default, buffer, cancellationToken);
+        await message.WriteToAsync(StoredMime.Format, buffer, cancellationToken);
         if (buffer.Length > limits.MaxMessageBytes)
             throw new MailServerException(ErrorKind.ResourceExhausted,
                 $"The message is {buffer.Length} bytes; the limit is {limits.MaxMessageBytes} bytes (Limits:MaxMessageBytes).")

@@ -91,6 +91,71 @@ public sealed class PostfixDeliveryTests
         AssertNotification(dsn, "dave@pf.test", "5.2.0", "Busy");
     }
 
+    [Fact]
+    public async Task A_temporary_refusal_of_the_sender_defers()
+    {
+        // smtpd_delay_reject=no makes Postfix answer MAIL FROM itself (by default it waits for RCPT).
+        await using var postfix = new PostfixServer("pf.test", ["carol"],
+            mainCf: ["smtpd_delay_reject = no", "smtpd_sender_restrictions = check_sender_access {access}"],
+            access: ["slow@a.test 451 4.7.1 Sender greylisted, try again later"]);
+        await postfix.StartAsync();
+        await using var server = new MailServer(DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["pf.test"] = postfix.Port }, retries: 30));
+        var slow = await server.CreateMailboxAsync("slow", "a.test");
+        using var admin = server.Rest(server.AdminKey);
+        using (var rest = server.Rest(slow.Key))
+        {
+            var id = (await rest.SendAsync(new { sender = slow.Address, recipients = new[] { "carol@pf.test" }, subject = "greylisted", text_body = "x" })).GetProperty("id").GetInt64();
+            var trace = await admin.WaitForAsync(id, t => t.Events("deferred").Any());
+            Assert.StartsWith("451 4.7.1", Assert.Single(trace.Events("mail_from")).GetProperty("details").GetProperty("reply").GetString());
+            Assert.Empty(trace.Events("rcpt")); // the answers to the pipelined RCPTs do not count
+            Assert.Equal("deferred", trace.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_refused_data_command_fails_the_recipients()
+    {
+        await using var postfix = new PostfixServer("pf.test", ["carol"], mainCf: ["smtpd_data_restrictions = reject"]);
+        await postfix.StartAsync();
+        await using var server = new MailServer(DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["pf.test"] = postfix.Port }, retries: 30));
+        var agent = await server.CreateMailboxAsync("agent", "a.test");
+        using var rest = server.Rest(agent.Key);
+        using var admin = server.Rest(server.AdminKey);
+        var id = (await rest.SendAsync(new { sender = agent.Address, recipients = new[] { "carol@pf.test" }, subject = "no data", text_body = "x" })).GetProperty("id").GetInt64();
+        var trace = await admin.WaitForAsync(id, t => t.EventTypes().Contains("bounced"));
+        Assert.Equal("failed", trace.GetProperty("status").GetString());
+        Assert.StartsWith("554", Assert.Single(trace.Events("data")).GetProperty("details").GetProperty("reply").GetString());
+        Assert.Single(trace.Events("attempt")); // an answer, not a broken host: no retry
+    }
+
+    [Fact]
+    public async Task A_bcc_header_left_by_a_mail_client_never_leaves()
+    {
+        await using var postfix = new PostfixServer("pf.test", ["carol", "hidden"]);
+        await postfix.StartAsync();
+        await using var server = new MailServer(DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["pf.test"] = postfix.Port }));
+        var agent = await server.CreateMailboxAsync("agent", "a.test");
+        await using (var smtp = await SmtpConversation.OpenAsync(server.Started().SubmissionTlsPort, implicitTls: true))
+        {
+            await smtp.ReplyAsync();
+            await smtp.CommandAsync("EHLO client.test");
+            Assert.StartsWith("235", await smtp.CommandAsync("AUTH PLAIN " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{agent.Address}\0{agent.Password}"))));
+            Assert.StartsWith("250", await smtp.CommandAsync($"MAIL FROM:<{agent.Address}>"));
+            Assert.StartsWith("250", await smtp.CommandAsync("RCPT TO:<carol@pf.test>"));
+            Assert.StartsWith("250", await smtp.CommandAsync("RCPT TO:<hidden@pf.test>"));
+            Assert.StartsWith("354", await smtp.CommandAsync("DATA"));
+            Assert.StartsWith("250", await smtp.CommandAsync(
+                $"From: {agent.Address}\r\nTo: carol@pf.test\r\nBcc: hidden@pf.test\r\nSubject: blind\r\n\r\nx\r\n."));
+        }
+        foreach (var user in new[] { "carol", "hidden" })
+        {
+            var delivered = Assert.Single(await postfix.WaitForMaildirAsync(user));
+            Assert.Contains("Subject: blind", delivered);
+            var header = delivered.Replace("\r\n", "\n").Split("\n\n")[0];
+            Assert.DoesNotContain(header.Split('\n'), line => line.StartsWith("Bcc:", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
     private static async Task<MimeMessage> SingleInboxMessageAsync(MailServer server, TestMailbox box)
     {
         using var imap = await server.ImapAsAsync(box);

@@ -13,7 +13,10 @@ public sealed class PostfixServer : IAsyncDisposable
     private readonly string _root;
 
     /// <param name="tls">Offer STARTTLS (the default), or speak only in clear.</param>
-    public PostfixServer(string domain, IEnumerable<string> users, IEnumerable<string>? deferredUsers = null, bool tls = true)
+    /// <param name="mainCf">More main.cf lines; <c>{access}</c> stands for the access map of <paramref name="access"/>.</param>
+    /// <param name="access">More access map lines (address, then the reply).</param>
+    public PostfixServer(string domain, IEnumerable<string> users, IEnumerable<string>? deferredUsers = null, bool tls = true,
+        IEnumerable<string>? mainCf = null, IEnumerable<string>? access = null)
     {
         Domain = domain;
         Port = TestPaths.FreeTcpPort();
@@ -30,7 +33,8 @@ public sealed class PostfixServer : IAsyncDisposable
             .Select(l => l.StartsWith("smtp      inet", StringComparison.Ordinal) ? $"127.0.0.1:{Port} inet n - n - - smtpd" : l);
         File.WriteAllLines(Path.Combine(etc, "master.cf"), master);
         File.WriteAllLines(Path.Combine(etc, "vmailbox"), users.Select(u => $"{u}@{domain} {domain}/{u}/"));
-        File.WriteAllLines(Path.Combine(etc, "access"), (deferredUsers ?? []).Select(u => $"{u}@{domain} 450 4.2.0 Mailbox busy, try again later"));
+        File.WriteAllLines(Path.Combine(etc, "access"),
+            (deferredUsers ?? []).Select(u => $"{u}@{domain} 450 4.2.0 Mailbox busy, try again later").Concat(access ?? []));
         WriteCertificate(etc);
         File.WriteAllText(Path.Combine(etc, "main.cf"),
             $"""
@@ -55,6 +59,7 @@ public sealed class PostfixServer : IAsyncDisposable
             smtpd_tls_key_file = {etc}/key.pem
             maillog_file = {_root}/postfix.log
             maillog_file_prefixes = {_root}
+            {string.Join("\n", (mainCf ?? []).Select(l => l.Replace("{access}", $"texthash:{etc}/access")))}
             """);
     }
 

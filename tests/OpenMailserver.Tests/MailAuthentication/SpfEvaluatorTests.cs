@@ -26,6 +26,14 @@ public sealed class SpfEvaluatorTests : IAsyncLifetime
             .Txt("twice.test", "v=spf1 -all").Txt("twice.test", "v=spf1 +all")
             .Txt("loop.test", "v=spf1 include:loop.test -all")
             .Txt("other.test", "some unrelated text")
+            .Txt("dual.test", "v=spf1 a:host.dual.test/24//64 -all").Host("host.dual.test", "192.0.2.1").Host("host.dual.test", "2001:db8:1::1")
+            .Txt("badcidr.test", "v=spf1 ip4:192.0.2.1/33 -all")
+            .Txt("wrongfamily.test", "v=spf1 ip4:2001:db8::/32 -all")
+            .Txt("shortip.test", "v=spf1 ip4:10 -all")
+            .Txt("voids.test", "v=spf1 a:n1.voids.test a:n2.voids.test a:n3.voids.test -all")
+            .Txt("badname.test", "v=spf1 include:bad..name.test -all")
+            .Txt("unknown.test", "v=spf1 foo:bar -all")
+            .Txt("tworedirects.test", "v=spf1 redirect=a.test redirect=soft.test")
             .StartAsync();
         _spf = new SpfEvaluator(new DnsResolver(Options.Create(new OpenMailserverOptions { Delivery = { DnsServers = [_dns.Address] } })));
     }
@@ -54,6 +62,16 @@ public sealed class SpfEvaluatorTests : IAsyncLifetime
     [InlineData("127.0.0.1", "twice.test", "permerror")]
     [InlineData("127.0.0.1", "loop.test", "permerror")]
     [InlineData("127.0.0.1", "refused.example", "temperror")]
+    [InlineData("192.0.2.200", "dual.test", "pass")]
+    [InlineData("2001:db8:1::ffff", "dual.test", "pass")]
+    [InlineData("2001:db8:2::1", "dual.test", "fail")]
+    [InlineData("192.0.2.1", "badcidr.test", "permerror")]
+    [InlineData("127.0.0.1", "wrongfamily.test", "permerror")]
+    [InlineData("127.0.0.1", "shortip.test", "permerror")]
+    [InlineData("127.0.0.1", "voids.test", "permerror")]
+    [InlineData("127.0.0.1", "badname.test", "permerror")]
+    [InlineData("127.0.0.1", "unknown.test", "permerror")]
+    [InlineData("127.0.0.1", "tworedirects.test", "permerror")]
     public async Task Evaluates_the_published_policy(string ip, string domain, string expected) =>
         Assert.Equal(expected, await _spf.CheckAsync(IPAddress.Parse(ip), domain, CancellationToken.None));
 }

@@ -33,7 +33,7 @@ public sealed class BounceSender(
 
         var dsn = BounceMessage.Build(options.Value.Hostname ?? "localhost", original, message.Headers, failures, now);
         using var buffer = new MemoryStream();
-        await dsn.WriteToAsync(FormatOptions.Default, buffer);
+        await dsn.WriteToAsync(StoredMime.Format, buffer);
         var raw = buffer.ToArray();
         var blob = await blobs.WriteAsync(raw);
         var headers = MessageHeaders.Read(raw);

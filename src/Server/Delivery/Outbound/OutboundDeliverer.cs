@@ -46,7 +46,7 @@ public sealed class OutboundDeliverer(
         {
             results = AllAs(addresses, new RecipientResult(failure.Permanent ? RecipientOutcome.Failed : RecipientOutcome.Deferred, failure.Message, failure.Status, null));
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             logger.LogError(e, "Delivery attempt for outbound {OutboundId} to {Domain} failed unexpectedly", outboundId, domain);
             results = AllAs(addresses, new RecipientResult(RecipientOutcome.Deferred, $"local error: {e.Message}", "4.3.0", null));
@@ -55,7 +55,18 @@ public sealed class OutboundDeliverer(
         var (settled, failures) = await queue.SettleAsync(outboundId, recipients, results);
         logger.LogInformation("Outbound {QueueId} to {Domain}: {Results}; message {State}", message.QueueId, domain,
             string.Join(", ", results.Select(r => $"{r.Key} {r.Value.Outcome.ToString().ToLowerInvariant()}")), settled.State);
-        if (failures.Count > 0) await bounces.BounceAsync(message, mime ?? await LoadAsync(message, CancellationToken.None), failures);
+        if (failures.Count == 0) return;
+        try
+        {
+            await bounces.BounceAsync(message, mime ?? await LoadAsync(message, CancellationToken.None), failures);
+        }
+        catch (Exception e)
+        {
+            // The failure itself is settled and on the trace; only the notification is missing.
+            logger.LogError(e, "Could not bounce outbound {QueueId} for {Recipients}", message.QueueId, string.Join(", ", failures.Select(f => f.Recipient)));
+            await journal.RecordAsync(outboundId, "", DeliveryEventType.BounceSuppressed,
+                new { recipients = failures.Select(f => f.Recipient), reason = $"the notification could not be stored: {e.Message}" });
+        }
     }
 
     private async Task<MimeMessage> LoadAsync(OutboundRecord message, CancellationToken cancellationToken)
@@ -64,9 +75,12 @@ public sealed class OutboundDeliverer(
         return await MimeMessage.LoadAsync(stream, cancellationToken);
     }
 
-    /// <summary>Seven-bit first, so no relay on the way needs to re-encode the body and break the signature.</summary>
+    /// <summary>Blind copies stay blind: a Bcc header a mail client left in never leaves. Then seven-bit,
+    /// so no relay on the way needs to re-encode the body and break the signature.</summary>
     private async Task SignAsync(long outboundId, OutboundRecord message, MimeMessage mime)
     {
+        mime.Headers.RemoveAll(HeaderId.Bcc);
+        mime.Headers.RemoveAll(HeaderId.ResentBcc);
         var domain = message.Sender[(message.Sender.LastIndexOf('@') + 1)..];
         mime.Prepare(EncodingConstraint.SevenBit);
         var signer = await dkim.SignerAsync(domain);

@@ -45,13 +45,14 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
 
     public Task<long?> NextDueAtAsync() => outbound.NextDueAtAsync();
 
-    /// <summary>Back to the queue, due now, without counting an attempt: the server stopped mid-attempt
-    /// (<paramref name="ids"/>), or had crashed with these leased (<paramref name="ids"/> null, at start).</summary>
-    public Task ReleaseAsync(IReadOnlyCollection<long>? ids, string reason) =>
+    /// <summary>Back to the queue without counting an attempt, due after <paramref name="delay"/>: the
+    /// server stopped mid-attempt or could not record it (<paramref name="ids"/>), or had crashed with
+    /// recipients leased (<paramref name="ids"/> null, at start).</summary>
+    public Task ReleaseAsync(IReadOnlyCollection<long>? ids, string reason, TimeSpan delay) =>
         database.WriteAsync(async tx =>
         {
             var now = Now;
-            var released = await outbound.ReleaseLeasedAsync(tx, ids, now);
+            var released = await outbound.ReleaseLeasedAsync(tx, ids, now, now + (long)delay.TotalMilliseconds);
             foreach (var recipient in released)
                 await outbound.AddEventAsync(tx, recipient.OutboundId, recipient.Address, DeliveryEventType.Requeued, new { reason }, now);
             foreach (var id in released.Select(r => r.OutboundId).Distinct()) await RollUpAsync(tx, id, now);

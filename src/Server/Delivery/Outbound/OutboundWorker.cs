@@ -14,6 +14,8 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
     /// <summary>Sleep at most this long, so a clock jump or a missed wake-up costs little.</summary>
     private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
 
+    private static readonly TimeSpan RetryAfterFault = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perDomain = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private int _leased;
@@ -36,7 +38,7 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
             {
                 if (!recovered)
                 {
-                    await queue.ReleaseAsync(null, "the server restarted during an attempt");
+                    await queue.ReleaseAsync(null, "the server restarted during an attempt", TimeSpan.Zero);
                     recovered = true;
                 }
                 var room = maxLeased - Volatile.Read(ref _leased);
@@ -49,7 +51,8 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
                     _running[attempt] = true;
                     _ = attempt.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
                 }
-                await queue.WaitAsync(await IdleTimeAsync(), stoppingToken);
+                // With no room to lease, only a finished attempt (which wakes us) can change anything.
+                await queue.WaitAsync(room > 0 ? await IdleTimeAsync() : MaxIdle, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -85,14 +88,22 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
             holdsSession = true;
             await deliverer.DeliverAsync(outboundId, recipients, stoppingToken);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            await queue.ReleaseAsync(recipients.Select(r => r.Id).ToList(), "the server stopped during the attempt");
+            await queue.ReleaseAsync(recipients.Select(r => r.Id).ToList(), "the server stopped during the attempt", TimeSpan.Zero);
         }
         catch (Exception e)
         {
-            // Left leased, the recipients are picked up again at the next start; say so rather than lose it.
-            logger.LogError(e, "Could not settle the attempt for outbound {OutboundId} to {Domain}", outboundId, domain);
+            // Storage failed us mid-attempt; a minute's pause keeps a persistent fault from spinning.
+            logger.LogError(e, "Could not complete the attempt for outbound {OutboundId} to {Domain}", outboundId, domain);
+            try
+            {
+                await queue.ReleaseAsync(recipients.Select(r => r.Id).ToList(), $"the attempt could not be completed: {e.Message}", RetryAfterFault);
+            }
+            catch (Exception again)
+            {
+                logger.LogError(again, "Outbound {OutboundId} stays leased until the next start", outboundId);
+            }
         }
         finally
         {

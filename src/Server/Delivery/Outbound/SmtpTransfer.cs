@@ -27,6 +27,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
         foreach (var host in route.Hosts)
         {
             IReadOnlyList<IPAddress> addresses;
+            string? lookupError = null;
             try
             {
                 addresses = host.SystemResolver
@@ -36,18 +37,21 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
             catch (Exception e) when (e is SocketException or DnsLookupException)
             {
                 addresses = [];
-                lastError = $"{host.Name}: address lookup failed: {e.Message}";
+                lookupError = $"{host.Name}: address lookup failed: {e.Message}";
             }
             if (addresses.Count == 0)
             {
-                if (!lastError.StartsWith(host.Name, StringComparison.Ordinal)) lastError = $"{host.Name}: the host has no address";
+                lastError = lookupError ?? $"{host.Name}: the host has no address";
                 await journal.RecordAsync(outboundId, "", DeliveryEventType.HostFailed, new { host = host.Name, port = host.Port, error = lastError });
                 continue;
             }
 
             foreach (var address in addresses.Take(MaxAddressesPerHost))
             {
-                var outcome = await TrySessionAsync(outboundId, route, host, address, message, sender, recipients, cancellationToken);
+                var outcome = await TrySessionAsync(outboundId, route, host, address, message, sender, recipients, plain: false, cancellationToken);
+                // Opportunistic TLS that fails its handshake falls back to clear text, as Postfix's "may" level does.
+                if (outcome.TlsFailed && !route.RequireTls)
+                    outcome = await TrySessionAsync(outboundId, route, host, address, message, sender, recipients, plain: true, cancellationToken);
                 if (outcome.Results is not null) return outcome.Results;
                 lastError = outcome.Error!;
             }
@@ -56,29 +60,28 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
         return recipients.ToDictionary(r => r, _ => deferred, StringComparer.OrdinalIgnoreCase);
     }
 
-    private async Task<(IReadOnlyDictionary<string, RecipientResult>? Results, string? Error)> TrySessionAsync(long outboundId, DeliveryRoute route,
-        RouteHost host, IPAddress address, MimeMessage message, string sender, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    /// <summary>Either the recipients' results, or why this host could not take the message.</summary>
+    private sealed record SessionOutcome(IReadOnlyDictionary<string, RecipientResult>? Results, string? Error, bool TlsFailed = false);
+
+    private async Task<SessionOutcome> TrySessionAsync(long outboundId, DeliveryRoute route, RouteHost host, IPAddress address, MimeMessage message,
+        string sender, IReadOnlyList<string> recipients, bool plain, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var endpoint = $"{host.Name}[{address}]:{host.Port}";
         await journal.RecordAsync(outboundId, "", DeliveryEventType.Connecting,
-            new { host = host.Name, address = address.ToString(), port = host.Port, preference = host.Preference });
+            new { host = host.Name, address = address.ToString(), port = host.Port, preference = host.Preference, tls = !plain });
 
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // Owned by the client once connected; disposing it twice is harmless.
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                connectTimeout.CancelAfter(o.Delivery.ConnectTimeout);
-                await socket.ConnectAsync(address, host.Port, connectTimeout.Token);
-            }
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            connectTimeout.CancelAfter(o.Delivery.ConnectTimeout);
+            await socket.ConnectAsync(address, host.Port, connectTimeout.Token);
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            socket.Dispose();
-            var error = e is OperationCanceledException ? $"{endpoint}: connection timed out" : $"{endpoint}: {e.Message}";
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error });
-            return (null, error);
+            return await HostFailedAsync(outboundId, host, address, e is OperationCanceledException ? $"{endpoint}: connection timed out" : $"{endpoint}: {e.Message}");
         }
 
         var certificateVerified = false;
@@ -93,10 +96,12 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
                 return certificateVerified || !route.VerifyCertificate;
             },
         };
-        var accepted = false;
         try
         {
-            var tls = route.ImplicitTls ? SecureSocketOptions.SslOnConnect : route.RequireTls ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable;
+            var tls = plain ? SecureSocketOptions.None
+                : route.ImplicitTls ? SecureSocketOptions.SslOnConnect
+                : route.RequireTls ? SecureSocketOptions.StartTls
+                : SecureSocketOptions.StartTlsWhenAvailable;
             await client.ConnectAsync(socket, host.Name, host.Port, tls, cancellationToken);
             await journal.RecordAsync(outboundId, "", DeliveryEventType.Connected, new
             {
@@ -109,46 +114,65 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
                 certificate_verified = client.IsEncrypted && certificateVerified,
             });
             if (route.Credentials is { } credentials) await client.AuthenticateAsync(credentials, cancellationToken);
-
-            var envelope = recipients.Select(r => new MailboxAddress("", r)).ToList();
-            string dataReply;
-            try
-            {
-                dataReply = await client.SendAsync(FormatOptions.Default, message, new MailboxAddress("", sender), envelope, cancellationToken);
-            }
-            catch (NoRecipientsAcceptedException)
-            {
-                await RecordRecipientRepliesAsync(outboundId, client, recipients);
-                return (Judge(client, recipients, host.Name, data: null), null);
-            }
-            accepted = true;
-            await RecordRecipientRepliesAsync(outboundId, client, recipients);
-            var queueId = QueuedAs().Match(dataReply);
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.Data,
-                new { host = host.Name, reply = $"250 {dataReply}", remote_queue_id = queueId.Success ? queueId.Groups[1].Value : null });
-            await client.DisconnectAsync(quit: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
-            return (Judge(client, recipients, host.Name, data: (250, dataReply)), null);
         }
-        catch (SmtpCommandException e) when (e.ErrorCode is SmtpErrorCode.SenderNotAccepted or SmtpErrorCode.MessageNotAccepted)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
-            // A refused sender or message is an answer about this message, not a broken host: do not try the next one.
+            logger.LogInformation("Session for outbound {OutboundId} with {Endpoint} failed: {Error}", outboundId, endpoint, Describe(e));
+            return await HostFailedAsync(outboundId, host, address, $"{endpoint}: {Describe(e)}") with { TlsFailed = e is SslHandshakeException };
+        }
+
+        // The session is up: from here on a reply is an answer about this message, not about the host.
+        string dataReply;
+        try
+        {
+            var envelope = recipients.Select(r => new MailboxAddress("", r)).ToList();
+            dataReply = await client.SendAsync(FormatOptions.Default, message, new MailboxAddress("", sender), envelope, cancellationToken);
+        }
+        catch (NoRecipientsAcceptedException)
+        {
+            await RecordRecipientRepliesAsync(outboundId, client, recipients);
+            return new SessionOutcome(Judge(client, recipients, host.Name, data: null), null);
+        }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+        {
+            // With PIPELINING the RCPTs were answered too (with "need MAIL first"); the MAIL reply is what counts.
+            var reply = RecipientResult.FromReply((int)e.StatusCode, e.Message, host.Name);
+            await journal.RecordAsync(outboundId, "", DeliveryEventType.MailFrom, new { host = host.Name, reply = reply.Reply });
+            return new SessionOutcome(recipients.ToDictionary(r => r, _ => reply, StringComparer.OrdinalIgnoreCase), null);
+        }
+        catch (SmtpCommandException e)
+        {
+            // DATA, or the message after it, was refused.
             await RecordRecipientRepliesAsync(outboundId, client, recipients);
             var code = (int)e.StatusCode;
-            var step = e.ErrorCode == SmtpErrorCode.SenderNotAccepted ? DeliveryEventType.MailFrom : DeliveryEventType.Data;
-            await journal.RecordAsync(outboundId, "", step, new { host = host.Name, reply = $"{code} {e.Message}" });
-            return (Judge(client, recipients, host.Name, data: (code, e.Message)), null);
+            await journal.RecordAsync(outboundId, "", DeliveryEventType.Data, new { host = host.Name, reply = $"{code} {e.Message}" });
+            return new SessionOutcome(Judge(client, recipients, host.Name, data: (code, e.Message)), null);
         }
-        catch (Exception e) when (!accepted && !cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
-            var error = $"{endpoint}: {Describe(e)}";
-            logger.LogInformation("Delivery of outbound {OutboundId} via {Endpoint} failed: {Error}", outboundId, endpoint, Describe(e));
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error });
-            return (null, error);
+            // The session broke before the message was accepted: the next host may do better.
+            return await HostFailedAsync(outboundId, host, address, $"{endpoint}: {Describe(e)}");
         }
-        catch (Exception e) when (accepted && e is not OperationCanceledException)
+
+        await RecordRecipientRepliesAsync(outboundId, client, recipients);
+        var queueId = QueuedAs().Match(dataReply);
+        await journal.RecordAsync(outboundId, "", DeliveryEventType.Data,
+            new { host = host.Name, reply = $"250 {dataReply}", remote_queue_id = queueId.Success ? queueId.Groups[1].Value : null });
+        try
         {
-            return (Judge(client, recipients, host.Name, data: (250, "accepted")), null); // only the QUIT failed
+            await client.DisconnectAsync(quit: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The message is accepted; a QUIT that goes wrong changes nothing.
+        }
+        return new SessionOutcome(Judge(client, recipients, host.Name, data: (250, dataReply)), null);
+    }
+
+    private async Task<SessionOutcome> HostFailedAsync(long outboundId, RouteHost host, IPAddress address, string error)
+    {
+        await journal.RecordAsync(outboundId, "", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error });
+        return new SessionOutcome(null, error);
     }
 
     private async Task RecordRecipientRepliesAsync(long outboundId, RemoteSmtpClient client, IReadOnlyList<string> recipients)
