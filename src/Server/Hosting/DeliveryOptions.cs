@@ -29,7 +29,7 @@ public sealed class DeliveryOptions
     public int MaxConcurrentDeliveries { get; set; } = 8;
     /// <summary>Outbound SMTP sessions open at once to one recipient domain, so a big queue does not hammer one
     /// receiver into rate-limiting us.</summary>
-    public int MaxConnectionsPerDomain { get; set; } = 2;
+    public int MaxConnectionsPerDomain { get; set; } = 5;
     /// <summary>How long a TCP connection to a remote host may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How long one SMTP command may wait for its reply (RFC 5321 §4.5.3.2 asks for minutes).</summary>

@@ -13,6 +13,7 @@ namespace OpenMailserver.Server.Delivery.Dkim;
 public sealed class DkimKeys(IOptions<OpenMailserverOptions> options, ILogger<DkimKeys> logger)
 {
     private readonly ConcurrentDictionary<string, RSA> _keys = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DkimSigner> _signers = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _creating = new(1, 1);
 
     public string Selector => options.Value.Delivery.DkimSelector;
@@ -29,16 +30,14 @@ public sealed class DkimKeys(IOptions<OpenMailserverOptions> options, ILogger<Dk
         return "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
     }
 
-    /// <summary>A signer for mail from <paramref name="domain"/>: rsa-sha256, relaxed/relaxed (RFC 6376).</summary>
+    /// <summary>A signer for mail from <paramref name="domain"/>: rsa-sha256, relaxed/relaxed (RFC 6376). One per
+    /// domain, kept: a signer holds only its key and settings, and each signature gets its own context.</summary>
     public async Task<DkimSigner> SignerAsync(string domain)
     {
+        if (_signers.TryGetValue(domain, out var signer)) return signer;
         var key = await LoadAsync(domain);
         using var pem = new MemoryStream(System.Text.Encoding.ASCII.GetBytes(key.ExportRSAPrivateKeyPem()));
-        return new DkimSigner(pem, domain, Selector, DkimSignatureAlgorithm.RsaSha256)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        };
+        return _signers[domain] = new RsaDkimSigner(key, pem, domain.ToLowerInvariant(), Selector);
     }
 
     private async Task<RSA> LoadAsync(string domain)

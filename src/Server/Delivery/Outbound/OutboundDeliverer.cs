@@ -23,15 +23,15 @@ public sealed class OutboundDeliverer(
         var message = await outbound.FindAsync(outboundId) ?? throw new InvalidOperationException($"Outbound message {outboundId} vanished.");
         var domain = recipients[0].Domain;
         var addresses = recipients.Select(r => r.Address).ToList();
-        await journal.RecordAsync(outboundId, "", DeliveryEventType.Attempt,
-            new { domain, recipients = addresses, attempt = recipients.Max(r => r.Attempts) + 1 });
+        await using var log = journal.Begin(outboundId);
+        log.Record("", DeliveryEventType.Attempt, new { domain, recipients = addresses, attempt = recipients.Max(r => r.Attempts) + 1 });
 
         MimeMessage? mime = null;
         IReadOnlyDictionary<string, RecipientResult> results;
         try
         {
             var route = await routes.ResolveAsync(domain, cancellationToken);
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.Route, new
+            log.Record("", DeliveryEventType.Route, new
             {
                 domain,
                 route = route.Kind,
@@ -39,8 +39,8 @@ public sealed class OutboundDeliverer(
                 require_tls = route.RequireTls,
             });
             mime = await LoadAsync(message, cancellationToken);
-            await SignAsync(outboundId, message, mime);
-            results = await transfer.SendAsync(outboundId, route, mime, message.Sender, addresses, cancellationToken);
+            await SignAsync(log, message, mime);
+            results = await transfer.SendAsync(log, route, mime, message.Sender, addresses, cancellationToken);
         }
         catch (DeliveryFailure failure)
         {
@@ -52,7 +52,8 @@ public sealed class OutboundDeliverer(
             results = AllAs(addresses, new RecipientResult(RecipientOutcome.Deferred, $"local error: {e.Message}", "4.3.0", null));
         }
 
-        var (settled, failures) = await queue.SettleAsync(outboundId, recipients, results);
+        await log.StopAsync();
+        var (settled, failures) = await queue.SettleAsync(log, recipients, results);
         logger.LogInformation("Outbound {QueueId} to {Domain}: {Results}; message {State}", message.QueueId, domain,
             string.Join(", ", results.Select(r => $"{r.Key} {r.Value.Outcome.ToString().ToLowerInvariant()}")), settled.State);
         if (failures.Count == 0) return;
@@ -64,7 +65,7 @@ public sealed class OutboundDeliverer(
         {
             // The failure itself is settled and on the trace; only the notification is missing.
             logger.LogError(e, "Could not bounce outbound {QueueId} for {Recipients}", message.QueueId, string.Join(", ", failures.Select(f => f.Recipient)));
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.BounceSuppressed,
+            log.Record("", DeliveryEventType.BounceSuppressed,
                 new { recipients = failures.Select(f => f.Recipient), reason = $"the notification could not be stored: {e.Message}" });
         }
     }
@@ -77,7 +78,7 @@ public sealed class OutboundDeliverer(
 
     /// <summary>Blind copies stay blind: a Bcc header a mail client left in never leaves. Then seven-bit,
     /// so no relay on the way needs to re-encode the body and break the signature.</summary>
-    private async Task SignAsync(long outboundId, OutboundRecord message, MimeMessage mime)
+    private async Task SignAsync(AttemptLog log, OutboundRecord message, MimeMessage mime)
     {
         mime.Headers.RemoveAll(HeaderId.Bcc);
         mime.Headers.RemoveAll(HeaderId.ResentBcc);
@@ -85,7 +86,7 @@ public sealed class OutboundDeliverer(
         mime.Prepare(EncodingConstraint.SevenBit);
         var signer = await dkim.SignerAsync(domain);
         signer.Sign(mime, SignedHeaders.Where(h => mime.Headers.Contains(h)).ToList());
-        await journal.RecordAsync(outboundId, "", DeliveryEventType.DkimSigned, new { domain, selector = signer.Selector, algorithm = "rsa-sha256" });
+        log.Record("", DeliveryEventType.DkimSigned, new { domain, selector = signer.Selector, algorithm = "rsa-sha256" });
     }
 
     private static Dictionary<string, RecipientResult> AllAs(IEnumerable<string> addresses, RecipientResult result) =>

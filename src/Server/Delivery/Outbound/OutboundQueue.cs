@@ -8,8 +8,8 @@ using OpenMailserver.Server.Storage;
 namespace OpenMailserver.Server.Delivery.Outbound;
 
 /// <summary>The persistent queue: remote recipients in <c>outbound_recipients</c>, leased by the worker
-/// (state <c>sending</c>), then settled with the attempt's results, the retry schedule and the message's
-/// rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
+/// (state <c>sending</c>), then settled with the attempt's results, the retry schedule, the attempt's events and the
+/// message's rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
 /// off by a crash is attempted again after the restart.</summary>
 public sealed class OutboundQueue(Database database, IOutboundRepository outbound, IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
@@ -61,10 +61,12 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
     /// <summary>Records what an attempt did for each leased recipient: delivered, failed, or deferred until
     /// the next slot of <c>Delivery:RetrySchedule</c> (failed once the schedule is used up).</summary>
     /// <returns>The recipients that failed for good, for the bounce.</returns>
-    public Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleAsync(long outboundId,
+    public Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleAsync(AttemptLog log,
         IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results) =>
         database.WriteAsync(async tx =>
         {
+            await log.FlushAsync(tx);
+            var outboundId = log.OutboundId;
             var now = Now;
             var schedule = options.Value.Delivery.RetrySchedule;
             var failures = new List<(string, RecipientResult)>();

@@ -15,12 +15,12 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// order until one holds a session, then reports each recipient's fate from its RCPT reply and the DATA
 /// reply. Every step goes to the journal. Hosts that cannot be reached, or whose session breaks before the
 /// message is accepted, pass the turn to the next; when none is left the recipients are deferred.</summary>
-public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journal, IOptions<OpenMailserverOptions> options, ILogger<SmtpTransfer> logger)
+public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserverOptions> options, ILogger<SmtpTransfer> logger)
 {
     /// <summary>Addresses tried per host: enough for dual-stack hosts without walking a long round-robin.</summary>
     private const int MaxAddressesPerHost = 2;
 
-    public async Task<IReadOnlyDictionary<string, RecipientResult>> SendAsync(long outboundId, DeliveryRoute route, MimeMessage message,
+    public async Task<IReadOnlyDictionary<string, RecipientResult>> SendAsync(AttemptLog log, DeliveryRoute route, MimeMessage message,
         string sender, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var lastError = "no mail host was tried";
@@ -42,16 +42,16 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
             if (addresses.Count == 0)
             {
                 lastError = lookupError ?? $"{host.Name}: the host has no address";
-                await journal.RecordAsync(outboundId, "", DeliveryEventType.HostFailed, new { host = host.Name, port = host.Port, error = lastError });
+                log.Record("", DeliveryEventType.HostFailed, new { host = host.Name, port = host.Port, error = lastError });
                 continue;
             }
 
             foreach (var address in addresses.Take(MaxAddressesPerHost))
             {
-                var outcome = await TrySessionAsync(outboundId, route, host, address, message, sender, recipients, plain: false, cancellationToken);
+                var outcome = await TrySessionAsync(log, route, host, address, message, sender, recipients, plain: false, cancellationToken);
                 // Opportunistic TLS that fails its handshake falls back to clear text, as Postfix's "may" level does.
                 if (outcome.TlsFailed && !route.RequireTls)
-                    outcome = await TrySessionAsync(outboundId, route, host, address, message, sender, recipients, plain: true, cancellationToken);
+                    outcome = await TrySessionAsync(log, route, host, address, message, sender, recipients, plain: true, cancellationToken);
                 if (outcome.Results is not null) return outcome.Results;
                 lastError = outcome.Error!;
             }
@@ -63,12 +63,12 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
     /// <summary>Either the recipients' results, or why this host could not take the message.</summary>
     private sealed record SessionOutcome(IReadOnlyDictionary<string, RecipientResult>? Results, string? Error, bool TlsFailed = false);
 
-    private async Task<SessionOutcome> TrySessionAsync(long outboundId, DeliveryRoute route, RouteHost host, IPAddress address, MimeMessage message,
+    private async Task<SessionOutcome> TrySessionAsync(AttemptLog log, DeliveryRoute route, RouteHost host, IPAddress address, MimeMessage message,
         string sender, IReadOnlyList<string> recipients, bool plain, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var endpoint = $"{host.Name}[{address}]:{host.Port}";
-        await journal.RecordAsync(outboundId, "", DeliveryEventType.Connecting,
+        log.Record("", DeliveryEventType.Connecting,
             new { host = host.Name, address = address.ToString(), port = host.Port, preference = host.Preference, tls = !plain });
 
         // Owned by the client once connected; disposing it twice is harmless.
@@ -81,7 +81,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return await HostFailedAsync(outboundId, host, address, e is OperationCanceledException ? $"{endpoint}: connection timed out" : $"{endpoint}: {e.Message}");
+            return HostFailed(log, host, address, e is OperationCanceledException ? $"{endpoint}: connection timed out" : $"{endpoint}: {e.Message}");
         }
 
         var certificateVerified = false;
@@ -103,7 +103,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
                 : route.RequireTls ? SecureSocketOptions.StartTls
                 : SecureSocketOptions.StartTlsWhenAvailable;
             await client.ConnectAsync(socket, host.Name, host.Port, tls, cancellationToken);
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.Connected, new
+            log.Record("", DeliveryEventType.Connected, new
             {
                 host = host.Name,
                 address = address.ToString(),
@@ -117,8 +117,8 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
-            logger.LogInformation("Session for outbound {OutboundId} with {Endpoint} failed: {Error}", outboundId, endpoint, Describe(e));
-            return await HostFailedAsync(outboundId, host, address, $"{endpoint}: {Describe(e)}") with { TlsFailed = e is SslHandshakeException };
+            logger.LogInformation("Session for outbound {OutboundId} with {Endpoint} failed: {Error}", log.OutboundId, endpoint, Describe(e));
+            return HostFailed(log, host, address, $"{endpoint}: {Describe(e)}") with { TlsFailed = e is SslHandshakeException };
         }
 
         // The session is up: from here on a reply is an answer about this message, not about the host.
@@ -130,33 +130,33 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
         }
         catch (NoRecipientsAcceptedException)
         {
-            await RecordRecipientRepliesAsync(outboundId, client, recipients);
+            RecordRecipientReplies(log, client, recipients);
             return new SessionOutcome(Judge(client, recipients, host.Name, data: null), null);
         }
         catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
         {
             // With PIPELINING the RCPTs were answered too (with "need MAIL first"); the MAIL reply is what counts.
             var reply = RecipientResult.FromReply((int)e.StatusCode, e.Message, host.Name);
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.MailFrom, new { host = host.Name, reply = reply.Reply });
+            log.Record("", DeliveryEventType.MailFrom, new { host = host.Name, reply = reply.Reply });
             return new SessionOutcome(recipients.ToDictionary(r => r, _ => reply, StringComparer.OrdinalIgnoreCase), null);
         }
         catch (SmtpCommandException e)
         {
             // DATA, or the message after it, was refused.
-            await RecordRecipientRepliesAsync(outboundId, client, recipients);
+            RecordRecipientReplies(log, client, recipients);
             var code = (int)e.StatusCode;
-            await journal.RecordAsync(outboundId, "", DeliveryEventType.Data, new { host = host.Name, reply = $"{code} {e.Message}" });
+            log.Record("", DeliveryEventType.Data, new { host = host.Name, reply = $"{code} {e.Message}" });
             return new SessionOutcome(Judge(client, recipients, host.Name, data: (code, e.Message)), null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             // The session broke before the message was accepted: the next host may do better.
-            return await HostFailedAsync(outboundId, host, address, $"{endpoint}: {Describe(e)}");
+            return HostFailed(log, host, address, $"{endpoint}: {Describe(e)}");
         }
 
-        await RecordRecipientRepliesAsync(outboundId, client, recipients);
+        RecordRecipientReplies(log, client, recipients);
         var queueId = QueuedAs().Match(dataReply);
-        await journal.RecordAsync(outboundId, "", DeliveryEventType.Data,
+        log.Record("", DeliveryEventType.Data,
             new { host = host.Name, reply = $"250 {dataReply}", remote_queue_id = queueId.Success ? queueId.Groups[1].Value : null });
         try
         {
@@ -169,17 +169,17 @@ public sealed partial class SmtpTransfer(DnsResolver dns, DeliveryJournal journa
         return new SessionOutcome(Judge(client, recipients, host.Name, data: (250, dataReply)), null);
     }
 
-    private async Task<SessionOutcome> HostFailedAsync(long outboundId, RouteHost host, IPAddress address, string error)
+    private static SessionOutcome HostFailed(AttemptLog log, RouteHost host, IPAddress address, string error)
     {
-        await journal.RecordAsync(outboundId, "", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error });
+        log.Record("", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error });
         return new SessionOutcome(null, error);
     }
 
-    private async Task RecordRecipientRepliesAsync(long outboundId, RemoteSmtpClient client, IReadOnlyList<string> recipients)
+    private static void RecordRecipientReplies(AttemptLog log, RemoteSmtpClient client, IReadOnlyList<string> recipients)
     {
         foreach (var recipient in recipients)
             if (client.RecipientReplies.TryGetValue(recipient, out var reply))
-                await journal.RecordAsync(outboundId, recipient, DeliveryEventType.Rcpt, new { reply = $"{(int)reply.StatusCode} {reply.Response}" });
+                log.Record(recipient, DeliveryEventType.Rcpt, new { reply = $"{(int)reply.StatusCode} {reply.Response}" });
     }
 
     /// <summary>A recipient is delivered only if its RCPT and the DATA were both accepted; otherwise the
