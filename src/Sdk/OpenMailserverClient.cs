@@ -61,6 +61,7 @@ public sealed class OpenMailserverClient : IDisposable
         Queue = new Queue.QueueClient(invoker);
         Debug = new Debug.DebugClient(invoker);
         Operations = new Operations.OperationsClient(invoker);
+        Dns = new DnsPlan.DnsPlanClient(invoker);
     }
 
     /// <summary>Mailboxes, passwords and mailbox API keys (admin).</summary>
@@ -83,6 +84,9 @@ public sealed class OpenMailserverClient : IDisposable
 
     /// <summary>Backup and restore (admin).</summary>
     public Operations.OperationsClient Operations { get; }
+
+    /// <summary>The DNS records to publish for the hosted domains (debug:read).</summary>
+    public DnsPlan.DnsPlanClient Dns { get; }
 
     /// <summary>Creates a mailbox. The response holds its password and a mailbox-scoped API key, shown only
     /// this once.</summary>

@@ -10,7 +10,8 @@ using OpenMailserver.V1;
 namespace OpenMailserver.Server.Api;
 
 public sealed class DebugApi(
-    HealthService health, IOutboundRepository outbound, LogRingBuffer logs, IOptions<OpenMailserverOptions> options, IHostEnvironment environment)
+    HealthService health, DeliverabilityChecker deliverability, IOutboundRepository outbound, LogRingBuffer logs, IOptions<OpenMailserverOptions> options,
+    IHostEnvironment environment)
     : V1.Debug.DebugBase
 {
     [RequiresScope(Scopes.DebugRead)]
@@ -54,10 +55,11 @@ public sealed class DebugApi(
     }
 
     [RequiresScope(Scopes.DebugRead)]
-    public override Task<Report> GetDeliverabilityReport(GetDeliverabilityReportRequest request, ServerCallContext context)
+    public override async Task<Report> GetDeliverabilityReport(GetDeliverabilityReportRequest request, ServerCallContext context)
     {
         EnsureEnabled();
-        throw new MailServerException(ErrorKind.Unimplemented, "The deliverability report is not available in this version of Open Mailserver.");
+        var (checks, plan) = await deliverability.RunAsync(context.CancellationToken);
+        return ReportBuilder.Build(HealthService.Overall(checks), new { Checks = checks, DnsPlan = plan });
     }
 
     [RequiresScope(Scopes.DebugRead)]

@@ -69,6 +69,13 @@ public sealed class DnsResolver
         return (await QueryAsync(host, QueryType.AAAA, cancellationToken))?.Answers.AaaaRecords().Select(a => a.Address).ToList() ?? [];
     }
 
+    /// <summary>The names an address points back to (PTR records).</summary>
+    public async Task<IReadOnlyList<string>> LookupPtrAsync(IPAddress address, CancellationToken cancellationToken = default)
+    {
+        var response = await QueryAsync(address.GetArpaName(), QueryType.PTR, cancellationToken);
+        return response?.Answers.PtrRecords().Select(p => p.PtrDomainName.Value.TrimEnd('.').ToLowerInvariant()).ToList() ?? [];
+    }
+
     /// <summary>Each TXT record as one string (its character-strings joined, RFC 7208 §3.3).</summary>
     public async Task<IReadOnlyList<string>> LookupTxtAsync(string name, CancellationToken cancellationToken = default)
     {

@@ -34,6 +34,9 @@ public sealed class DeliveryOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How long one SMTP command may wait for its reply (RFC 5321 §4.5.3.2 asks for minutes).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>The deliverability report checks that outbound port 25 is open by connecting to this domain's
+    /// MX (many providers block it; then use <c>relay</c> mode).</summary>
+    public string Port25ProbeDomain { get; set; } = "gmail.com";
     /// <summary>The DKIM selector: the key is published at <c>&lt;selector&gt;._domainkey.&lt;domain&gt;</c>.</summary>
     public string DkimSelector { get; set; } = "oms";
 

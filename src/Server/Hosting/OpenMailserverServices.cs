@@ -55,6 +55,8 @@ public static class OpenMailserverServices
         services.AddSingleton<SubmissionPipeline>();
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton<HealthService>();
+        services.AddSingleton<DnsPlanner>();
+        services.AddSingleton<DeliverabilityChecker>();
         services.AddSingleton<MailboxAccess>();
         services.AddSingleton<TlsCertificateProvider>();
         services.AddSingleton<LoginThrottle>();

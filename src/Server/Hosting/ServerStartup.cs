@@ -57,6 +57,7 @@ public static class ServerStartup
         app.MapGrpcService<QueueApi>();
         app.MapGrpcService<DebugApi>();
         app.MapGrpcService<OperationsApi>();
+        app.MapGrpcService<DnsPlanApi>();
         app.MapGrpcReflectionService();
         app.MapGet("/health", HealthEndpoint.HandleAsync);
     }

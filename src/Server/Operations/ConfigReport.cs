@@ -40,6 +40,7 @@ public static class ConfigReport
             ConnectTimeout = o.Delivery.ConnectTimeout.ToString(),
             CommandTimeout = o.Delivery.CommandTimeout.ToString(),
             o.Delivery.DkimSelector,
+            o.Delivery.Port25ProbeDomain,
             RetrySchedule = o.Delivery.RetrySchedule.Select(t => t.ToString()).ToList(),
         },
         Limits = new { o.Limits.MaxSendsPerHour, o.Limits.MaxMessagesPerMailbox, o.Limits.MaxMessageBytes, o.Limits.MaxRecipientsPerMessage },

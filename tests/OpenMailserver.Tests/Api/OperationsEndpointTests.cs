@@ -94,7 +94,6 @@ public sealed class OperationsEndpointTests(SharedServer server)
     [Theory]
     [InlineData("POST", "/v1/backup", "Backups are not available")]
     [InlineData("POST", "/v1/restore/validate", "Restore validation is not available")]
-    [InlineData("GET", "/v1/debug/deliverability/report", "deliverability report is not available")]
     public async Task Not_yet_available_operations_answer_501_never_a_fake_success(string method, string path, string reason)
     {
         using var admin = server.Rest(server.AdminKey);

@@ -34,6 +34,10 @@ public sealed class Dnsmasq : IDisposable
 
     public Dnsmasq Host(string name, string address) => Add($"--host-record={name},{address}");
 
+    public Dnsmasq Cname(string name, string target) => Add($"--cname={name},{target}");
+
+    public Dnsmasq Srv(string name, string target, int port, int priority, int weight) => Add($"--srv-host={name},{target},{port},{priority},{weight}");
+
     /// <summary>A TXT record (no commas: dnsmasq splits strings there); values longer than 255 characters become
     /// several strings, as DNS requires.</summary>
     public Dnsmasq Txt(string name, string value) =>
