@@ -2,17 +2,22 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Operations;
 
 /// <summary>Real checks of what the server depends on: the database takes a write, the data directory
-/// takes a file and has room, the listeners are bound, the queue is not stuck.</summary>
+/// takes a file and has room, the listeners are bound, the delivery worker is alive and the queue is not
+/// stuck, the certificate is valid.</summary>
 public sealed class HealthService(
-    Database database, IOutboundRepository outbound, ListenerRegistry listeners, LoginThrottle logins, IOptions<OpenMailserverOptions> options,
-    TimeProvider time)
+    Database database, IOutboundRepository outbound, ListenerRegistry listeners, LoginThrottle logins, OutboundWorker worker,
+    TlsCertificateProvider certificates, IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
+    /// <summary>The worker goes round at least every 30 seconds; three times that without a round means it is stuck.</summary>
+    private static readonly TimeSpan WorkerSilence = TimeSpan.FromSeconds(90);
+
     private const long LowDiskBytes = 1L << 30;
 
     public async Task<IReadOnlyList<HealthCheckResult>> RunAsync()
@@ -22,7 +27,9 @@ public sealed class HealthService(
             await DatabaseAsync(),
             DataDirectory(),
             Listeners(),
+            Worker(),
             await QueueAsync(),
+            Certificate(),
             Logins(),
         ];
     }
@@ -84,6 +91,32 @@ public sealed class HealthService(
             : new("logins", HealthCheckResult.Warn,
                 $"Locked after repeated failed logins: {string.Join(", ", locked.Select(l => $"{l.Kind} {l.Key} until {l.Until:HH:mm} UTC"))}. " +
                 "A lock ends by itself after Security:LockoutPeriod; many locks from one IP suggest password guessing.");
+    }
+
+    private HealthCheckResult Worker()
+    {
+        var silence = time.GetUtcNow() - worker.LastActivity;
+        return silence > WorkerSilence
+            ? new("delivery_worker", HealthCheckResult.Fail, $"The delivery worker has not run for {(int)silence.TotalSeconds} seconds; see the log, and restart the server.")
+            : new("delivery_worker", HealthCheckResult.Pass, $"Last ran {(int)silence.TotalSeconds} seconds ago.");
+    }
+
+    private HealthCheckResult Certificate()
+    {
+        try
+        {
+            var certificate = certificates.Current;
+            var left = certificate.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime;
+            var source = certificates.IsConfigured ? certificates.Source : "self-signed";
+            if (left <= TimeSpan.Zero) return new("certificate", HealthCheckResult.Fail, $"The certificate ({source}) expired on {certificate.NotAfter:yyyy-MM-dd}; renew it.");
+            return left < TimeSpan.FromDays(14)
+                ? new("certificate", HealthCheckResult.Warn, $"The certificate ({source}) expires in {(int)left.TotalDays} day(s); renew it.")
+                : new("certificate", HealthCheckResult.Pass, $"The certificate ({source}) is valid for {(int)left.TotalDays} more days.");
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+        {
+            return new("certificate", HealthCheckResult.Fail, $"The certificate cannot be loaded: {e.Message}");
+        }
     }
 
     private async Task<HealthCheckResult> QueueAsync()

@@ -20,6 +20,8 @@ public sealed class OperationsEndpointTests(SharedServer server)
         Assert.Equal("ok", checks.GetProperty("database").GetString());
         Assert.Equal("ok", checks.GetProperty("data_directory").GetString());
         Assert.True(checks.TryGetProperty("queue", out _));
+        Assert.Equal("ok", checks.GetProperty("delivery_worker").GetString());
+        Assert.Equal("ok", checks.GetProperty("certificate").GetString());
     }
 
     [Fact]

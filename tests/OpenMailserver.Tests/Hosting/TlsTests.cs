@@ -44,11 +44,11 @@ public sealed class TlsTests
         Assert.Equal(first, (await PresentedCertificateAsync(again.Started().SubmissionTlsPort)).Thumbprint);
     }
 
-    private static void WritePem(string certPath, string keyPath, string subject)
+    private static void WritePem(string certPath, string keyPath, string subject, int validDays = 90)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(90));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(validDays));
         File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certPath, certificate.ExportCertificatePem());
     }
@@ -68,6 +68,24 @@ public sealed class TlsTests
         WritePem(certPath, keyPath, "CN=renewed.example.test");
         File.SetLastWriteTimeUtc(certPath, DateTime.UtcNow.AddSeconds(5));
         Assert.Equal("CN=renewed.example.test", (await PresentedCertificateAsync(server.SubmissionTlsPort)).Subject);
+    }
+
+    [Fact]
+    public async Task Health_warns_two_weeks_before_the_certificate_expires()
+    {
+        var directory = TestPaths.NewTempDirectory();
+        var (certPath, keyPath) = (Path.Combine(directory, "cert.pem"), Path.Combine(directory, "key.pem"));
+        WritePem(certPath, keyPath, "CN=soon.example.test", validDays: 5);
+        await using var server = new MailServer(new Dictionary<string, string?>
+        {
+            ["OpenMailserver:Tls:CertificatePath"] = certPath, ["OpenMailserver:Tls:KeyPath"] = keyPath,
+        });
+        using var admin = server.Rest(server.AdminKey);
+        var report = await admin.GetJsonAsync("/v1/debug/health");
+        var check = Assert.Single(report.GetProperty("details").GetProperty("checks").EnumerateArray(), c => c.GetProperty("name").GetString() == "certificate");
+        Assert.Equal("warn", check.GetProperty("status").GetString());
+        Assert.Contains("expires in 4 day(s)", check.GetProperty("details").GetString());
+        Assert.Equal("warn", report.GetProperty("status").GetString());
     }
 
     [Fact]

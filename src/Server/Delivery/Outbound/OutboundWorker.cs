@@ -20,8 +20,8 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private int _leased;
 
-    /// <summary>When the loop last went round; the health check reads it.</summary>
-    public DateTimeOffset LastActivity { get; private set; }
+    /// <summary>When the loop last went round (or the worker was created); the health check reads it.</summary>
+    public DateTimeOffset LastActivity { get; private set; } = time.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
