@@ -71,7 +71,7 @@ public sealed class DebugApi(
         if (!string.IsNullOrEmpty(request.Level) && !Enum.TryParse(request.Level, ignoreCase: true, out minimum))
             throw new MailServerException(ErrorKind.InvalidArgument, "level must be one of trace, debug, information, warning, error, critical.");
         var lines = logs.Tail(Math.Min(request.Limit == 0 ? 200 : request.Limit, 2000), minimum)
-            .Select(e => $"{e.Time:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {e.Level} {e.Category}: {e.Message}");
+            .Select(LogRingBuffer.Format);
         return Task.FromResult(ReportBuilder.Build("ok", new { Lines = lines }));
     }
 

@@ -56,6 +56,7 @@ public static class OpenMailserverServices
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<DnsPlanner>();
+        services.AddHostedService<LogFileWriter>();
         services.AddSingleton<DeliverabilityChecker>();
         services.AddSingleton<MailboxAccess>();
         services.AddSingleton<TlsCertificateProvider>();

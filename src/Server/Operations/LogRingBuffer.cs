@@ -9,14 +9,33 @@ public sealed class LogRingBuffer(int capacity = 2000)
     private readonly Queue<Entry> _entries = new();
     private readonly Lock _lock = new();
 
+    private Action<Entry>? _listener;
+
     public void Add(Entry entry)
     {
+        Action<Entry>? listener;
         lock (_lock)
         {
             if (_entries.Count == capacity) _entries.Dequeue();
             _entries.Enqueue(entry);
+            listener = _listener;
+        }
+        listener?.Invoke(entry);
+    }
+
+    /// <summary>Hands every entry so far, then each new one, to <paramref name="listener"/> (the log file),
+    /// so nothing logged before it started is missed and nothing is handed twice.</summary>
+    public void Follow(Action<Entry> listener)
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _entries) listener(entry);
+            _listener = listener;
         }
     }
+
+    /// <summary>The line as the log file and <c>GET /v1/debug/logs</c> show it.</summary>
+    public static string Format(Entry e) => $"{e.Time:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {e.Level} {e.Category}: {e.Message}";
 
     /// <summary>The newest <paramref name="limit"/> entries at or above <paramref name="minimum"/>, oldest first.</summary>
     public IReadOnlyList<Entry> Tail(int limit, LogLevel minimum)
