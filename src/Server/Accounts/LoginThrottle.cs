@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Accounts;
 /// client IP; each failure slows the next answer a little more, and past the configured count the address
 /// (or IP) is locked for <c>Security:LockoutPeriod</c>, even for the right password. State is in memory:
 /// a restart forgets it, which costs an attacker a restart of ours, not a bypass.</summary>
-public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<LoginThrottle> logger)
+public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeProvider time, Operations.MailMetrics metrics, ILogger<LoginThrottle> logger)
 {
     private static readonly TimeSpan DelayStep = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
@@ -37,6 +37,7 @@ public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeP
     /// <summary>Counts a failure and returns how long to wait before answering it.</summary>
     public TimeSpan RecordFailure(string address, IPAddress? ip)
     {
+        metrics.FailedLogin();
         var now = time.GetUtcNow();
         if (_entries.Count > MaxTracked) Prune(now);
         var worst = 0;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Delivery;
@@ -56,6 +57,11 @@ public static class OpenMailserverServices
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<DnsPlanner>();
+        services.AddSingleton<MailMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MailMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
         services.AddHostedService<LogFileWriter>();
         services.AddSingleton<DeliverabilityChecker>();
         services.AddSingleton<MailboxAccess>();

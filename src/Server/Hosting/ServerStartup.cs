@@ -60,6 +60,7 @@ public static class ServerStartup
         app.MapGrpcService<DnsPlanApi>();
         app.MapGrpcReflectionService();
         app.MapGet("/health", HealthEndpoint.HandleAsync);
+        app.MapPrometheusScrapingEndpoint();
         app.MapGet("/mail/config-v1.1.xml", AutoconfigEndpoint.HandleAsync);
         app.MapGet("/.well-known/autoconfig/mail/config-v1.1.xml", AutoconfigEndpoint.HandleAsync);
         app.MapGet("/.well-known/mta-sts.txt", MtaStsEndpoint.Handle);

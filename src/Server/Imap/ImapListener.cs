@@ -11,7 +11,8 @@ namespace OpenMailserver.Server.Imap;
 
 /// <summary>Accepts IMAP connections on the implicit-TLS port and the STARTTLS port, runs a session for
 /// each, caps how many run at once, and ends them all on shutdown.</summary>
-public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverOptions> options, ListenerRegistry registry, ILogger<ImapListener> logger)
+public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverOptions> options, ListenerRegistry registry, MailMetrics metrics,
+    ILogger<ImapListener> logger)
     : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -65,6 +66,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
                 logger.LogWarning("IMAP accept failed: {Error}", e.Message);
                 continue;
             }
+            metrics.Session("imap");
             var session = RunAsync(client, tls);
             lock (_sessions) _sessions.Add(session);
             _ = session.ContinueWith(t =>

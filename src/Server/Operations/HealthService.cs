@@ -15,7 +15,7 @@ public sealed class HealthService(
     Database database, IOutboundRepository outbound, ListenerRegistry listeners, LoginThrottle logins, OutboundWorker worker,
     TlsCertificateProvider certificates, IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
-    /// <summary>The worker goes round at least every 30 seconds; three times that without a round means it is stuck.</summary>
+    /// <summary>The worker goes round at least every 5 seconds; a minute and a half without a round means it is stuck.</summary>
     private static readonly TimeSpan WorkerSilence = TimeSpan.FromSeconds(90);
 
     private const long LowDiskBytes = 1L << 30;

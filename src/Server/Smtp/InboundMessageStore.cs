@@ -8,13 +8,15 @@ using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
+using OpenMailserver.Server.Operations;
 
 namespace OpenMailserver.Server.Smtp;
 
 /// <summary>MX DATA: checks DKIM and SPF, adds the trace and Authentication-Results headers, and stores the message for its hosted recipients through
 /// <see cref="InboundDelivery"/>. The 250 is returned only after the message and its index are on disk.</summary>
 public sealed class InboundMessageStore(
-    InboundDelivery delivery, InboundAuthenticator authenticator, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<InboundMessageStore> logger)
+    InboundDelivery delivery, InboundAuthenticator authenticator, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    ILogger<InboundMessageStore> logger)
     : IMessageStore
 {
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
@@ -38,6 +40,7 @@ public sealed class InboundMessageStore(
                 return SmtpReplies.Reply(SmtpReplyCode.InsufficientStorage, $"4.3.0 Not stored: {result.RefusedReason}; try again later");
             }
             logger.LogInformation("Received message {Id} from <{From}> [{Remote}] for {Recipients}", id, from, context.RemoteAddress(), string.Join(", ", recipients));
+            metrics.Received();
             return SmtpReplies.Accepted(id);
         }
         catch (Exception e) when (e is not OperationCanceledException)

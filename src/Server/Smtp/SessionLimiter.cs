@@ -11,10 +11,11 @@ namespace OpenMailserver.Server.Smtp;
 /// <summary>Caps the SMTP sessions open at once across every SMTP listener. The library has no such limit,
 /// so this wraps its listener: a connection beyond the cap is told <c>421 4.3.2</c> and closed before a
 /// session starts, and a session's slot is freed when its connection is disposed.</summary>
-public sealed class SessionLimiter(int maxSessions, string hostname)
+public sealed class SessionLimiter(int maxSessions, string hostname, Operations.MailMetrics metrics)
 {
     private readonly SemaphoreSlim _slots = new(maxSessions, maxSessions);
     private readonly byte[] _refusal = Encoding.ASCII.GetBytes($"421 4.3.2 {hostname} Too many connections, try again later\r\n");
+    private readonly Operations.MailMetrics _metrics = metrics;
 
     public int Open => maxSessions - _slots.CurrentCount;
 
@@ -37,7 +38,11 @@ public sealed class SessionLimiter(int maxSessions, string hostname)
         public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
         {
             var pipe = await inner.GetPipeAsync(context, cancellationToken);
-            if (limiter._slots.Wait(0)) return new SlotPipe(pipe, limiter._slots);
+            if (limiter._slots.Wait(0))
+            {
+                limiter._metrics.Session("smtp");
+                return new SlotPipe(pipe, limiter._slots);
+            }
 
             try
             {

@@ -18,7 +18,7 @@ public sealed class SmtpListeners(
     IOptions<OpenMailserverOptions> options, TlsCertificateProvider certificates, ListenerRegistry registry,
     InboundMailboxFilter inboundFilter, InboundMessageStore inboundStore,
     SubmissionMailboxFilter submissionFilter, SubmissionMessageStore submissionStore, SubmissionAuthenticator authenticator,
-    ILogger<SmtpListeners> logger) : IHostedService
+    MailMetrics metrics, ILogger<SmtpListeners> logger) : IHostedService
 {
     /// <summary>The cap on one whole session; generous, so a slow client can still send a large message.</summary>
     private static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
@@ -35,7 +35,7 @@ public sealed class SmtpListeners(
 
         var address = IPAddress.Parse(o.BindAddress!);
         var hostname = o.Hostname ?? "localhost";
-        var limiter = new SessionLimiter(o.Smtp.MaxConcurrentSessions, hostname);
+        var limiter = new SessionLimiter(o.Smtp.MaxConcurrentSessions, hostname, metrics);
         var bound = ports.Where(p => p.Port > 0).ToDictionary(p => p.Port, p => (p.Name, Started: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
         void Started(IEndpointDefinition endpoint, EndPoint local)
         {

@@ -6,6 +6,7 @@ using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
+using OpenMailserver.Server.Operations;
 
 namespace OpenMailserver.Server.Submission;
 
@@ -15,7 +16,7 @@ namespace OpenMailserver.Server.Submission;
 /// this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
     Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, RecipientResolver resolver,
-    LocalDelivery localDelivery, MailboxChangeNotifier changes, OutboundQueue queue, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    LocalDelivery localDelivery, MailboxChangeNotifier changes, OutboundQueue queue, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time,
     ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
@@ -106,6 +107,7 @@ public sealed class SubmissionPipeline(
             return await outbound.SetStateAsync(tx, sent.Id, state, string.Join("; ", failures), state == OutboundState.Sent ? now : null, now);
         }, cancellationToken);
         changes.Notify(touched);
+        metrics.Submitted();
         if (record.State == OutboundState.Queued) queue.Wake();
 
         logger.LogInformation("Accepted message {QueueId} from {Sender} to {Count} recipient(s): {State}", record.QueueId, sender, recipients.Count, record.State);

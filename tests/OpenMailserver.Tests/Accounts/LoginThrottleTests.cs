@@ -1,9 +1,12 @@
 extern alias ServerAssembly;
 using System.Net;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ServerAssembly::OpenMailserver.Server.Accounts;
 using ServerAssembly::OpenMailserver.Server.Hosting;
+using ServerAssembly::OpenMailserver.Server.Operations;
 
 namespace OpenMailserver.Tests.Accounts;
 
@@ -22,7 +25,8 @@ public sealed class LoginThrottleTests
         {
             Security = new SecurityOptions { MaxFailedLoginsPerAddress = perAddress, MaxFailedLoginsPerIp = perIp, LockoutPeriod = TimeSpan.FromMinutes(10) },
         });
-        return (new LoginThrottle(options, clock, NullLogger<LoginThrottle>.Instance), clock);
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        return (new LoginThrottle(options, clock, new MailMetrics(meters), NullLogger<LoginThrottle>.Instance), clock);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Operations;
 
 namespace OpenMailserver.Server.Delivery.Bounces;
 
@@ -13,7 +14,7 @@ namespace OpenMailserver.Server.Delivery.Bounces;
 /// hosted mailboxes, so a bounce never leaves the server, and a notification is never bounced.</summary>
 public sealed class BounceSender(
     Database database, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, LocalDelivery localDelivery,
-    MailboxChangeNotifier changes, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
+    MailboxChangeNotifier changes, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
 {
     public async Task BounceAsync(OutboundRecord original, MimeMessage message, IReadOnlyList<(string Recipient, RecipientResult Result)> failures)
     {
@@ -48,7 +49,11 @@ public sealed class BounceSender(
                     new { recipients, reason = result.Reason }, now.ToUnixTimeMilliseconds());
             return result.Message is not null;
         });
-        if (stored) changes.Notify(sender.Id);
+        if (stored)
+        {
+            changes.Notify(sender.Id);
+            metrics.Bounced();
+        }
         logger.LogInformation("Bounce for outbound {QueueId} ({Recipients}) {Outcome}", original.QueueId, string.Join(", ", recipients),
             stored ? $"delivered to {sender.Address}" : "could not be delivered");
     }

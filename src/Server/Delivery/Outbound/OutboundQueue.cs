@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
@@ -11,7 +12,7 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// (state <c>sending</c>), then settled with the attempt's results, the retry schedule, the attempt's events and the
 /// message's rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
 /// off by a crash is attempted again after the restart.</summary>
-public sealed class OutboundQueue(Database database, IOutboundRepository outbound, IOptions<OpenMailserverOptions> options, TimeProvider time)
+public sealed class OutboundQueue(Database database, IOutboundRepository outbound, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -61,7 +62,23 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
     /// <summary>Records what an attempt did for each leased recipient: delivered, failed, or deferred until
     /// the next slot of <c>Delivery:RetrySchedule</c> (failed once the schedule is used up).</summary>
     /// <returns>The recipients that failed for good, for the bounce.</returns>
-    public Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleAsync(AttemptLog log,
+    public async Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleAsync(AttemptLog log,
+        IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results)
+    {
+        var settled = await SettleInTransactionAsync(log, leased, results);
+        foreach (var recipient in leased)
+            metrics.Delivery(results[recipient.Address].Outcome.ToString().ToLowerInvariant());
+        return settled;
+    }
+
+    /// <summary>Refreshes the queue gauges of <see cref="MailMetrics"/>.</summary>
+    public async Task MeasureAsync()
+    {
+        var (count, oldest) = await outbound.BacklogAsync();
+        metrics.Queue(count, oldest is { } at ? Now > at ? TimeSpan.FromMilliseconds(Now - at) : TimeSpan.Zero : TimeSpan.Zero);
+    }
+
+    private Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleInTransactionAsync(AttemptLog log,
         IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results) =>
         database.WriteAsync(async tx =>
         {

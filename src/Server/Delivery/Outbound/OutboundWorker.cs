@@ -11,10 +11,16 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer deliverer, IOptions<OpenMailserverOptions> options, TimeProvider time,
     ILogger<OutboundWorker> logger) : BackgroundService
 {
-    /// <summary>Sleep at most this long, so a clock jump or a missed wake-up costs little.</summary>
-    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(30);
+    /// <summary>Sleep at most this long, so a clock jump or a missed wake-up costs little and the queue
+    /// gauges stay fresh.</summary>
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan RetryAfterFault = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often the queue gauges are refreshed.</summary>
+    private static readonly TimeSpan MeasureEvery = TimeSpan.FromSeconds(5);
+
+    private DateTimeOffset _measuredAt;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _perDomain = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
@@ -36,6 +42,11 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
             LastActivity = time.GetUtcNow();
             try
             {
+                if (time.GetUtcNow() - _measuredAt >= MeasureEvery)
+                {
+                    await queue.MeasureAsync();
+                    _measuredAt = time.GetUtcNow();
+                }
                 if (!recovered)
                 {
                     await queue.ReleaseAsync(null, "the server restarted during an attempt", TimeSpan.Zero);
