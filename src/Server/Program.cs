@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Hosting;
 
+if (args is ["restore", .. var restoreArgs]) return await RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error);
+
 WebApplication app;
 try
 {

@@ -1,18 +1,26 @@
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Operations.Backup;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
 
-/// <summary>Backup and restore validation are not part of this version: they answer Unimplemented (HTTP
-/// 501) rather than pretend to succeed.</summary>
-public sealed class OperationsApi : V1.Operations.OperationsBase
+/// <summary>Encrypted backups of the running server, and checking an archive before it is needed.</summary>
+public sealed class OperationsApi(BackupWriter backups, BackupKey key) : V1.Operations.OperationsBase
 {
     [RequiresScope(Scopes.Admin)]
-    public override Task<BackupResult> CreateBackup(CreateBackupRequest request, ServerCallContext context) =>
-        throw new MailServerException(ErrorKind.Unimplemented, "Backups are not available in this version of Open Mailserver.");
+    public override async Task<BackupResult> CreateBackup(CreateBackupRequest request, ServerCallContext context) =>
+        new() { Path = await backups.CreateAsync(context.CancellationToken), Encrypted = true, KeyLocation = key.Location };
 
     [RequiresScope(Scopes.Admin)]
-    public override Task<Report> ValidateRestore(ValidateRestoreRequest request, ServerCallContext context) =>
-        throw new MailServerException(ErrorKind.Unimplemented, "Restore validation is not available in this version of Open Mailserver.");
+    public override async Task<Report> ValidateRestore(ValidateRestoreRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrWhiteSpace(request.Path)) throw new MailServerException(ErrorKind.InvalidArgument, "path is required: the archive to check.");
+        var path = Path.IsPathRooted(request.Path) ? request.Path : Path.Combine(backups.Directory, request.Path);
+        if (!File.Exists(path)) throw new MailServerException(ErrorKind.NotFound, $"No archive at {path}.");
+        var check = await BackupReader.ReadAsync(path, key.Get(), extractTo: null, context.CancellationToken);
+        return check.Ok
+            ? ReportBuilder.Build("ok", new { Path = path, Entries = check.Contents })
+            : ReportBuilder.Build("invalid", new { Path = path, check.Reason });
+    }
 }

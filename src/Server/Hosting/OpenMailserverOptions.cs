@@ -24,4 +24,5 @@ public sealed class OpenMailserverOptions
     public LimitsOptions Limits { get; set; } = new();
     public DebugOptions Debug { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
+    public BackupOptions Backup { get; set; } = new();
 }

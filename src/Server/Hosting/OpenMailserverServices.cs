@@ -58,6 +58,8 @@ public static class OpenMailserverServices
         services.AddSingleton<HealthService>();
         services.AddSingleton<DnsPlanner>();
         services.AddSingleton<MailMetrics>();
+        services.AddSingleton<Operations.Backup.BackupKey>();
+        services.AddSingleton<Operations.Backup.BackupWriter>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MailMetrics.MeterName)
             .AddAspNetCoreInstrumentation()

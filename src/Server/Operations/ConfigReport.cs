@@ -45,6 +45,7 @@ public static class ConfigReport
         },
         Limits = new { o.Limits.MaxSendsPerHour, o.Limits.MaxMessagesPerMailbox, o.Limits.MaxMessageBytes, o.Limits.MaxRecipientsPerMessage },
         Debug = new { o.Debug.Enabled },
+        Backup = new { EncryptionKey = string.IsNullOrEmpty(o.Backup.EncryptionKey) ? Missing : Configured },
         Security = new { o.Security.MaxFailedLoginsPerAddress, o.Security.MaxFailedLoginsPerIp, LockoutPeriod = o.Security.LockoutPeriod.ToString() },
     };
 }

@@ -93,17 +93,6 @@ public sealed class OperationsEndpointTests(SharedServer server)
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", entry.GetProperty("created_at").GetString());
     }
 
-    [Theory]
-    [InlineData("POST", "/v1/backup", "Backups are not available")]
-    [InlineData("POST", "/v1/restore/validate", "Restore validation is not available")]
-    public async Task Not_yet_available_operations_answer_501_never_a_fake_success(string method, string path, string reason)
-    {
-        using var admin = server.Rest(server.AdminKey);
-        var response = method == "GET" ? await admin.GetAsync(path) : await admin.PostAsJsonAsync(path, new { });
-        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
-        Assert.Contains(reason, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
-    }
-
     [Fact]
     public async Task Debug_endpoints_answer_404_when_disabled()
     {

@@ -27,6 +27,19 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts <c>dotnet OpenMailserver.Server.dll</c> (or <paramref name="command"/> when given,
     /// run by bash in <paramref name="workingDirectory"/>) and waits until /health answers.</summary>
+    /// <summary>Runs a command of the server executable (<c>restore …</c>) to its end: exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(ServerDll());
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
     public static async Task<ServerProcess> StartAsync(string? dataDirectory = null, string? command = null, string? workingDirectory = null,
         IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
@@ -71,7 +84,7 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The server's own build output (same configuration as the tests), with its runtime config.</summary>
-    private static string ServerDll()
+    public static string ServerDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(TestPaths.RepositoryRoot(), "src", "Server", "bin", configuration, "net10.0", "OpenMailserver.Server.dll");

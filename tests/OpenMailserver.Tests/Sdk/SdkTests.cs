@@ -72,8 +72,12 @@ public sealed class SdkTests(SharedServer server)
         Assert.Equal("ok", (await admin.Debug.GetConfigAsync(new GetConfigRequest())).Status);
         Assert.NotEmpty((await admin.Debug.GetLogsAsync(new GetLogsRequest { Limit = 5 })).Details.Fields["lines"].ListValue.Values);
         Assert.Contains((await admin.Debug.GetHealthAsync(new GetHealthRequest())).Status, new[] { "ok", "warn" });
-        var error = await Assert.ThrowsAsync<RpcException>(() => admin.Operations.CreateBackupAsync(new CreateBackupRequest()).ResponseAsync);
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        var backup = await admin.Operations.CreateBackupAsync(new CreateBackupRequest());
+        Assert.True(backup.Encrypted);
+        Assert.Equal("ok", (await admin.Operations.ValidateRestoreAsync(new ValidateRestoreRequest { Path = backup.Path })).Status);
+        Assert.Contains((await admin.Dns.GetDnsPlanAsync(new GetDnsPlanRequest())).Records, r => r.Type == "MX");
+        var missing = await Assert.ThrowsAsync<RpcException>(() => admin.Operations.ValidateRestoreAsync(new ValidateRestoreRequest { Path = "no-such.omsbak" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+namespace OpenMailserver.Server.Hosting;
+
+public sealed class BackupOptions
+{
+    /// <summary>The archive key: 32 bytes in base64. Unset: a key is generated into
+    /// <c>&lt;DataDirectory&gt;/backup.key</c> at the first backup — keep a copy elsewhere, or the archives
+    /// cannot be opened when the data directory is lost.</summary>
+    public string? EncryptionKey { get; set; }
+}

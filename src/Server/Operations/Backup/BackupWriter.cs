@@ -1,0 +1,89 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Operations.Backup;
+
+/// <summary>Writes <c>&lt;DataDirectory&gt;/backups/openmailserver-backup-&lt;UTC yyyyMMddHHmmss&gt;.omsbak</c>
+/// while the server keeps running: a consistent database snapshot (<c>VACUUM INTO</c>, one read
+/// transaction), the message files that snapshot refers to (they never change once written), the DKIM keys,
+/// the generated certificate and the admin key file, then the manifest — all as one TAR stream sealed by
+/// <see cref="EncryptingStream"/>. Written under a temporary name and renamed when complete.</summary>
+public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey key, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    ILogger<BackupWriter> logger)
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public string Directory => Path.Combine(options.Value.DataDirectory, "backups");
+
+    public async Task<string> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Directory);
+        else System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var now = time.GetUtcNow();
+        var path = Path.Combine(Directory, $"openmailserver-backup-{now:yyyyMMddHHmmss}.omsbak");
+        var partial = path + ".partial";
+        var snapshot = Path.Combine(Directory, $"snapshot-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var connection = await database.OpenAsync(cancellationToken))
+                await connection.ExecuteAsync("VACUUM INTO @snapshot", new { snapshot });
+            var files = new List<(string Entry, string Source)> { (BackupManifest.DatabaseEntry, snapshot) };
+            foreach (var blob in await ReferencedBlobsAsync(snapshot))
+                files.Add(($"messages/{blob[..2]}/{blob}.eml", blobs.PathFor(blob)));
+            foreach (var (folder, pattern) in new[] { ("dkim", "*.pem"), ("tls", "*.pem") })
+            {
+                var directory = Path.Combine(o.DataDirectory, folder);
+                if (System.IO.Directory.Exists(directory))
+                    files.AddRange(System.IO.Directory.GetFiles(directory, pattern).Order().Select(f => ($"{folder}/{Path.GetFileName(f)}", f)));
+            }
+            var adminKey = Path.Combine(o.DataDirectory, "admin-api-key");
+            if (File.Exists(adminKey)) files.Add(("admin-api-key", adminKey));
+
+            var manifest = new List<BackupFile>();
+            var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var file = new FileStream(partial, create))
+            {
+                await using (var sealedStream = new EncryptingStream(file, key.Get()))
+                await using (var tar = new TarWriter(sealedStream, TarEntryFormat.Pax, leaveOpen: true))
+                {
+                    foreach (var (entry, source) in files)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await using var content = File.OpenRead(source);
+                        var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
+                        content.Position = 0;
+                        await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, entry) { DataStream = content }, cancellationToken);
+                        manifest.Add(new BackupFile(entry, content.Length, hash));
+                    }
+                    var json = JsonSerializer.SerializeToUtf8Bytes(new BackupManifest(1, now, o.Hostname ?? "", manifest), Json);
+                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.EntryName) { DataStream = new MemoryStream(json) }, cancellationToken);
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(partial, path);
+            DirectorySync.Flush(Directory);
+            logger.LogInformation("Backup written to {Path}: {Files} files, sealed with the key in {KeyLocation}", path, manifest.Count, key.Location);
+            return path;
+        }
+        finally
+        {
+            File.Delete(snapshot);
+            File.Delete(partial);
+        }
+    }
+
+    /// <summary>The message files the snapshot's index and outbound records point at.</summary>
+    public static async Task<IReadOnlyList<string>> ReferencedBlobsAsync(string databaseFile)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
+            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = databaseFile, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        return (await connection.QueryAsync<string>("SELECT blob FROM messages UNION SELECT blob FROM outbound_messages ORDER BY 1")).AsList();
+    }
+}
