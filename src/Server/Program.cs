@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Cli;
 using OpenMailserver.Server.Hosting;
 
-if (args is ["restore", .. var restoreArgs]) return await RestoreCommand.RunAsync(restoreArgs, Console.Out, Console.Error);
+// A command operates the server; anything else (configuration arguments included) runs it.
+if (args.Length > 0 && (CommandLine.Commands.Contains(args[0]) || args[0] is "--help" or "-h"))
+    return await CommandLine.RunAsync(args, Console.Out, Console.Error);
 
 WebApplication app;
 try

@@ -104,7 +104,7 @@ public sealed class BackupTests
 
         // A wrong key, through the command line.
         var target = Path.Combine(TestPaths.NewTempDirectory(), "restored");
-        var (exit, output) = await ServerProcess.RunCommandAsync("restore", backup, "--data-directory", target, "--key", Convert.ToBase64String(new byte[32]));
+        var (exit, output) = await ServerProcess.RunCommandAsync("restore", backup, "--data-directory", target, "--backup-key", Convert.ToBase64String(new byte[32]));
         Assert.Equal(1, exit);
         Assert.Contains("the key is wrong", output);
         Assert.False(Directory.Exists(target), "a refused restore leaves nothing behind");

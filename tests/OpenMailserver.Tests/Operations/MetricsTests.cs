@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using MailKit.Security;
 using MimeKit;
@@ -7,34 +9,48 @@ namespace OpenMailserver.Tests.Operations;
 
 public sealed class MetricsTests
 {
+    /// <summary>A real process: the OpenTelemetry pipeline is per process, and in-process test servers share one.</summary>
     [Fact]
     public async Task Metrics_count_mail_sessions_logins_and_the_queue_in_prometheus_format()
     {
-        var down = TestPaths.FreeTcpPort();
-        await using var server = new MailServer(DeliverySettings.For("one.test", mxOverrides: new Dictionary<string, int> { ["away.test"] = down }, retryDelay: "01:00:00"));
-        var box = await server.CreateMailboxAsync("agent", "one.test");
+        var (mx, imapTls) = (TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort());
+        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["OpenMailserver__Smtp__Port"] = mx.ToString(),
+            ["OpenMailserver__Imap__TlsPort"] = imapTls.ToString(),
+            ["OpenMailserver__Delivery__DnsServers__0"] = Dnsmasq.Shared.Address,
+            ["OpenMailserver__Delivery__MxOverrides__away.test"] = $"127.0.0.1:{TestPaths.FreeTcpPort()}",
+            ["OpenMailserver__Delivery__RetrySchedule__0"] = "01:00:00",
+        });
+        using var admin = server.Rest(server.AdminKey);
+        var created = await admin.PostAsJsonAsync("/v1/mailboxes", new { local_part = "agent", domain = "one.test" });
+        var json = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var box = new TestMailbox("agent@one.test", json.GetProperty("password").GetString()!, json.GetProperty("api_key").GetProperty("key").GetString()!, 0);
         using var rest = server.Rest(box.Key);
         await rest.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "local", text_body = "x" });
         await rest.SendAsync(new { sender = box.Address, recipients = new[] { "far@away.test" }, subject = "remote", text_body = "x" });
 
         using (var smtp = MailServer.SmtpClient())
         {
-            await smtp.ConnectAsync("127.0.0.1", server.MxPort, SecureSocketOptions.StartTls);
+            await smtp.ConnectAsync("127.0.0.1", mx, SecureSocketOptions.StartTls);
             await smtp.SendAsync(new MimeMessage([MailboxAddress.Parse("a@elsewhere.test")], [MailboxAddress.Parse(box.Address)], "in", new TextPart("plain") { Text = "x" }));
         }
         using (var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true })
         {
-            await imap.ConnectAsync("127.0.0.1", server.ImapTlsPort, SecureSocketOptions.SslOnConnect);
+            await imap.ConnectAsync("127.0.0.1", imapTls, SecureSocketOptions.SslOnConnect);
             await Assert.ThrowsAsync<AuthenticationException>(() => imap.AuthenticateAsync(box.Address, "not the password"));
         }
 
         using var http = server.Rest();
         string metrics = "";
-        for (var i = 0; i < 100 && !Regex.IsMatch(metrics, @"(?m)^openmailserver_queue_depth(\{[^}]*\})? 1"); i++)
+        // The queue gauges are refreshed by the delivery worker every few seconds; a loaded machine may take longer.
+        bool Ready() => Regex.IsMatch(metrics, @"(?m)^openmailserver_queue_depth(\{[^}]*\})? 1") && metrics.Contains("openmailserver_messages_submitted_total");
+        for (var i = 0; i < 300 && !Ready(); i++)
         {
             await Task.Delay(100);
             metrics = await http.GetStringAsync("/metrics");
         }
+        Assert.True(Ready(), metrics);
         double Value(string pattern) =>
             double.Parse(Regex.Match(metrics, $@"(?m)^{pattern} (?<value>[0-9.e+]+)").Groups["value"].Value, System.Globalization.CultureInfo.InvariantCulture);
 
