@@ -30,7 +30,16 @@ public static class RestoreCommand
         }
 
         await output.WriteLineAsync($"Restoring {archive} into {Path.GetFullPath(directory)}, checking every file...");
-        var check = await BackupRestorer.RestoreAsync(archive, key, Path.GetFullPath(directory));
+        // The archive is about as large as what it holds: report every tenth of it.
+        var total = new FileInfo(archive).Length;
+        var reported = 0L;
+        var progress = new Reporter(done =>
+        {
+            if (done - reported < total / 10) return;
+            reported = done;
+            output.WriteLine($"  {Size(done)} of about {Size(total)} checked");
+        });
+        var check = await BackupRestorer.RestoreAsync(archive, key, Path.GetFullPath(directory), progress);
         if (!check.Ok)
         {
             await error.WriteLineAsync($"Not restored: {check.Reason}");
@@ -40,5 +49,13 @@ public static class RestoreCommand
         await output.WriteLineAsync($"Restored the backup of {c.Hostname} taken {c.CreatedAt:yyyy-MM-dd HH:mm:ss}Z: {c.Files} files ({c.Bytes} bytes), " +
                                     $"{c.Mailboxes} mailboxes, {c.Aliases} aliases, {c.Messages} messages, {c.OutboundMessages} outbound messages.");
         return 0;
+    }
+
+    private static string Size(long bytes) => bytes >= 1024 * 1024 ? $"{bytes / (1024.0 * 1024):0.0} MB" : $"{bytes / 1024.0:0} KB";
+
+    /// <summary>Reports on the caller's thread, so the lines come in order.</summary>
+    private sealed class Reporter(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 }

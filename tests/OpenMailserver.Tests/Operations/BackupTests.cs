@@ -60,6 +60,7 @@ public sealed class BackupTests
         var (exit, output) = await ServerProcess.RunCommandAsync("restore", backup, "--data-directory", target, "--key-file", Path.Combine(source, "backup.key"));
         Assert.True(exit == 0, output);
         Assert.Contains("2 mailboxes, 1 aliases", output);
+        Assert.Matches(@"  \d+ KB of about \d+ KB checked", output);
 
         await using var restored = new MailServer(settings, target);
         Assert.Equal(adminKey, restored.AdminKey);

@@ -13,8 +13,11 @@ public static class BackupReader
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task<BackupCheck> ReadAsync(string archive, byte[] key, string? extractTo, CancellationToken cancellationToken = default)
+    /// <param name="progress">Told the bytes read so far, after each file.</param>
+    public static async Task<BackupCheck> ReadAsync(string archive, byte[] key, string? extractTo, CancellationToken cancellationToken = default,
+        IProgress<long>? progress = null)
     {
+        long done = 0;
         var seen = new Dictionary<string, (long Size, string Hash)>();
         BackupManifest? manifest = null;
         var scratch = Path.Combine(Path.GetTempPath(), "openmailserver-check-" + Guid.NewGuid().ToString("N"));
@@ -37,6 +40,7 @@ public static class BackupReader
                     var target = extractTo is not null ? Path.Combine(extractTo, entry.Name)
                         : entry.Name == BackupManifest.DatabaseEntry ? database : null;
                     seen[entry.Name] = await CopyAsync(entry.DataStream, target, cancellationToken);
+                    progress?.Report(done += seen[entry.Name].Size);
                 }
             }
         }

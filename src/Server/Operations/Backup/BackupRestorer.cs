@@ -4,7 +4,8 @@ namespace OpenMailserver.Server.Operations.Backup;
 /// wrong, nothing is left behind. The server then starts on that directory as it was at the backup.</summary>
 public static class BackupRestorer
 {
-    public static async Task<BackupCheck> RestoreAsync(string archive, byte[] key, string dataDirectory, CancellationToken cancellationToken = default)
+    public static async Task<BackupCheck> RestoreAsync(string archive, byte[] key, string dataDirectory, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         if (Directory.Exists(dataDirectory) && Directory.EnumerateFileSystemEntries(dataDirectory).Any())
             return BackupCheck.Invalid($"{dataDirectory} is not empty: restore into a new, empty data directory.");
@@ -12,7 +13,7 @@ public static class BackupRestorer
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dataDirectory);
         else Directory.CreateDirectory(dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var check = await BackupReader.ReadAsync(archive, key, dataDirectory, cancellationToken);
+        var check = await BackupReader.ReadAsync(archive, key, dataDirectory, cancellationToken, progress);
         if (!check.Ok)
         {
             if (created) Directory.Delete(dataDirectory, recursive: true);

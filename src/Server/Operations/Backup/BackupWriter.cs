@@ -53,9 +53,11 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
                 await using (var sealedStream = new EncryptingStream(file, key.Get()))
                 await using (var tar = new TarWriter(sealedStream, TarEntryFormat.Pax, leaveOpen: true))
                 {
+                    var written = 0;
                     foreach (var (entry, source) in files)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
+                        if (++written % 1000 == 0) logger.LogInformation("Backup in progress: {Done} of {Total} files", written, files.Count);
                         await using var content = File.OpenRead(source);
                         var hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken));
                         content.Position = 0;
