@@ -8,6 +8,4 @@ public sealed record OutboundRecipientRecord(long Id, long OutboundId, string Ad
     public string Domain => Address[(Address.LastIndexOf('@') + 1)..].ToLowerInvariant();
 
     public bool IsLocal => Local != 0;
-
-    public bool IsPending => State is OutboundState.Queued or OutboundState.Deferred or OutboundState.Sending;
 }
