@@ -102,7 +102,7 @@ public sealed class DeliveryFaultTests
 
         await using var b = new MailServer(DeliverySettings.For("b.test"), dirB, mxB);
         b.Started();
-        await using var restarted = new MailServer(DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["b.test"] = mxB }), dirA);
+        await using var restarted = new MailServer(DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["b.test"] = mxB }, retries: 30), dirA);
         using var restartedAdmin = restarted.Rest(restarted.AdminKey);
         var trace = await restartedAdmin.WaitForStateAsync(id, "sent");
         trace.AssertInOrder("attempt", "connecting", "requeued", "attempt", "connected", "delivered");
