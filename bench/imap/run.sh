@@ -4,7 +4,8 @@
 # (bench/imap/ImapBench, MailKit) times login + SELECT, FETCH 1:* (FLAGS ENVELOPE), UID SEARCH for a
 # header word and a body word, and fetching 200 full bodies (median of RUNS); then memory per idle
 # connection (proportional set size, so shared pages are not counted twice) with CONNECTIONS clients in
-# IDLE. Both over implicit TLS with the same certificate. Prints Markdown; run as root.
+# IDLE. Both over implicit TLS with the same certificate. Then search latency (p50, p99): the REST search
+# API against Dovecot's IMAP UID SEARCH on the same mailbox. Prints Markdown; run as root.
 #   bench/imap/run.sh                 # COUNT=10000 RUNS=5 CONNECTIONS=200
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,6 +13,7 @@ work=$(mktemp -d /tmp/oms-bench-imap.XXXXXX)
 count=${COUNT:-10000}
 runs=${RUNS:-5}
 connections=${CONNECTIONS:-200}
+search_runs=${SEARCH_RUNS:-200}
 oms_port=11993; dc_port=11994; http_port=18788
 user=user@bench.test; password=bench-password-123
 
@@ -83,6 +85,12 @@ load_dc=$(seconds $bench load $dc_port $user $password "$count")
 $bench measure $oms_port $user $password "$runs" >"$work/oms.times"
 $bench measure $dc_port $user $password "$runs" >"$work/dc.times"
 
+# Search latency: the REST search API (SQLite FTS5 and the message index) against Dovecot's IMAP SEARCH.
+key=$(curl -sf -X POST "http://127.0.0.1:$http_port/v1/mailboxes/$user/keys" -H "X-OpenMailserver-Key: $(cat "$work/oms/admin-api-key")" \
+  -H "Content-Type: application/json" -d '{"name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+$bench rest $http_port $user "$key" "$search_runs" >"$work/oms.search"
+$bench search $dc_port $user $password "$search_runs" >"$work/dc.search"
+
 # Proportional set size (kB) of Open Mailserver's process, and of every Dovecot process.
 pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }
 oms_pss() { pss /proc/"$oms_pid"/smaps_rollup; }
@@ -111,3 +119,11 @@ paste "$work/oms.times" "$work/dc.times" | awk -F'\t' '{ printf "| %s, ms | %s |
 echo "| memory per idle connection, kB (PSS) | $mem_oms | $mem_dc | $(awk -v a="$mem_oms" -v b="$mem_dc" 'BEGIN { printf "%.2f", a / b }') |"
 echo
 echo "Machine: $(nproc) cores; each figure is the median of $runs runs; $connections idle connections for memory."
+echo
+echo "| search ($count messages), ms | Open Mailserver REST p50 | p99 | Dovecot IMAP SEARCH p50 | p99 | ratio p50 (ours / Dovecot) |"
+echo "|---|---|---|---|---|---|"
+awk -F'\t' 'NR == FNR { dc[$1] = $2 "\t" $3; next }
+  { split(dc[$1], d, "\t"); if (d[1] != "") printf "| %s | %s | %s | %s | %s | %.2f |\n", $1, $2, $3, d[1], d[2], $2 / d[1];
+    else printf "| %s | %s | %s | – | – | – |\n", $1, $2, $3 }' "$work/dc.search" "$work/oms.search"
+echo
+echo "Search figures: $search_runs runs each after a warm-up (paging: $((search_runs / 10)) runs)."

@@ -73,7 +73,7 @@ public sealed class OpenMailserverClient : IDisposable
     /// <summary>Sending, and the record of what was sent.</summary>
     public Mail.MailClient Mail { get; }
 
-    /// <summary>Reading a mailbox.</summary>
+    /// <summary>Reading, searching, organising and answering a mailbox's messages.</summary>
     public Messages.MessagesClient Messages { get; }
 
     /// <summary>The outbound queue (debug:read).</summary>
@@ -137,6 +137,89 @@ public sealed class OpenMailserverClient : IDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<Message> GetMessageAsync(string address, string id, CancellationToken cancellationToken = default) =>
         await Messages.GetMessageAsync(new GetMessageRequest { Address = address, Id = id }, cancellationToken: cancellationToken);
+
+    /// <summary>Every message matching a search, newest first, fetching page after page as it is enumerated.</summary>
+    /// <param name="request">The mailbox, folder and filters (text, from, to, subject, unread, since, before, thread); its
+    /// limit is the page size.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    public async IAsyncEnumerable<MessageSummary> SearchAsync(ListMessagesRequest request,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var page = request.Clone();
+        do
+        {
+            var response = await Messages.ListMessagesAsync(page, cancellationToken: cancellationToken);
+            foreach (var message in response.Messages) yield return message;
+            page.PageToken = response.NextPageToken;
+        } while (page.PageToken.Length > 0);
+    }
+
+    /// <summary>Answers a message from the mailbox it is in, with In-Reply-To, References and "Re: " set.</summary>
+    /// <param name="address">The mailbox the message is in; the reply is sent from it.</param>
+    /// <param name="id">The message to answer.</param>
+    /// <param name="textBody">What to write.</param>
+    /// <param name="replyAll">Also to the other recipients of the message.</param>
+    /// <param name="quote">Quote the original below the reply.</param>
+    /// <param name="idempotencyKey">Makes a retried call return the first reply instead of sending another.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<OutboundMessage> ReplyAsync(string address, string id, string textBody, bool replyAll = false, bool quote = false,
+        string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        await Messages.ReplyToMessageAsync(new ReplyRequest
+        {
+            Address = address, Id = id, TextBody = textBody, ReplyAll = replyAll, Quote = quote, IdempotencyKey = idempotencyKey ?? "",
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Forwards a message with its attachments.</summary>
+    /// <param name="address">The mailbox the message is in; the forward is sent from it.</param>
+    /// <param name="id">The message to forward.</param>
+    /// <param name="recipients">Who gets it.</param>
+    /// <param name="note">Text written above the forwarded message.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<OutboundMessage> ForwardAsync(string address, string id, IEnumerable<string> recipients, string? note = null,
+        CancellationToken cancellationToken = default)
+    {
+        var request = new ForwardRequest { Address = address, Id = id, TextBody = note ?? "" };
+        request.Recipients.AddRange(recipients);
+        return await Messages.ForwardMessageAsync(request, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The exact stored MIME of a message (RFC 5322 bytes).</summary>
+    /// <param name="address">The mailbox the message is in.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<byte[]> GetRawMessageAsync(string address, string id, CancellationToken cancellationToken = default) =>
+        (await Messages.GetRawMessageAsync(new GetMessageRequest { Address = address, Id = id }, cancellationToken: cancellationToken)).Data.ToByteArray();
+
+    /// <summary>An attachment's decoded bytes and content type.</summary>
+    /// <param name="address">The mailbox the message is in.</param>
+    /// <param name="id">The message id.</param>
+    /// <param name="attachmentId">The id from <see cref="Message.Attachments"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<(byte[] Content, string ContentType)> GetAttachmentAsync(string address, string id, string attachmentId,
+        CancellationToken cancellationToken = default)
+    {
+        var body = await Messages.GetAttachmentAsync(new GetAttachmentRequest { Address = address, Id = id, AttachmentId = attachmentId },
+            cancellationToken: cancellationToken);
+        return (body.Data.ToByteArray(), body.ContentType);
+    }
+
+    /// <summary>Conversations, the most recently active first, each with its messages.</summary>
+    /// <param name="address">The mailbox.</param>
+    /// <param name="limit">At most this many threads; the server's default when 0.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<V1.Thread>> ListThreadsAsync(string address, int limit = 0, CancellationToken cancellationToken = default) =>
+        (await Messages.ListThreadsAsync(new ListThreadsRequest { Address = address, Limit = limit }, cancellationToken: cancellationToken)).Threads;
+
+    /// <summary>A file to put in <see cref="SendMailRequest.Attachments"/>.</summary>
+    /// <param name="fileName">The name the recipient sees.</param>
+    /// <param name="content">The bytes.</param>
+    /// <param name="contentType">The MIME type; application/octet-stream when null.</param>
+    /// <param name="contentId">Makes it an inline part an HTML body shows as <c>cid:</c>.</param>
+    public static Attachment Attachment(string fileName, byte[] content, string? contentType = null, string? contentId = null) => new()
+    {
+        Filename = fileName, ContentType = contentType ?? "application/octet-stream",
+        ContentBase64 = Google.Protobuf.ByteString.CopyFrom(content), ContentId = contentId ?? "",
+    };
 
     /// <summary>Disposes the channel if this client created it.</summary>
     public void Dispose() => _ownedChannel?.Dispose();

@@ -3,6 +3,8 @@
 //   ImapBench load    <port> <user> <password> <count>
 //   ImapBench measure <port> <user> <password> <runs>
 //   ImapBench idle    <port> <user> <password> <connections>   (holds them until stdin closes)
+//   ImapBench search  <port> <user> <password> <runs>          (IMAP UID SEARCH latency, p50 and p99)
+//   ImapBench rest    <http port> <address> <api key> <runs>   (REST list and search latency, p50 and p99)
 using System.Diagnostics;
 using MailKit;
 using MailKit.Net.Imap;
@@ -78,6 +80,58 @@ switch (mode)
         }
         break;
     }
+    case "search":
+    {
+        using var client = await ConnectAsync();
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var searches = new (string Name, SearchQuery Query)[]
+        {
+            ("search a rare body word", SearchQuery.BodyContains("needleinbody")),
+            ("search a rare subject word", SearchQuery.SubjectContains("needlesubject")),
+            ("search by sender", SearchQuery.FromContains("sender7@")),
+            ("search a common body word", SearchQuery.BodyContains("alpha")),
+        };
+        foreach (var (name, query) in searches)
+            await Percentiles(name, n, async () => { if ((await client.Inbox.SearchAsync(query)).Count == 0) throw new InvalidOperationException(name); });
+        await client.DisconnectAsync(true);
+        break;
+    }
+    case "rest":
+    {
+        // Here user is the mailbox address and password its API key.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Add("X-OpenMailserver-Key", password);
+        var list = $"/v1/mailboxes/{user}/messages";
+        async Task GetAsync(string path)
+        {
+            using var response = await http.GetAsync(path);
+            response.EnsureSuccessStatusCode();
+            if ((await response.Content.ReadAsStringAsync()).Length < 3) throw new InvalidOperationException("empty: " + path);
+        }
+        var operations = new (string Name, string Path)[]
+        {
+            ("search a rare body word", list + "?text=needleinbody"),
+            ("search a rare subject word", list + "?subject=needlesubject"),
+            ("search by sender", list + "?from=sender7@"),
+            ("search a common body word", list + "?text=alpha&limit=500"),
+            ("list the newest 50", list),
+        };
+        foreach (var (name, path) in operations) await Percentiles(name, n, () => GetAsync(path));
+        await Percentiles("page through all 10,000 (20 pages of 500)", Math.Max(1, n / 10), async () =>
+        {
+            string? token = null;
+            var count = 0;
+            do
+            {
+                using var response = await http.GetAsync(list + "?limit=500" + (token is null ? "" : "&page_token=" + token));
+                response.EnsureSuccessStatusCode();
+                count++;
+                token = response.Headers.TryGetValues("X-Next-Page-Token", out var values) ? values.Single() : null;
+            } while (token is not null);
+            if (count < 2) throw new InvalidOperationException("no paging");
+        });
+        break;
+    }
     case "idle":
     {
         var clients = new List<ImapClient>();
@@ -95,4 +149,19 @@ switch (mode)
         try { await Task.WhenAll(idles); } catch (OperationCanceledException) { }
         break;
     }
+}
+
+// Runs an operation runs times after one warm-up and prints "name<TAB>p50<TAB>p99" in milliseconds.
+static async Task Percentiles(string name, int runs, Func<Task> operation)
+{
+    await operation();
+    var times = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await operation();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    times.Sort();
+    Console.WriteLine($"{name}\t{times[times.Count / 2]:F1}\t{times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.99) - 1)]:F1}");
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
@@ -7,7 +8,7 @@ using OpenMailserver.V1;
 namespace OpenMailserver.Server.Api;
 
 public sealed class MailApi(
-    MessageComposer composer, SenderPolicy senders, SubmissionPipeline pipeline, IOutboundRepository outbound) : V1.Mail.MailBase
+    MessageComposer composer, SenderPolicy senders, SubmissionPipeline pipeline, IOutboundRepository outbound, IdempotentSends idempotent) : V1.Mail.MailBase
 {
     private const int DefaultLimit = 100;
     private const int MaxLimit = 1000;
@@ -24,12 +25,20 @@ public sealed class MailApi(
             To: request.Recipients.Select(r => EmailAddress.Parse(r, "recipients")).ToList(),
             Cc: request.Cc.Select(r => EmailAddress.Parse(r, "cc")).ToList(),
             Bcc: request.Bcc.Select(r => EmailAddress.Parse(r, "bcc")).ToList(),
-            Subject: request.Subject, TextBody: request.TextBody, HtmlBody: request.HtmlBody);
+            Subject: request.Subject, TextBody: request.TextBody, HtmlBody: request.HtmlBody)
+        {
+            Attachments = Attachments(request.Attachments),
+            ReplyTo = string.IsNullOrWhiteSpace(request.ReplyTo) ? null : EmailAddress.Parse(request.ReplyTo, "reply_to"),
+        };
 
         var caller = context.Caller();
         var mailbox = await senders.AuthorizeAsync(caller.IsAdmin ? null : caller.MailboxId, composition.From);
-        var message = composer.Compose(composition);
-        var record = await pipeline.SubmitAsync(mailbox, composition.From, message, composition.EnvelopeRecipients, context.CancellationToken);
+        var key = context.IdempotencyKey(request.IdempotencyKey);
+        var fingerprint = request.Clone();
+        fingerprint.IdempotencyKey = "";
+        var record = await idempotent.SendAsync(mailbox, key, fingerprint.ToByteArray(), claim =>
+            pipeline.SubmitAsync(mailbox, composition.From, composer.Compose(composition), composition.EnvelopeRecipients, context.CancellationToken, claim),
+            context.CancellationToken);
         return record.ToProto();
     }
 
@@ -37,9 +46,23 @@ public sealed class MailApi(
     public override async Task<ListOutboundResponse> ListOutbound(ListOutboundRequest request, ServerCallContext context)
     {
         if (request.Limit < 0) throw new MailServerException(ErrorKind.InvalidArgument, "limit must not be negative.");
+        if (request.State.Length > 0 && !OutboundState.All.Contains(request.State))
+            throw new MailServerException(ErrorKind.InvalidArgument, $"state must be one of {string.Join(", ", OutboundState.All)}.");
         var caller = context.Caller();
-        var records = await outbound.ListAsync(caller.IsAdmin ? null : caller.MailboxId, null, Math.Min(request.Limit == 0 ? DefaultLimit : request.Limit, MaxLimit));
-        return new ListOutboundResponse { Messages = { records.Select(r => r.ToProto()) } };
+        var limit = Math.Min(request.Limit == 0 ? DefaultLimit : request.Limit, MaxLimit);
+        long? after = null;
+        if (Messages.PagePosition.Parse(request.PageToken) is { } position)
+            after = long.TryParse(position.Id, out var id) ? id : throw new MailServerException(ErrorKind.InvalidArgument, "page_token is not a token this server returned; start again without it.");
+        var records = await outbound.QueryAsync(new OutboundQuery(caller.IsAdmin ? null : caller.MailboxId, limit + 1)
+        {
+            State = NullIfEmpty(request.State), Sender = Address(request.Sender, "sender"), Recipient = Address(request.Recipient, "recipient"),
+            Subject = NullIfEmpty(request.Subject), Since = ProtoTime.Parse(request.Since, "since"), Before = ProtoTime.Parse(request.Before, "before"),
+            AfterId = after,
+        });
+        var page = records.Take(limit).ToList();
+        var token = records.Count > limit ? new Messages.PagePosition(page[^1].CreatedAt, page[^1].Id.ToString()).ToToken() : "";
+        context.SetNextPageToken(token);
+        return new ListOutboundResponse { Messages = { page.Select(r => r.ToProto()) }, NextPageToken = token };
     }
 
     [RequiresScope(Scopes.MailRead)]
@@ -51,4 +74,13 @@ public sealed class MailApi(
             throw new MailServerException(ErrorKind.NotFound, $"No outbound message with id {request.Id}.");
         return record.ToProto();
     }
+
+    /// <summary>The attachments of a send or reply request.</summary>
+    internal static IReadOnlyList<AttachmentContent> Attachments(IEnumerable<Attachment> attachments) => attachments
+        .Select(a => new AttachmentContent(a.Filename, a.ContentType, a.ContentBase64.Memory, NullIfEmpty(a.ContentId)))
+        .ToList();
+
+    private static string? Address(string value, string field) => string.IsNullOrWhiteSpace(value) ? null : EmailAddress.Parse(value, field).ToString();
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

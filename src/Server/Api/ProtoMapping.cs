@@ -1,6 +1,5 @@
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
-using OpenMailserver.Server.Messages;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
@@ -47,9 +46,4 @@ public static class ProtoMapping
             },
         };
     }
-
-    public static MessageSummary ToSummary(this MessageRecord m) => new()
-    {
-        Id = m.Id, Subject = m.Subject, From = m.FromHeader, To = m.ToHeader, Date = m.DateHeader, Flags = { MessageFlags.List(m.Flags) },
-    };
 }

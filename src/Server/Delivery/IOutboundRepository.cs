@@ -11,8 +11,14 @@ public interface IOutboundRepository
     Task AddEventAsync(DbTransaction tx, long outboundId, string recipient, string eventType, object details, long now);
     Task<OutboundRecord> SetStateAsync(DbTransaction tx, long id, string state, string error, long? sentAt, long now);
     Task<OutboundRecord?> FindAsync(long id, DbTransaction? tx = null);
+    /// <summary>The send that claimed an idempotency key at or after <paramref name="since"/>.</summary>
+    Task<(byte[] RequestHash, long OutboundId)?> FindIdempotencyKeyAsync(long mailboxId, string key, long since);
+    /// <summary>Claims a key for a send, replacing an expired claim and forgetting claims older than <paramref name="expiredBefore"/>.</summary>
+    Task ClaimIdempotencyKeyAsync(DbTransaction tx, long mailboxId, string key, byte[] requestHash, long outboundId, long now, long expiredBefore);
     /// <summary>Newest first; all mailboxes when <paramref name="mailboxId"/> is null.</summary>
     Task<IReadOnlyList<OutboundRecord>> ListAsync(long? mailboxId, IReadOnlyCollection<string>? states, int limit);
+    /// <summary>Newest first, filtered, after the id of the previous page's last message.</summary>
+    Task<IReadOnlyList<OutboundRecord>> QueryAsync(OutboundQuery query);
     Task<IReadOnlyList<DeliveryEventRecord>> ListEventsAsync(long outboundId);
     Task<long> CountSinceAsync(long mailboxId, long since, DbTransaction? tx = null);
     /// <summary>Pending messages and the creation time of the oldest.</summary>

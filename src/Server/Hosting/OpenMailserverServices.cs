@@ -51,6 +51,10 @@ public static class OpenMailserverServices
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<LocalDelivery>();
         services.AddSingleton<MailboxReader>();
+        services.AddSingleton<MailboxOrganizer>();
+        services.AddSingleton<ReplyComposer>();
+        services.AddSingleton<IdempotentSends>();
+        services.AddHostedService<SearchBackfill>();
         services.AddSingleton<MessageComposer>();
         services.AddSingleton<SenderPolicy>();
         services.AddSingleton<SubmissionPipeline>();

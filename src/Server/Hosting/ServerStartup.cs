@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Api;
+using OpenMailserver.Server.Api.OpenApi;
 using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
@@ -64,5 +65,6 @@ public static class ServerStartup
         app.MapGet("/mail/config-v1.1.xml", AutoconfigEndpoint.HandleAsync);
         app.MapGet("/.well-known/autoconfig/mail/config-v1.1.xml", AutoconfigEndpoint.HandleAsync);
         app.MapGet("/.well-known/mta-sts.txt", MtaStsEndpoint.Handle);
+        app.MapOpenApi();
     }
 }

@@ -13,7 +13,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         """
         id, mailbox_id AS MailboxId, folder_id AS FolderId, uid, flags, received_at AS ReceivedAt, size, blob, subject,
         from_header AS FromHeader, to_header AS ToHeader, cc_header AS CcHeader, date_header AS DateHeader,
-        message_id_header AS MessageIdHeader
+        message_id_header AS MessageIdHeader, in_reply_to AS InReplyTo, thread_id AS ThreadId
         """;
 
     public Task CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity) =>
@@ -31,24 +31,89 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     public async Task<MessageRecord> InsertAsync(DbTransaction tx, long mailboxId, FolderRecord folder, NewMessage message)
     {
+        var f = message.Fields;
+        var threadKey = ThreadSubject.Key(f.Subject);
+        var threadId = await FindThreadAsync(tx, mailboxId, f, threadKey, message.ReceivedAt) ?? Guid.CreateVersion7().ToString("N");
+        var searchId = await AddSearchTextAsync(tx, f);
+        return await InsertRowAsync(tx, mailboxId, folder, message.Flags, message.ReceivedAt, message.Size, message.Blob, f.Subject, f.From, f.To, f.Cc, f.Date,
+            f.MessageId, f.InReplyTo, threadId, threadKey, searchId);
+    }
+
+    public async Task<MessageRecord> CopyAsync(DbTransaction tx, MessageRecord source, FolderRecord destination, string flags)
+    {
+        var (threadKey, sourceSearch) = await tx.Connection!.QuerySingleAsync<(string, long?)>(
+            "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, tx);
+        long? searchId = sourceSearch is null ? null : await tx.Connection!.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO message_search (subject, body, addresses) SELECT subject, body, addresses FROM message_search WHERE rowid = @sourceSearch;
+            SELECT last_insert_rowid();
+            """, new { sourceSearch }, tx);
+        return await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
+            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId);
+    }
+
+    public async Task<MessageRecord> MoveAsync(DbTransaction tx, MessageRecord message, FolderRecord destination)
+    {
+        await tx.Connection!.ExecuteAsync("UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @FolderId", new { message.FolderId }, tx);
+        var (uid, modseq) = await tx.Connection!.QuerySingleAsync<(long, long)>(
+            "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
+            new { destination.Id }, tx);
+        await tx.Connection!.ExecuteAsync("UPDATE messages SET folder_id = @folder, uid = @uid, modseq = @modseq WHERE id = @Id",
+            new { folder = destination.Id, uid, modseq, message.Id }, tx);
+        return message with { FolderId = destination.Id, Uid = uid };
+    }
+
+    /// <summary>Adds a message's text to the full-text index and returns its row (virtual tables have no RETURNING).</summary>
+    private static Task<long> AddSearchTextAsync(DbTransaction tx, IndexedFields f) =>
+        tx.Connection!.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO message_search (subject, body, addresses) VALUES (@Subject, @Text, @addresses);
+            SELECT last_insert_rowid();
+            """, new { f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, tx);
+
+    /// <summary>The conversation a new message belongs to: that of a message it names in References or
+    /// In-Reply-To; failing that, for an answer ("Re: …") whose client dropped those headers, the latest
+    /// message with the same subject in the last <see cref="SubjectWindow"/>.</summary>
+    private static async Task<string?> FindThreadAsync(DbTransaction tx, long mailboxId, IndexedFields fields, string threadKey, long receivedAt)
+    {
+        if (fields.References.Count > 0)
+        {
+            var byReference = await tx.Connection!.QueryFirstOrDefaultAsync<string>(
+                "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @References ORDER BY received_at LIMIT 1",
+                new { mailboxId, fields.References }, tx);
+            if (byReference is not null) return byReference;
+        }
+        ThreadSubject.Strip(fields.Subject, out var isAnswer);
+        if (!isAnswer || threadKey.Length == 0) return null;
+        return await tx.Connection!.QueryFirstOrDefaultAsync<string>(
+            "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND base_subject = @threadKey AND received_at >= @since ORDER BY received_at DESC LIMIT 1",
+            new { mailboxId, threadKey, since = receivedAt - (long)SubjectWindow.TotalMilliseconds }, tx);
+    }
+
+    private static readonly TimeSpan SubjectWindow = TimeSpan.FromDays(30);
+
+    private static async Task<MessageRecord> InsertRowAsync(DbTransaction tx, long mailboxId, FolderRecord folder, string flags, long receivedAt, long size,
+        string blob, string subject, string from, string to, string cc, string date, string messageId, string inReplyTo, string threadId, string threadKey,
+        long? searchId)
+    {
         var (uid, modseq) = await tx.Connection!.QuerySingleAsync<(long, long)>(
             "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
             new { folder.Id }, tx);
         var record = new MessageRecord(
-            Id: Guid.CreateVersion7().ToString("N"), MailboxId: mailboxId, FolderId: folder.Id, Uid: uid, Flags: message.Flags,
-            ReceivedAt: message.ReceivedAt, Size: message.Size, Blob: message.Blob, Subject: message.Headers.Subject,
-            FromHeader: message.Headers.From, ToHeader: message.Headers.To, CcHeader: message.Headers.Cc,
-            DateHeader: message.Headers.Date, MessageIdHeader: message.Headers.MessageId);
+            Id: Guid.CreateVersion7().ToString("N"), MailboxId: mailboxId, FolderId: folder.Id, Uid: uid, Flags: flags,
+            ReceivedAt: receivedAt, Size: size, Blob: blob, Subject: subject, FromHeader: from, ToHeader: to, CcHeader: cc,
+            DateHeader: date, MessageIdHeader: messageId, InReplyTo: inReplyTo, ThreadId: threadId);
         await tx.Connection!.ExecuteAsync(
             """
             INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob, subject, from_header,
-                                  to_header, cc_header, date_header, message_id_header, modseq)
+                                  to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id)
             VALUES (@Id, @MailboxId, @FolderId, @Uid, @Flags, @ReceivedAt, @Size, @Blob, @Subject, @FromHeader,
-                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq)
+                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq, @InReplyTo, @ThreadId, @threadKey, @searchId)
             """, new
             {
                 record.Id, record.MailboxId, record.FolderId, record.Uid, record.Flags, record.ReceivedAt, record.Size, record.Blob, record.Subject,
-                record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader, modseq,
+                record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader, modseq, record.InReplyTo,
+                record.ThreadId, threadKey, searchId,
             }, tx);
         return record;
     }
@@ -56,16 +121,56 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<long> CountInMailboxAsync(long mailboxId, DbTransaction? tx = null) =>
         ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE mailbox_id = @mailboxId", new { mailboxId }, t));
 
-    public Task<IReadOnlyList<MessageRecord>> ListAsync(long folderId, int limit, long? receivedBefore) =>
+    public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q) =>
         ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(
             $"""
             SELECT {MessageColumns} FROM messages
-            WHERE folder_id = @folderId AND (@receivedBefore IS NULL OR received_at < @receivedBefore)
-            ORDER BY received_at DESC, id DESC LIMIT @limit
-            """, new { folderId, limit, receivedBefore }, t)).AsList());
+            WHERE mailbox_id = @MailboxId
+              AND (@FolderId IS NULL OR folder_id = @FolderId)
+              AND (@Unread IS NULL OR ((' ' || flags || ' ') LIKE '% \Seen %') = NOT @Unread)
+              AND (@From IS NULL OR from_header LIKE @From ESCAPE '\')
+              AND (@To IS NULL OR to_header LIKE @To ESCAPE '\' OR cc_header LIKE @To ESCAPE '\')
+              AND (@Subject IS NULL OR subject LIKE @Subject ESCAPE '\')
+              AND (@Since IS NULL OR received_at >= @Since)
+              AND (@Before IS NULL OR received_at < @Before)
+              AND (@ThreadId IS NULL OR thread_id = @ThreadId)
+              AND (@Text IS NULL OR search_id IN (SELECT rowid FROM message_search WHERE message_search MATCH @Text))
+              AND (@AfterAt IS NULL OR received_at < @AfterAt OR (received_at = @AfterAt AND id < @AfterId))
+            ORDER BY received_at DESC, id DESC LIMIT @Limit
+            """, new
+            {
+                q.MailboxId, q.FolderId, q.Unread, From = SqlLike.Contains(q.From), To = SqlLike.Contains(q.To), Subject = SqlLike.Contains(q.Subject), q.Since, q.Before,
+                q.ThreadId, q.Text, AfterAt = q.After?.At, AfterId = q.After?.Id, q.Limit,
+            }, t)).AsList());
 
-    public Task<MessageRecord?> FindAsync(string id) =>
-        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<MessageRecord>($"SELECT {MessageColumns} FROM messages WHERE id = @id", new { id }, t));
+    public Task<IReadOnlyList<ThreadRecord>> ListThreadsAsync(long mailboxId, int limit, PagePosition? after) =>
+        ReadAsync<IReadOnlyList<ThreadRecord>>(null, async (c, t) => (await c.QueryAsync<ThreadRecord>(
+            """
+            SELECT thread_id AS ThreadId, COUNT(*) AS Messages,
+                   SUM(CASE WHEN (' ' || flags || ' ') LIKE '% \Seen %' THEN 0 ELSE 1 END) AS Unread, MAX(received_at) AS LastAt
+            FROM messages WHERE mailbox_id = @mailboxId GROUP BY thread_id
+            HAVING @afterAt IS NULL OR MAX(received_at) < @afterAt OR (MAX(received_at) = @afterAt AND thread_id < @afterId)
+            ORDER BY LastAt DESC, thread_id DESC LIMIT @limit
+            """, new { mailboxId, limit, afterAt = after?.At, afterId = after?.Id }, t)).AsList());
+
+    public Task<IReadOnlyList<MessageRecord>> ListThreadMessagesAsync(long mailboxId, IReadOnlyCollection<string> threadIds) =>
+        ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(
+            $"SELECT {MessageColumns} FROM messages WHERE mailbox_id = @mailboxId AND thread_id IN @threadIds ORDER BY received_at, id",
+            new { mailboxId, threadIds }, t)).AsList());
+
+    public Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit) =>
+        ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
+            "SELECT id, blob FROM messages WHERE search_id IS NULL LIMIT @limit", new { limit }, t)).AsList());
+
+    public async Task IndexTextAsync(DbTransaction tx, string id, IndexedFields fields)
+    {
+        var searchId = await AddSearchTextAsync(tx, fields);
+        await tx.Connection!.ExecuteAsync("UPDATE messages SET search_id = @searchId, in_reply_to = @InReplyTo WHERE id = @id AND search_id IS NULL",
+            new { searchId, fields.InReplyTo, id }, tx);
+    }
+
+    public Task<MessageRecord?> FindAsync(string id, DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MessageRecord>($"SELECT {MessageColumns} FROM messages WHERE id = @id", new { id }, t));
 
     public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, DbTransaction? tx = null) =>
         ReadAsync<IReadOnlyList<MessageEntry>>(tx, async (c, t) => (await c.QueryAsync<MessageEntry>(
@@ -96,11 +201,16 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         if (ids.Count == 0) return;
         await tx.Connection!.ExecuteAsync("UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId", new { folderId }, tx);
         foreach (var chunk in ids.Chunk(500))
+        {
+            await tx.Connection!.ExecuteAsync(
+                "DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId AND id IN @chunk)", new { folderId, chunk }, tx);
             await tx.Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, tx);
+        }
     }
 
     public async Task DeleteFolderAsync(DbTransaction tx, long folderId)
     {
+        await tx.Connection!.ExecuteAsync("DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId)", new { folderId }, tx);
         await tx.Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId", new { folderId }, tx);
         await tx.Connection!.ExecuteAsync("DELETE FROM folders WHERE id = @folderId", new { folderId }, tx);
     }

@@ -65,6 +65,44 @@ public sealed class SqliteOutboundRepository(Database database) : SqliteReposito
             FROM delivery_events WHERE outbound_id = @outboundId ORDER BY id
             """, new { outboundId }, t)).AsList());
 
+    public Task<IReadOnlyList<OutboundRecord>> QueryAsync(OutboundQuery q) =>
+        ReadAsync<IReadOnlyList<OutboundRecord>>(null, async (c, t) => (await c.QueryAsync<OutboundRecord>(
+            $"""
+            SELECT {Columns} FROM outbound_messages
+            WHERE (@MailboxId IS NULL OR mailbox_id = @MailboxId)
+              AND (@State IS NULL OR state = @State)
+              AND (@Sender IS NULL OR sender = @Sender)
+              AND (@Recipient IS NULL OR EXISTS (SELECT 1 FROM outbound_recipients r WHERE r.outbound_id = outbound_messages.id AND r.address = @Recipient))
+              AND (@Subject IS NULL OR subject LIKE @Subject ESCAPE '\')
+              AND (@Since IS NULL OR created_at >= @Since)
+              AND (@Before IS NULL OR created_at < @Before)
+              AND (@AfterId IS NULL OR id < @AfterId)
+            ORDER BY id DESC LIMIT @Limit
+            """, new
+            {
+                q.MailboxId, q.State, q.Sender, q.Recipient, q.Since, q.Before, q.AfterId, q.Limit,
+                Subject = SqlLike.Contains(q.Subject),
+            }, t)).AsList());
+
+    public Task<(byte[] RequestHash, long OutboundId)?> FindIdempotencyKeyAsync(long mailboxId, string key, long since) =>
+        ReadAsync<(byte[], long)?>(null, async (c, t) =>
+        {
+            var row = await c.QueryFirstOrDefaultAsync<(byte[] Hash, long Id)?>(
+                "SELECT request_hash, outbound_id FROM idempotency_keys WHERE mailbox_id = @mailboxId AND key = @key AND created_at >= @since",
+                new { mailboxId, key, since }, t);
+            return row;
+        });
+
+    public async Task ClaimIdempotencyKeyAsync(DbTransaction tx, long mailboxId, string key, byte[] requestHash, long outboundId, long now, long expiredBefore)
+    {
+        await tx.Connection!.ExecuteAsync("DELETE FROM idempotency_keys WHERE created_at < @expiredBefore", new { expiredBefore }, tx);
+        await tx.Connection!.ExecuteAsync(
+            """
+            INSERT INTO idempotency_keys (mailbox_id, key, request_hash, outbound_id, created_at) VALUES (@mailboxId, @key, @requestHash, @outboundId, @now)
+            ON CONFLICT (mailbox_id, key) DO UPDATE SET request_hash = excluded.request_hash, outbound_id = excluded.outbound_id, created_at = excluded.created_at
+            """, new { mailboxId, key, requestHash, outboundId, now }, tx);
+    }
+
     public Task<long> CountSinceAsync(long mailboxId, long since, DbTransaction? tx = null) =>
         ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM outbound_messages WHERE mailbox_id = @mailboxId AND created_at >= @since", new { mailboxId, since }, t));

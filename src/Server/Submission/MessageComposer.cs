@@ -6,9 +6,10 @@ using OpenMailserver.Server.Hosting;
 
 namespace OpenMailserver.Server.Submission;
 
-/// <summary>Builds the MIME message for an API send: From, To, Cc, Subject, Date, a Message-ID on our
-/// hostname, and a text body, an HTML body, or both as multipart/alternative. Bcc recipients travel only in
-/// the envelope.</summary>
+/// <summary>Builds the MIME message for an API send: From, To, Cc, Reply-To, Subject, Date, a Message-ID on
+/// our hostname, In-Reply-To and References for an answer, and a text body, an HTML body or both as
+/// multipart/alternative, with attachments (multipart/mixed) and inline parts (multipart/related). Bcc
+/// recipients travel only in the envelope.</summary>
 public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
     /// <summary>RFC 5322's line limit; a longer subject is almost certainly a mistake.</summary>
@@ -25,14 +26,36 @@ public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, Tim
         message.From.Add(new MailboxAddress("", c.From.ToString()));
         message.To.AddRange(c.To.Select(a => new MailboxAddress("", a.ToString())));
         message.Cc.AddRange(c.Cc.Select(a => new MailboxAddress("", a.ToString())));
+        if (c.ReplyTo is { } replyTo) message.ReplyTo.Add(new MailboxAddress("", replyTo.ToString()));
         message.Subject = c.Subject;
+        if (c.InReplyTo is { Length: > 0 } answered) message.InReplyTo = answered;
+        foreach (var reference in c.References) message.References.Add(reference);
         message.Date = time.GetUtcNow();
         message.MessageId = MimeUtils.GenerateMessageId(options.Value.Hostname ?? "localhost");
 
         var body = new BodyBuilder { TextBody = NullIfEmpty(c.TextBody), HtmlBody = NullIfEmpty(c.HtmlBody) };
         if (body.TextBody is null && body.HtmlBody is null) body.TextBody = "";
+        foreach (var a in c.Attachments) Attach(body, a);
         message.Body = body.ToMessageBody();
         return message;
+    }
+
+    private static void Attach(BodyBuilder body, AttachmentContent a)
+    {
+        if (string.IsNullOrWhiteSpace(a.FileName) && a.ContentId is null)
+            throw new MailServerException(ErrorKind.InvalidArgument, "attachments: each attachment needs a filename (or a content_id for an inline part).");
+        if (a.FileName.Any(char.IsControl) || a.FileName.Length > 255)
+            throw new MailServerException(ErrorKind.InvalidArgument, $"attachments: '{EmailAddress.Shorten(a.FileName)}' is not a usable file name.");
+        if (!ContentType.TryParse(string.IsNullOrWhiteSpace(a.ContentType) ? "application/octet-stream" : a.ContentType, out var type))
+            throw new MailServerException(ErrorKind.InvalidArgument, $"attachments: '{EmailAddress.Shorten(a.ContentType)}' is not a MIME type such as application/pdf.");
+        var name = string.IsNullOrWhiteSpace(a.FileName) ? null : a.FileName;
+        var content = a.Content.ToArray();
+        var part = a.ContentId is { Length: > 0 } cid
+            ? body.LinkedResources.Add(name ?? cid, content, type)
+            : body.Attachments.Add(name!, content, type);
+        if (a.ContentId is { Length: > 0 } id) part.ContentId = id.Trim('<', '>');
+        // Base64 whatever the type, so text files keep their exact bytes (line endings included).
+        if (part is MimePart mime) mime.ContentTransferEncoding = ContentEncoding.Base64;
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

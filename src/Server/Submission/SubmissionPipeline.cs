@@ -20,7 +20,7 @@ public sealed class SubmissionPipeline(
     ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
-        IReadOnlyList<EmailAddress> recipients, CancellationToken cancellationToken = default)
+        IReadOnlyList<EmailAddress> recipients, CancellationToken cancellationToken = default, IdempotencyClaim? idempotency = null)
     {
         var limits = options.Value.Limits;
         if (recipients.Count == 0)
@@ -39,7 +39,7 @@ public sealed class SubmissionPipeline(
         var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         var blob = await blobs.WriteAsync(bytes, cancellationToken);
         var size = bytes.Length;
-        var headers = MessageHeaders.Read(message.Headers);
+        var headers = IndexedFields.Read(message);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var touched = new HashSet<long> { mailbox.Id };
@@ -59,6 +59,9 @@ public sealed class SubmissionPipeline(
 
             var addresses = recipients.Select(r => r.ToString()).ToList();
             var sent = await outbound.InsertAsync(tx, mailbox.Id, sender.ToString(), addresses, headers.Subject, headers.MessageId, queueId, blob, size, now);
+            if (idempotency is not null)
+                await outbound.ClaimIdempotencyKeyAsync(tx, mailbox.Id, idempotency.Key, idempotency.RequestHash, sent.Id, now,
+                    now - (long)IdempotentSends.Window.TotalMilliseconds);
             await outbound.AddEventAsync(tx, sent.Id, "", DeliveryEventType.Accepted,
                 new { sender = sender.ToString(), recipients = addresses.Count, size, message_id = headers.MessageId }, now);
 

@@ -113,8 +113,12 @@ public sealed class OperationsEndpointTests(SharedServer server)
             sent.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(JsonValueKind.Number, sent.GetProperty("id").ValueKind);
         var summary = (await client.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages"))[0];
-        Assert.Equal(["id", "subject", "from", "to", "date", "flags"], summary.EnumerateObject().Select(p => p.Name).ToArray());
+        // The contract's fields first, then the agent API's additions (README, REST API).
+        Assert.Equal(["id", "subject", "from", "to", "date", "flags", "folder", "thread_id", "size", "received_at"],
+            summary.EnumerateObject().Select(p => p.Name).ToArray());
         var message = await client.GetJsonAsync($"/v1/messages/{summary.GetProperty("id").GetString()}?address={box.Address}");
-        Assert.Equal(["id", "subject", "from", "to", "date", "body", "flags"], message.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["id", "subject", "from", "to", "date", "body", "flags", "text_body", "html_body", "cc", "reply_to", "message_id_header",
+            "in_reply_to", "references", "headers", "folder", "size", "thread_id", "attachments", "extracted_text", "labels", "received_at"],
+            message.EnumerateObject().Select(p => p.Name).ToArray());
     }
 }

@@ -25,7 +25,7 @@ public sealed class ProvisioningTests(SharedServer server)
         Assert.True(json.GetProperty("password").GetString()!.Length >= 20);
         var key = json.GetProperty("api_key");
         Assert.StartsWith("oms_", key.GetProperty("key").GetString());
-        Assert.Equal(["mail:read", "mail:send"], key.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray());
+        Assert.Equal(["mail:read", "mail:modify", "mail:send"], key.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray());
     }
 
     [Fact]

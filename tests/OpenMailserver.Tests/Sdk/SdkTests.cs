@@ -10,6 +10,37 @@ namespace OpenMailserver.Tests.Sdk;
 public sealed class SdkTests(SharedServer server)
 {
     [Fact]
+    public async Task Attachments_search_reply_threads_and_idempotent_send_through_the_sdk()
+    {
+        using var admin = server.Sdk(server.AdminKey);
+        var (a, b) = (await admin.CreateMailboxAsync(Provisioning.UniqueLocalPart("sdka"), "example.test"),
+            await admin.CreateMailboxAsync(Provisioning.UniqueLocalPart("sdkb"), "example.test"));
+        using var alice = server.Sdk(a.ApiKey.Key);
+        using var bob = server.Sdk(b.ApiKey.Key);
+        var bytes = new byte[] { 0, 1, 2, 250, 255 };
+        var request = new SendMailRequest
+        {
+            Sender = a.Mailbox.Email, Recipients = { b.Mailbox.Email }, Subject = "Telemetry upload", TextBody = "Raw frames attached.",
+            Attachments = { OpenMailserverClient.Attachment("frames.bin", bytes) }, IdempotencyKey = Guid.NewGuid().ToString(),
+        };
+        var first = await alice.Mail.SendMailAsync(request);
+        Assert.Equal(first.Id, (await alice.Mail.SendMailAsync(request)).Id);
+
+        var found = await bob.SearchAsync(new ListMessagesRequest { Address = b.Mailbox.Email, Text = "telemetry frames", Limit = 1 }).ToListAsync();
+        var summary = Assert.Single(found);
+        var message = await bob.GetMessageAsync(b.Mailbox.Email, summary.Id);
+        var attachment = Assert.Single(message.Attachments);
+        var (content, type) = await bob.GetAttachmentAsync(b.Mailbox.Email, summary.Id, attachment.Id);
+        Assert.Equal(bytes, content);
+        Assert.Equal("application/octet-stream", type);
+        Assert.StartsWith("From: ", System.Text.Encoding.ASCII.GetString(await bob.GetRawMessageAsync(b.Mailbox.Email, summary.Id)).Split("\r\n").First(l => l.StartsWith("From: ")));
+
+        await bob.ReplyAsync(b.Mailbox.Email, summary.Id, "Received, thanks.");
+        var thread = Assert.Single(await alice.ListThreadsAsync(a.Mailbox.Email));
+        Assert.Equal(["Telemetry upload", "Re: Telemetry upload"], thread.Messages.Select(m => m.Subject));
+    }
+
+    [Fact]
     public async Task Provision_send_and_read_through_the_sdk()
     {
         using var admin = server.Sdk(server.AdminKey);

@@ -37,7 +37,7 @@ public sealed class BounceSender(
         await dsn.WriteToAsync(StoredMime.Format, buffer);
         var raw = buffer.ToArray();
         var blob = await blobs.WriteAsync(raw);
-        var headers = MessageHeaders.Read(raw);
+        var headers = IndexedFields.Read(raw);
         var stored = await database.WriteAsync(async tx =>
         {
             var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));

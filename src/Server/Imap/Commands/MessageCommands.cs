@@ -94,9 +94,7 @@ public sealed partial class ImapSession
             {
                 var record = await _services.Messages.FindAsync(source.Id);
                 if (record is null) continue;
-                var copy = await _services.Messages.InsertAsync(tx, User.Id, destination, new NewMessage(record.Blob, record.Size,
-                    new MessageHeaders(record.Subject, record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader),
-                    record.ReceivedAt, source.Flags));
+                var copy = await _services.Messages.CopyAsync(tx, record, destination, source.Flags);
                 made.Add(((uint)source.Uid, (uint)copy.Uid));
                 destination = destination with { UidNext = copy.Uid + 1 };
             }
@@ -174,7 +172,7 @@ public sealed partial class ImapSession
             return;
         }
         var blob = await _services.Blobs.WriteAsync(content, ct);
-        var headers = MessageHeaders.Read(content);
+        var headers = IndexedFields.Read(content);
         var stored = await _services.Database.WriteAsync(async tx =>
         {
             var current = (await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx))!;

@@ -86,7 +86,7 @@ public sealed partial class ImapSession
         var (count, largestUid) = (selected.Count, selected.LargestUid);
         IReadOnlyDictionary<string, MessageRecord>? index = null;
         if (key.UsesIndexedHeaders)
-            index = (await _services.Messages.ListAsync(selected.Folder.Id, int.MaxValue, null)).ToDictionary(m => m.Id);
+            index = (await _services.Messages.QueryAsync(new MessageQuery(selected.Folder.MailboxId, int.MaxValue) { FolderId = selected.Folder.Id })).ToDictionary(m => m.Id);
         await Task.Run(() => Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1 }, i =>
         {
             if (selected.Vanished.Contains(messages[i].Id)) return;

@@ -1,0 +1,68 @@
+using MimeKit;
+using MimeKit.Utils;
+
+namespace OpenMailserver.Server.Messages;
+
+/// <summary>What the index keeps about a message, read once when it is stored so that listings, threads
+/// and search never parse MIME: the header values listings show (decoded for display), the message ids
+/// it answers, and its readable text for full-text search.</summary>
+public sealed record IndexedFields(string Subject, string From, string To, string Cc, string Date, string MessageId,
+    string InReplyTo, IReadOnlyList<string> References, string Text)
+{
+    /// <summary>Enough for search to find a message by its content without storing a second copy of a huge one.</summary>
+    public const int MaxTextLength = 100_000;
+
+    /// <summary>Threading needs only the nearest ancestors; a runaway References header is cut to these.</summary>
+    private const int MaxReferences = 50;
+
+    public static readonly IndexedFields Empty = new("", "", "", "", "", "", "", [], "");
+
+    public static IndexedFields Read(MimeMessage message)
+    {
+        var headers = message.Headers;
+        var inReplyTo = Ids(headers[HeaderId.InReplyTo]).FirstOrDefault() ?? "";
+        var references = Ids(headers[HeaderId.References]).Append(inReplyTo).Where(id => id.Length > 0).Distinct().TakeLast(MaxReferences).ToList();
+        return new IndexedFields(
+            Subject: headers[HeaderId.Subject]?.Trim() ?? "",
+            From: Addresses(headers, HeaderId.From),
+            To: Addresses(headers, HeaderId.To),
+            Cc: Addresses(headers, HeaderId.Cc),
+            Date: headers[HeaderId.Date]?.Trim() ?? "",
+            MessageId: Ids(headers[HeaderId.MessageId]).FirstOrDefault() ?? "",
+            InReplyTo: inReplyTo,
+            References: references,
+            Text: SearchText(message));
+    }
+
+    /// <summary>Reads a raw message; one MimeKit cannot parse gives <see cref="Empty"/>, since a message is
+    /// stored whatever its form.</summary>
+    public static IndexedFields Read(ReadOnlyMemory<byte> raw)
+    {
+        try
+        {
+            using var stream = new MemoryStream(raw.ToArray(), writable: false);
+            return Read(MimeMessage.Load(stream));
+        }
+        catch (FormatException)
+        {
+            return Empty;
+        }
+    }
+
+    private static IEnumerable<string> Ids(string? value) => value is null ? [] : MimeUtils.EnumerateReferences(value);
+
+    private static string SearchText(MimeMessage message)
+    {
+        var text = MessageBody.Text(message);
+        var names = string.Join(' ', message.Attachments.Select(a => a is MimePart part ? part.FileName : null).OfType<string>());
+        if (names.Length > 0) text = text + "\n" + names;
+        return text.Length > MaxTextLength ? text[..MaxTextLength] : text;
+    }
+
+    private static string Addresses(HeaderList headers, HeaderId id)
+    {
+        var value = headers[id];
+        if (value is null) return "";
+        return InternetAddressList.TryParse(value, out var list) ? list.ToString() : value.Trim();
+    }
+}

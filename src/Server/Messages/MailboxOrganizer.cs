@@ -1,0 +1,91 @@
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Messages;
+
+/// <summary>Changes to messages made through the API: flags and labels (IMAP keywords), moving between
+/// folders, deleting to Trash. Each change raises the folders' modseq and tells live IMAP sessions, so a
+/// mail client sees it as if another client had made it.</summary>
+public sealed class MailboxOrganizer(Database database, IMessageRepository messages, MailboxChangeNotifier changes)
+{
+    public const int MaxLabelLength = 64;
+
+    public sealed record Change(bool? Seen, bool? Flagged, IReadOnlyList<string> AddLabels, IReadOnlyList<string> RemoveLabels, string? Folder);
+
+    public async Task<MessageRecord> UpdateAsync(MailboxRecord mailbox, string id, Change change)
+    {
+        foreach (var label in change.AddLabels.Concat(change.RemoveLabels)) ValidateLabel(label);
+        var updated = await database.WriteAsync(async tx =>
+        {
+            var current = await FindAsync(mailbox, id, tx);
+            var flags = new HashSet<string>(MessageFlags.Parse(current.Flags), StringComparer.OrdinalIgnoreCase);
+            Set(flags, MessageFlags.Seen, change.Seen);
+            Set(flags, MessageFlags.Flagged, change.Flagged);
+            foreach (var label in change.RemoveLabels) flags.Remove(label);
+            foreach (var label in change.AddLabels) flags.Add(label);
+            var formatted = MessageFlags.Format(flags);
+            if (formatted != current.Flags)
+            {
+                await messages.SetFlagsAsync(tx, current.FolderId, [(current.Id, formatted)]);
+                current = current with { Flags = formatted };
+            }
+            if (change.Folder is not null)
+            {
+                var name = SpecialFolders.Normalize(change.Folder);
+                var destination = await messages.FindFolderAsync(mailbox.Id, name, tx)
+                                  ?? throw new MailServerException(ErrorKind.NotFound, $"{mailbox.Address} has no folder '{EmailAddress.Shorten(name)}'; create it first (IMAP CREATE).");
+                if (destination.Id != current.FolderId) current = await messages.MoveAsync(tx, current, destination);
+            }
+            return current;
+        });
+        changes.Notify(mailbox.Id);
+        return updated;
+    }
+
+    /// <summary>Moves a message to Trash, or deletes it for good when it is already there.</summary>
+    /// <returns>The folder it is now in, or null when it was deleted.</returns>
+    public async Task<string?> DeleteAsync(MailboxRecord mailbox, string id)
+    {
+        var folder = await database.WriteAsync(async tx =>
+        {
+            var current = await FindAsync(mailbox, id, tx);
+            var trash = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Trash, tx);
+            if (trash is null || trash.Id == current.FolderId)
+            {
+                await messages.DeleteAsync(tx, current.FolderId, [current.Id]);
+                return null;
+            }
+            await messages.MoveAsync(tx, current, trash);
+            return trash.Name;
+        });
+        changes.Notify(mailbox.Id);
+        return folder;
+    }
+
+    /// <summary>Sets \Answered on a message that was just replied to, as mail clients do.</summary>
+    public Task MarkAnsweredAsync(MailboxRecord mailbox, string id) =>
+        UpdateAsync(mailbox, id, new Change(null, null, [MessageFlags.Answered], [], null));
+
+    private async Task<MessageRecord> FindAsync(MailboxRecord mailbox, string id, System.Data.Common.DbTransaction tx)
+    {
+        var record = await messages.FindAsync(id, tx);
+        if (record is null || record.MailboxId != mailbox.Id)
+            throw new MailServerException(ErrorKind.NotFound, $"No message '{EmailAddress.Shorten(id)}' in {mailbox.Address}.");
+        return record;
+    }
+
+    private static void Set(HashSet<string> flags, string flag, bool? on)
+    {
+        if (on is true) flags.Add(flag);
+        else if (on is false) flags.Remove(flag);
+    }
+
+    /// <summary>A label is an IMAP keyword (an atom), so that mail clients can show and change it too.</summary>
+    private static void ValidateLabel(string label)
+    {
+        if (label == MessageFlags.Answered) return;
+        if (label.Length is 0 or > MaxLabelLength || label.Any(c => c <= ' ' || c >= 0x7f || c is '(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']'))
+            throw new MailServerException(ErrorKind.InvalidArgument,
+                $"label '{EmailAddress.Shorten(label)}' is not usable: 1 to {MaxLabelLength} printable ASCII characters without spaces or ( ) {{ % * \" \\ ].");
+    }
+}
