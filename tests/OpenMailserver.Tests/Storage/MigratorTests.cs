@@ -67,6 +67,27 @@ public sealed class MigratorTests : IDisposable
         Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'messages'"));
     }
 
+    [Fact]
+    public async Task Keys_that_could_read_get_the_modify_scope_and_old_messages_become_their_own_threads()
+    {
+        Assert.Equal(4, await _migrator.MigrateAsync(targetVersion: 4));
+        await using (var connection = await _database.OpenAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO api_keys (key_hash, prefix, name, scopes, created_at) VALUES (x'01', 'p', 'reader', 'mail:read mail:send', 1)");
+            await connection.ExecuteAsync("INSERT INTO api_keys (key_hash, prefix, name, scopes, created_at) VALUES (x'02', 'p', 'debug', 'debug:read', 1)");
+            await connection.ExecuteAsync("INSERT INTO domains (name, created_at) VALUES ('old.test', 1)");
+            await connection.ExecuteAsync("INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, created_at) VALUES (1, 'old', 'old@old.test', 'x', 10, 1)");
+            await connection.ExecuteAsync("INSERT INTO folders (mailbox_id, name, uid_validity) VALUES (1, 'INBOX', 1)");
+            await connection.ExecuteAsync("INSERT INTO messages (id, mailbox_id, folder_id, uid, received_at, size, blob) VALUES ('m1', 1, 1, 1, 1, 10, 'b')");
+        }
+        await _migrator.MigrateAsync();
+        await using var check = await _database.OpenAsync();
+        Assert.Equal("mail:read mail:send mail:modify", await check.ExecuteScalarAsync<string>("SELECT scopes FROM api_keys WHERE name = 'reader'"));
+        Assert.Equal("debug:read", await check.ExecuteScalarAsync<string>("SELECT scopes FROM api_keys WHERE name = 'debug'"));
+        Assert.Equal("m1", await check.ExecuteScalarAsync<string>("SELECT thread_id FROM messages WHERE id = 'm1'"));
+        Assert.Null(await check.ExecuteScalarAsync<long?>("SELECT search_id FROM messages WHERE id = 'm1'"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
