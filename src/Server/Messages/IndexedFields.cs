@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -40,7 +41,9 @@ public sealed record IndexedFields(string Subject, string From, string To, strin
     {
         try
         {
-            using var stream = new MemoryStream(raw.ToArray(), writable: false);
+            using var stream = MemoryMarshal.TryGetArray(raw, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(raw.ToArray(), writable: false);
             return Read(MimeMessage.Load(stream));
         }
         catch (FormatException)

@@ -46,6 +46,7 @@ public sealed partial class OpenApiTests(SharedServer server)
         var list = paths.GetProperty("/v1/mailboxes/{address}/messages").GetProperty("get");
         Assert.Equal("array", list.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("type").GetString());
         Assert.Contains(list.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "page_token" && p.GetProperty("in").GetString() == "query");
+        Assert.True(list.GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("X-Next-Page-Token", out _));
         var raw = paths.GetProperty("/v1/messages/{id}/raw").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("*/*");
         Assert.Equal("binary", raw.GetProperty("schema").GetProperty("format").GetString());
         Assert.Equal("X-OpenMailserver-Key", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiKey").GetProperty("name").GetString());
