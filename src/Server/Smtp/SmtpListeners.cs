@@ -36,6 +36,21 @@ public sealed class SmtpListeners(
         var address = IPAddress.Parse(o.BindAddress!);
         var hostname = o.Hostname ?? "localhost";
         var limiter = new SessionLimiter(o.Smtp.MaxConcurrentSessions, hostname, metrics);
+        // The library keeps serving its other endpoints when one cannot bind and never reports it, so a port
+        // in use is found here and named, instead of surfacing as a start-up time-out.
+        foreach (var (name, port) in ports.Where(p => p.Port > 0))
+        {
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(address, port);
+                probe.Start();
+                probe.Stop();
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new InvalidOperationException($"SMTP {name} port {port} on {address} cannot be bound: {e.Message}", e);
+            }
+        }
         var bound = ports.Where(p => p.Port > 0).ToDictionary(p => p.Port, p => (p.Name, Started: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)));
         void Started(IEndpointDefinition endpoint, EndPoint local)
         {

@@ -101,17 +101,15 @@ public sealed class Dnsmasq : IDisposable
         // The port must be free for both UDP and TCP (dnsmasq listens on both).
         while (true)
         {
-            using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+            var port = TestPaths.FreeTcpPort();
             try
             {
-                var tcp = new TcpListener(IPAddress.Loopback, port);
-                tcp.Start();
-                tcp.Stop();
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
                 return port;
             }
             catch (SocketException)
             {
+                // Taken for UDP: try another.
             }
         }
     }
