@@ -58,6 +58,7 @@ public sealed class OpenMailserverClient : IDisposable
         Aliases = new Aliases.AliasesClient(invoker);
         Mail = new Mail.MailClient(invoker);
         Messages = new Messages.MessagesClient(invoker);
+        Events = new Events.EventsClient(invoker);
         Queue = new Queue.QueueClient(invoker);
         Debug = new Debug.DebugClient(invoker);
         Operations = new Operations.OperationsClient(invoker);
@@ -75,6 +76,9 @@ public sealed class OpenMailserverClient : IDisposable
 
     /// <summary>Reading, searching, organising and answering a mailbox's messages.</summary>
     public Messages.MessagesClient Messages { get; }
+
+    /// <summary>Live mailbox events.</summary>
+    public Events.EventsClient Events { get; }
 
     /// <summary>The outbound queue (debug:read).</summary>
     public Queue.QueueClient Queue { get; }
@@ -220,6 +224,56 @@ public sealed class OpenMailserverClient : IDisposable
         Filename = fileName, ContentType = contentType ?? "application/octet-stream",
         ContentBase64 = Google.Protobuf.ByteString.CopyFrom(content), ContentId = contentId ?? "",
     };
+
+    /// <summary>A mailbox's events as they happen, resuming by itself after a dropped connection or a server
+    /// restart from the last event it yielded, so nothing is missed or repeated. Ends only when cancelled.</summary>
+    /// <param name="address">The mailbox to watch.</param>
+    /// <param name="afterCursor">Start after this event id (replay); null for events from now on.</param>
+    /// <param name="eventTypes">Only these types (e.g. <c>message.received</c>); all when empty.</param>
+    /// <param name="cancellationToken">Stops watching.</param>
+    public async IAsyncEnumerable<MailboxEvent> WatchAsync(string address, long? afterCursor = null, IEnumerable<string>? eventTypes = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = new WatchMailboxRequest { Address = address };
+        request.EventTypes.AddRange(eventTypes ?? []);
+        if (afterCursor is { } start) request.AfterCursor = start;
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            using var call = Events.WatchMailbox(request, cancellationToken: cancellationToken);
+            var stream = call.ResponseStream;
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await stream.MoveNext(cancellationToken);
+                }
+                catch (RpcException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(cancellationToken);
+                }
+                catch (RpcException e) when (IsTransient(e.StatusCode))
+                {
+                    break;
+                }
+                if (!more) break;
+                delay = TimeSpan.FromMilliseconds(200);
+                request.AfterCursor = stream.Current.EventId;
+                // The server's first word when no cursor was given: where "from now on" begins, so a reconnect
+                // before any event still resumes at the right place.
+                if (stream.Current.EventType != WatchStarted) yield return stream.Current;
+            }
+            await Task.Delay(delay, cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+        }
+    }
+
+    /// <summary>The event a watch without a cursor starts with; its event_id is the cursor to resume from.</summary>
+    public const string WatchStarted = "watch.started";
+
+    private static bool IsTransient(StatusCode status) =>
+        status is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.Cancelled;
 
     /// <summary>Disposes the channel if this client created it.</summary>
     public void Dispose() => _ownedChannel?.Dispose();

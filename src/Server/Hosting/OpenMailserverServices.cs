@@ -9,6 +9,7 @@ using OpenMailserver.Server.Delivery.Bounces;
 using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Dns;
+using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Smtp;
@@ -44,6 +45,7 @@ public static class OpenMailserverServices
         services.AddSingleton<IApiKeyRepository, SqliteApiKeyRepository>();
         services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
         services.AddSingleton<IOutboundRepository, SqliteOutboundRepository>();
+        services.AddSingleton<IMailboxEventRepository, SqliteMailboxEventRepository>();
 
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<MailboxService>();

@@ -55,6 +55,7 @@ public static class ServerStartup
         app.MapGrpcService<AliasesApi>();
         app.MapGrpcService<MailApi>();
         app.MapGrpcService<MessagesApi>();
+        app.MapGrpcService<EventsApi>();
         app.MapGrpcService<QueueApi>();
         app.MapGrpcService<DebugApi>();
         app.MapGrpcService<OperationsApi>();

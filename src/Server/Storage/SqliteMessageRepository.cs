@@ -1,10 +1,11 @@
 using System.Data.Common;
 using Dapper;
+using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.Storage;
 
-public sealed class SqliteMessageRepository(Database database) : SqliteRepository(database), IMessageRepository
+public sealed class SqliteMessageRepository(Database database, IMailboxEventRepository events) : SqliteRepository(database), IMessageRepository
 {
     private const string FolderColumns =
         "id, mailbox_id AS MailboxId, name, special_use AS SpecialUse, uid_validity AS UidValidity, uid_next AS UidNext, subscribed, highest_modseq AS HighestModSeq";
@@ -190,9 +191,13 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     {
         var modseq = await tx.Connection!.ExecuteScalarAsync<long>(
             "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING highest_modseq", new { folderId }, tx);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var (id, flags) in changes)
+        {
             await tx.Connection!.ExecuteAsync("UPDATE messages SET flags = @flags, modseq = @modseq WHERE id = @id AND folder_id = @folderId",
                 new { id, flags, modseq, folderId }, tx);
+            await events.RecordForFolderAsync(tx, folderId, MailboxEventType.FlagsChanged, id, new { flags = MessageFlags.List(flags) }, now);
+        }
         return modseq;
     }
 

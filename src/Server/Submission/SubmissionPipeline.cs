@@ -3,6 +3,7 @@ using MimeKit;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Delivery.Outbound;
+using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
@@ -15,7 +16,7 @@ namespace OpenMailserver.Server.Submission;
 /// records the outbound message with its events, delivers to hosted recipients and queues the rest. When
 /// this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
-    Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, RecipientResolver resolver,
+    Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, IMailboxEventRepository events, RecipientResolver resolver,
     LocalDelivery localDelivery, MailboxChangeNotifier changes, OutboundQueue queue, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time,
     ILogger<SubmissionPipeline> logger)
 {
@@ -55,13 +56,14 @@ public sealed class SubmissionPipeline(
 
             var sentFolder = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Sent, tx)
                              ?? throw new InvalidOperationException($"Mailbox {mailbox.Address} has no Sent folder.");
-            await messages.InsertAsync(tx, mailbox.Id, sentFolder, new NewMessage(blob, size, headers, now, "\\Seen"));
+            var sentCopy = await messages.InsertAsync(tx, mailbox.Id, sentFolder, new NewMessage(blob, size, headers, now, "\\Seen"));
 
             var addresses = recipients.Select(r => r.ToString()).ToList();
             var sent = await outbound.InsertAsync(tx, mailbox.Id, sender.ToString(), addresses, headers.Subject, headers.MessageId, queueId, blob, size, now);
             if (idempotency is not null)
                 await outbound.ClaimIdempotencyKeyAsync(tx, mailbox.Id, idempotency.Key, idempotency.RequestHash, sent.Id, now,
                     now - (long)IdempotentSends.Window.TotalMilliseconds);
+            await events.RecordAsync(tx, mailbox.Id, MailboxEventType.Sent, sentCopy.Id, sent.Id, EventDetails.Message(sentCopy, sentFolder.Name), now);
             await outbound.AddEventAsync(tx, sent.Id, "", DeliveryEventType.Accepted,
                 new { sender = sender.ToString(), recipients = addresses.Count, size, message_id = headers.MessageId }, now);
 

@@ -41,10 +41,12 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public static async Task<ServerProcess> StartAsync(string? dataDirectory = null, string? command = null, string? workingDirectory = null,
-        IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IDictionary<string, string>? environment = null, TimeSpan? timeout = null, int? httpPort = null, int? grpcPort = null)
     {
         dataDirectory ??= TestPaths.NewTempDirectory();
-        var (httpPort, grpcPort) = (TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort());
+        // Given ports let a restarted server come back where its clients left it.
+        httpPort ??= TestPaths.FreeTcpPort();
+        grpcPort ??= TestPaths.FreeTcpPort();
         var serverDll = ServerDll();
         var info = command is null
             ? new ProcessStartInfo("dotnet") { ArgumentList = { serverDll }, WorkingDirectory = Path.GetDirectoryName(serverDll)! }
@@ -60,7 +62,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, httpPort, grpcPort, dataDirectory);
+        var server = new ServerProcess(process, httpPort.Value, grpcPort.Value, dataDirectory);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

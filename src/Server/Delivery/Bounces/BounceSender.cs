@@ -2,6 +2,7 @@ using MimeKit;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace OpenMailserver.Server.Delivery.Bounces;
 /// mailbox's INBOX through local delivery, with a <c>bounced</c> event on the trace. Senders are always
 /// hosted mailboxes, so a bounce never leaves the server, and a notification is never bounced.</summary>
 public sealed class BounceSender(
-    Database database, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, LocalDelivery localDelivery,
+    Database database, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, IMailboxEventRepository events, LocalDelivery localDelivery,
     MailboxChangeNotifier changes, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
 {
     public async Task BounceAsync(OutboundRecord original, MimeMessage message, IReadOnlyList<(string Recipient, RecipientResult Result)> failures)
@@ -42,8 +43,12 @@ public sealed class BounceSender(
         {
             var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));
             if (result.Message is { } delivered)
+            {
                 await outbound.AddEventAsync(tx, original.Id, "", DeliveryEventType.Bounced,
                     new { recipients, mailbox = sender.Address, message_id = delivered.Id, dsn_message_id = dsn.MessageId }, now.ToUnixTimeMilliseconds());
+                await events.RecordAsync(tx, sender.Id, MailboxEventType.Bounced, delivered.Id, original.Id,
+                    new { subject = original.Subject, from = original.Sender, recipients, report_message_id = delivered.Id }, now.ToUnixTimeMilliseconds());
+            }
             else
                 await outbound.AddEventAsync(tx, original.Id, "", DeliveryEventType.BounceSuppressed,
                     new { recipients, reason = result.Reason }, now.ToUnixTimeMilliseconds());

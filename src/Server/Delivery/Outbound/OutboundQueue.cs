@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Events;
+using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
@@ -12,7 +14,8 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// (state <c>sending</c>), then settled with the attempt's results, the retry schedule, the attempt's events and the
 /// message's rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
 /// off by a crash is attempted again after the restart.</summary>
-public sealed class OutboundQueue(Database database, IOutboundRepository outbound, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time)
+public sealed class OutboundQueue(Database database, IOutboundRepository outbound, IMailboxEventRepository events, MailboxChangeNotifier changes, MailMetrics metrics,
+    IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -66,6 +69,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
         IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results)
     {
         var settled = await SettleInTransactionAsync(log, leased, results);
+        changes.Notify(settled.Message.MailboxId);
         foreach (var recipient in leased)
             metrics.Delivery(results[recipient.Address].Outcome.ToString().ToLowerInvariant());
         return settled;
@@ -87,6 +91,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
             var now = Now;
             var schedule = options.Value.Delivery.RetrySchedule;
             var failures = new List<(string, RecipientResult)>();
+            var happened = new List<(string Type, object Details)>();
             foreach (var recipient in leased)
             {
                 var result = results[recipient.Address];
@@ -97,6 +102,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
                         await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Sent, attempts, null, "", now);
                         await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Delivered,
                             new { host = result.RemoteHost, reply = result.Reply, attempt = attempts }, now);
+                        happened.Add((MailboxEventType.Delivered, new { recipient = recipient.Address, host = result.RemoteHost, reply = result.Reply }));
                         break;
                     case RecipientOutcome.Deferred when attempts <= schedule.Count:
                         var next = now + (long)schedule[attempts - 1].TotalMilliseconds;
@@ -106,6 +112,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
                             reason = result.Reply, status = result.Status, attempt = attempts,
                             next_attempt_at = DateTimeOffset.FromUnixTimeMilliseconds(next).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
                         }, now);
+                        happened.Add((MailboxEventType.Deferred, new { recipient = recipient.Address, reason = result.Reply, attempt = attempts }));
                         break;
                     case RecipientOutcome.Deferred:
                         var expired = result with { Reply = $"gave up after {attempts} attempts; last error: {result.Reply}", Status = "5" + result.Status[1..] };
@@ -113,16 +120,21 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
                         await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Expired,
                             new { attempts, last_error = result.Reply }, now);
                         failures.Add((recipient.Address, expired));
+                        happened.Add((MailboxEventType.Failed, new { recipient = recipient.Address, reason = expired.Reply }));
                         break;
                     default:
                         await outbound.UpdateRecipientAsync(tx, recipient.Id, OutboundState.Failed, attempts, null, result.Reply, now);
                         await outbound.AddEventAsync(tx, outboundId, recipient.Address, DeliveryEventType.Failed,
                             new { reason = result.Reply, status = result.Status, host = result.RemoteHost, attempt = attempts }, now);
                         failures.Add((recipient.Address, result));
+                        happened.Add((MailboxEventType.Failed, new { recipient = recipient.Address, reason = result.Reply }));
                         break;
                 }
             }
-            return (await RollUpAsync(tx, outboundId, now), failures);
+            var message = await RollUpAsync(tx, outboundId, now);
+            foreach (var (type, details) in happened)
+                await events.RecordAsync(tx, message.MailboxId, type, "", outboundId, Merge(message, details), now);
+            return (message, failures);
         });
 
     /// <summary>Makes the message's waiting recipients due now (operators: "retry now").</summary>
@@ -173,5 +185,13 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
     {
         var (state, error) = OutboundRollUp.Of(await outbound.ListRecipientsAsync([outboundId], tx));
         return await outbound.SetStateAsync(tx, outboundId, state, error, state == OutboundState.Sent ? now : null, now);
+    }
+
+    /// <summary>An outbound event's details: the message's summary and what happened to one recipient.</summary>
+    private static Dictionary<string, object?> Merge(OutboundRecord message, object details)
+    {
+        var merged = new Dictionary<string, object?> { ["subject"] = message.Subject, ["from"] = message.Sender, ["to"] = string.Join(", ", message.RecipientList) };
+        foreach (var property in details.GetType().GetProperties()) merged[property.Name] = property.GetValue(details);
+        return merged;
     }
 }

@@ -1,4 +1,5 @@
 using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.Imap.Session;
@@ -176,8 +177,11 @@ public sealed partial class ImapSession
         var stored = await _services.Database.WriteAsync(async tx =>
         {
             var current = (await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx))!;
-            return await _services.Messages.InsertAsync(tx, User.Id, current, new NewMessage(blob, content.Length, headers,
+            var appended = await _services.Messages.InsertAsync(tx, User.Id, current, new NewMessage(blob, content.Length, headers,
                 received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags)));
+            await _services.Events.RecordAsync(tx, User.Id, MailboxEventType.Received, appended.Id, null, EventDetails.Message(appended, current.Name),
+                _services.Time.GetUtcNow().ToUnixTimeMilliseconds());
+            return appended;
         }, ct);
         _services.Changes.Notify(User!.Id);
         await WriteUpdatesAsync(r, allowExpunge: true);

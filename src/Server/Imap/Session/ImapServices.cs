@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
@@ -12,6 +13,7 @@ public sealed record ImapServices(
     PasswordLogin Login,
     Database Database,
     IMessageRepository Messages,
+    IMailboxEventRepository Events,
     BlobStore Blobs,
     MailboxChangeNotifier Changes,
     TlsCertificateProvider Certificates,
