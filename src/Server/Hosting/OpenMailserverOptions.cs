@@ -25,4 +25,5 @@ public sealed class OpenMailserverOptions
     public DebugOptions Debug { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
     public BackupOptions Backup { get; set; } = new();
+    public WebhookOptions Webhooks { get; set; } = new();
 }

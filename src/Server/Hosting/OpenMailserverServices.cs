@@ -18,6 +18,7 @@ using OpenMailserver.Server.MailAuthentication;
 using OpenMailserver.Server.Imap.Session;
 using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
+using OpenMailserver.Server.Webhooks;
 
 namespace OpenMailserver.Server.Hosting;
 
@@ -46,6 +47,12 @@ public static class OpenMailserverServices
         services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
         services.AddSingleton<IOutboundRepository, SqliteOutboundRepository>();
         services.AddSingleton<IMailboxEventRepository, SqliteMailboxEventRepository>();
+        services.AddSingleton<IWebhookRepository, SqliteWebhookRepository>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookTargetPolicy>();
+        services.AddSingleton<WebhookService>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
 
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<MailboxService>();

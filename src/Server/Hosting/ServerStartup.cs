@@ -56,6 +56,7 @@ public static class ServerStartup
         app.MapGrpcService<MailApi>();
         app.MapGrpcService<MessagesApi>();
         app.MapGrpcService<EventsApi>();
+        app.MapGrpcService<WebhooksApi>();
         app.MapGrpcService<QueueApi>();
         app.MapGrpcService<DebugApi>();
         app.MapGrpcService<OperationsApi>();

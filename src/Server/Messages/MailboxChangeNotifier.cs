@@ -9,6 +9,16 @@ public sealed class MailboxChangeNotifier
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, Action>> _listeners = new();
 
+    private readonly ConcurrentDictionary<Guid, Action> _everything = new();
+
+    /// <summary>Hears about every mailbox (the webhook dispatcher).</summary>
+    public IDisposable SubscribeAll(Action changed)
+    {
+        var id = Guid.NewGuid();
+        _everything[id] = changed;
+        return new Subscription(() => _everything.TryRemove(id, out _));
+    }
+
     public IDisposable Subscribe(long mailboxId, Action changed)
     {
         var id = Guid.NewGuid();
@@ -21,6 +31,7 @@ public sealed class MailboxChangeNotifier
 
     public void Notify(long mailboxId)
     {
+        foreach (var listener in _everything.Values) listener();
         if (!_listeners.TryGetValue(mailboxId, out var set)) return;
         foreach (var listener in set.Values) listener();
     }

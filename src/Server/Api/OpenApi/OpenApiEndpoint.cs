@@ -14,7 +14,7 @@ public static class OpenApiEndpoint
     /// <summary>Every service served under /v1.</summary>
     public static readonly IReadOnlyList<ServiceDescriptor> Services =
     [
-        V1.Mailboxes.Descriptor, V1.Aliases.Descriptor, V1.Mail.Descriptor, V1.Messages.Descriptor, V1.Events.Descriptor, V1.Queue.Descriptor,
+        V1.Mailboxes.Descriptor, V1.Aliases.Descriptor, V1.Mail.Descriptor, V1.Messages.Descriptor, V1.Events.Descriptor, V1.Webhooks.Descriptor, V1.Queue.Descriptor,
         V1.Debug.Descriptor, V1.Operations.Descriptor, V1.DnsPlan.Descriptor,
     ];
 

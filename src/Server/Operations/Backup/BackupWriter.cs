@@ -42,8 +42,8 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
                 if (System.IO.Directory.Exists(directory))
                     files.AddRange(System.IO.Directory.GetFiles(directory, pattern).Order().Select(f => ($"{folder}/{Path.GetFileName(f)}", f)));
             }
-            var adminKey = Path.Combine(o.DataDirectory, "admin-api-key");
-            if (File.Exists(adminKey)) files.Add(("admin-api-key", adminKey));
+            foreach (var name in new[] { "admin-api-key", Webhooks.WebhookSecrets.FileName })
+                if (File.Exists(Path.Combine(o.DataDirectory, name))) files.Add((name, Path.Combine(o.DataDirectory, name)));
 
             var manifest = new List<BackupFile>();
             var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Server.Webhooks;
+
+/// <summary>Signing secrets: HMAC-SHA256 of a webhook's random nonce under a server key kept in
+/// <c>&lt;DataDirectory&gt;/webhook-signing.key</c> (0600), so the database alone does not give them away and the
+/// secret can still be shown once and used to sign every delivery.</summary>
+public sealed class WebhookSecrets(IOptions<OpenMailserverOptions> options)
+{
+    public const string FileName = "webhook-signing.key";
+    private readonly Lazy<byte[]> _key = new(() => LoadOrCreate(Path.Combine(options.Value.DataDirectory!, FileName)));
+
+    public static byte[] NewNonce() => RandomNumberGenerator.GetBytes(32);
+
+    public string SecretFor(byte[] nonce) => "whsec_" + Convert.ToBase64String(HMACSHA256.HashData(_key.Value, nonce)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The signature header value: v1= the hex HMAC-SHA256, under the secret, of "timestamp.body".</summary>
+    public static string Sign(string secret, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = System.Text.Encoding.ASCII.GetBytes(timestamp + ".");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
+        return "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), signed));
+    }
+
+    private static byte[] LoadOrCreate(string path)
+    {
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var key = RandomNumberGenerator.GetBytes(32);
+        var temp = path + ".tmp";
+        var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new StreamWriter(temp, create)) file.Write(Convert.ToBase64String(key));
+        File.Move(temp, path, overwrite: false);
+        return key;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Hosting;
+
+namespace OpenMailserver.Server.Webhooks;
+
+/// <summary>Where webhooks may point: http(s) URLs whose host resolves only to public addresses, unless the
+/// operator allows internal ones (<c>Webhooks:AllowPrivateTargets</c>). Checked when a webhook is created and
+/// again for the address each delivery actually connects to, so DNS that changes later cannot turn a webhook
+/// into a probe of the server's own network.</summary>
+public sealed class WebhookTargetPolicy(IOptions<OpenMailserverOptions> options)
+{
+    public async Task<Uri> ValidateAsync(string? url, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host) || url!.Length > 2000)
+            throw new MailServerException(ErrorKind.InvalidArgument, $"url: '{EmailAddress.Shorten(url)}' is not an absolute http:// or https:// URL.");
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+            throw new MailServerException(ErrorKind.InvalidArgument, "url must not carry a user name or password; authenticate the request by its signature.");
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(uri.Host.Trim('[', ']'), out var literal) ? [literal] : await System.Net.Dns.GetHostAddressesAsync(uri.DnsSafeHost, cancellationToken);
+        }
+        catch (SocketException e)
+        {
+            throw new MailServerException(ErrorKind.InvalidArgument, $"url: the host {uri.Host} does not resolve ({e.SocketErrorCode}).");
+        }
+        foreach (var address in addresses) EnsureAllowed(address, uri.Host);
+        return uri;
+    }
+
+    /// <summary>Throws for an address a webhook may not reach.</summary>
+    public void EnsureAllowed(IPAddress address, string host)
+    {
+        if (options.Value.Webhooks.AllowPrivateTargets || IsPublic(address)) return;
+        throw new MailServerException(ErrorKind.InvalidArgument,
+            $"url: {host} is {address}, an internal address; webhooks reach only public addresses unless Webhooks:AllowPrivateTargets is set.");
+    }
+
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast)) return false;
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal);
+        var b = address.GetAddressBytes();
+        return !(b[0] is 0 or 10 or 127 or >= 224
+                 || (b[0] == 100 && b[1] >= 64 && b[1] < 128) // carrier-grade NAT
+                 || (b[0] == 169 && b[1] == 254)
+                 || (b[0] == 172 && b[1] >= 16 && b[1] < 32)
+                 || (b[0] == 192 && b[1] == 168)
+                 || (b[0] == 192 && b[1] == 0 && b[2] == 0)
+                 || (b[0] == 198 && b[1] is 18 or 19));
+    }
+}

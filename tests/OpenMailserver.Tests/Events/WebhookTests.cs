@@ -1,0 +1,165 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using OpenMailserver.Tests.Infrastructure;
+
+namespace OpenMailserver.Tests.Events;
+
+public sealed class WebhookTests
+{
+    private static Dictionary<string, string?> Settings(bool allowPrivate) => new()
+    {
+        ["OpenMailserver:Webhooks:AllowPrivateTargets"] = allowPrivate ? "true" : "false",
+        ["OpenMailserver:Webhooks:RetryDelay"] = "00:00:01",
+    };
+
+    [Fact]
+    public async Task A_receiver_gets_signed_events_and_one_that_was_down_gets_them_once_it_is_up()
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: true));
+        var box = await server.CreateMailboxAsync();
+        using var api = server.Rest(box.Key);
+        using var receiver = new Receiver();
+
+        var created = await PostJsonAsync(api, "/v1/webhooks", new { url = receiver.Url, address = box.Address, event_types = new[] { "message.received" } });
+        var secret = created.GetProperty("secret").GetString()!;
+        Assert.StartsWith("whsec_", secret);
+        var webhookId = created.GetProperty("id").GetInt64();
+        Assert.False((await api.GetJsonAsync("/v1/webhooks"))[0].TryGetProperty("secret", out var shown) && shown.GetString() != "", "the secret is shown only once");
+
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "Hook me", text_body = "x" });
+        var call = await receiver.NextAsync();
+        Assert.Equal("message.received", call.Json.GetProperty("event_type").GetString());
+        Assert.Equal("Hook me", call.Json.GetProperty("details").GetProperty("subject").GetString());
+        Assert.Equal(box.Address, call.Json.GetProperty("mailbox").GetString());
+        Assert.Equal(call.Json.GetProperty("event_id").GetInt64().ToString(), call.Headers["X-OpenMailserver-Event-Id"]);
+        var expected = "v1=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
+            Encoding.UTF8.GetBytes(call.Headers["X-OpenMailserver-Timestamp"] + "." + call.Body)));
+        Assert.Equal(expected, call.Headers["X-OpenMailserver-Signature"]);
+
+        // The receiver fails for a while: the event is retried, then delivered once, and the log says so.
+        receiver.FailNext(2);
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "Patience", text_body = "x" });
+        var retried = await receiver.NextAsync(timeoutSeconds: 30);
+        Assert.Equal("Patience", retried.Json.GetProperty("details").GetProperty("subject").GetString());
+        Assert.Equal(3, receiver.Calls("Patience"));
+        var deliveries = (await api.GetJsonAsync($"/v1/webhooks/{webhookId}/deliveries")).EnumerateArray().ToList();
+        Assert.Equal(2, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal("delivered", d.GetProperty("state").GetString()));
+        Assert.Equal(3, deliveries[0].GetProperty("attempts").GetInt32());
+        Assert.Equal(1, deliveries[1].GetProperty("attempts").GetInt32());
+        await Task.Delay(1500);
+        Assert.Equal(3, receiver.Calls("Patience"));
+
+        var deleted = await api.DeleteAsync($"/v1/webhooks/{webhookId}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        Assert.Empty((await api.GetJsonAsync("/v1/webhooks")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Keys_reach_only_their_own_webhooks_and_private_targets_are_refused_by_default()
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: false));
+        var (mine, other) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
+        using var api = server.Rest(mine.Key);
+
+        async Task<(HttpStatusCode Status, string Message)> CreateAsync(HttpClient client, object body)
+        {
+            var response = await client.PostAsJsonAsync("/v1/webhooks", body);
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            return (response.StatusCode, json.TryGetProperty("message", out var m) ? m.GetString()! : "");
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await CreateAsync(api, new { url = "https://hooks.example.com/in", address = other.Address })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await CreateAsync(api, new { url = "https://hooks.example.com/in" })).Status);
+        foreach (var target in new[] { "http://127.0.0.1:8080/hook", "http://10.1.2.3/hook", "http://[::1]/hook", "http://169.254.169.254/latest", "http://192.168.1.5/" })
+        {
+            var (status, message) = await CreateAsync(api, new { url = target, address = mine.Address });
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains("internal address", message);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await CreateAsync(api, new { url = "ftp://example.com/x", address = mine.Address })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await CreateAsync(api, new { url = "https://user:pw@example.com/x", address = mine.Address })).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await CreateAsync(api, new { url = "https://8.8.8.8/x", address = mine.Address, event_types = new[] { "nope" } })).Status);
+
+        // A webhook another mailbox made is invisible to this key.
+        using var admin = server.Rest(server.AdminKey);
+        var global = await PostJsonAsync(admin, "/v1/webhooks", new { url = "https://8.8.8.8/all" });
+        Assert.Equal("", global.GetProperty("address").GetString());
+        Assert.Empty((await api.GetJsonAsync("/v1/webhooks")).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/webhooks/{global.GetProperty("id").GetInt64()}/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync($"/v1/webhooks/{global.GetProperty("id").GetInt64()}")).StatusCode);
+        Assert.Single((await admin.GetJsonAsync("/v1/webhooks")).EnumerateArray());
+    }
+
+    private static async Task<JsonElement> PostJsonAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    /// <summary>A webhook target on loopback that records every call and can be told to fail.</summary>
+    private sealed class Receiver : IDisposable
+    {
+        public sealed record Call(string Body, JsonElement Json, Dictionary<string, string> Headers);
+
+        private readonly HttpListener _listener = new();
+        private readonly Channel<Call> _accepted = Channel.CreateUnbounded<Call>();
+        private readonly List<Call> _all = [];
+        private int _failures;
+
+        public Receiver()
+        {
+            var port = TestPaths.FreeTcpPort();
+            Url = $"http://127.0.0.1:{port}/hook/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _ = Task.Run(LoopAsync);
+        }
+
+        public string Url { get; }
+
+        public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
+
+        public int Calls(string subject)
+        {
+            lock (_all) return _all.Count(c => c.Json.GetProperty("details").GetProperty("subject").GetString() == subject);
+        }
+
+        public async Task<Call> NextAsync(int timeoutSeconds = 10)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+            return await _accepted.Reader.ReadAsync(timeout.Token);
+        }
+
+        private async Task LoopAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var context = await _listener.GetContextAsync();
+                    using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+                    var body = await reader.ReadToEndAsync();
+                    var call = new Call(body, JsonDocument.Parse(body).RootElement.Clone(),
+                        context.Request.Headers.AllKeys.ToDictionary(k => k!, k => context.Request.Headers[k]!));
+                    lock (_all) _all.Add(call);
+                    var fail = Interlocked.Decrement(ref _failures) >= 0;
+                    context.Response.StatusCode = fail ? 503 : 200;
+                    context.Response.Close();
+                    if (!fail) await _accepted.Writer.WriteAsync(call);
+                }
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+            {
+            }
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+}
