@@ -17,7 +17,6 @@ search_runs=${SEARCH_RUNS:-200}
 oms_port=11993; dc_port=11994; http_port=18788
 user=user@bench.test; password=bench-password-123
 
-command -v dovecot >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
 cleanup() {
   [ -n "${oms_pid:-}" ] && kill "$oms_pid" 2>/dev/null || true
   dovecot -c "$work/dovecot.conf" stop >/dev/null 2>&1 || true
@@ -31,52 +30,8 @@ bench="dotnet $root/bench/imap/ImapBench/bin/Release/net10.0/ImapBench.dll"
 start_server "$work/oms" $http_port OpenMailserver__Domain=bench.test OpenMailserver__Imap__TlsPort=$oms_port OpenMailserver__Imap__MaxConcurrentSessions=5000
 create_mailbox "$work/oms" $http_port "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}"
 
-chmod 755 "$work"
-mkdir -p "$work/dovecot/run" "$work/dovecot/state" "$work/dovecot/mail" "$work/dovecot/home"
-chown -R nobody:nogroup "$work/dovecot/mail" "$work/dovecot/home"
-cat >"$work/dovecot.conf" <<CONF
-base_dir = $work/dovecot/run
-state_dir = $work/dovecot/state
-log_path = $work/dovecot/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <$work/oms/tls/selfsigned-cert.pem
-ssl_key = <$work/oms/tls/selfsigned-key.pem
-mail_location = maildir:$work/dovecot/mail/%u
-auth_mechanisms = plain
-passdb {
-  driver = static
-  args = password=$password
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=$work/dovecot/home/%u
-}
-service imap-login {
-  inet_listener imap {
-    port = 0
-  }
-  inet_listener imaps {
-    port = $dc_port
-    ssl = yes
-  }
-  process_limit = 5000
-}
-service imap {
-  process_limit = 5000
-}
-protocol imap {
-  mail_max_userip_connections = 10000
-}
-default_process_limit = 5000
-default_client_limit = 10000
-service anvil {
-  client_limit = 20000
-}
-CONF
-dovecot -c "$work/dovecot.conf"
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$dc_port) 2>/dev/null && break; sleep 0.2; done
+. "$root/bench/dovecot.sh"
+start_dovecot "$work" $dc_port $password "$work/oms/tls/selfsigned-cert.pem" "$work/oms/tls/selfsigned-key.pem"
 
 seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null; awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
 load_oms=$(seconds $bench load $oms_port $user $password "$count")
