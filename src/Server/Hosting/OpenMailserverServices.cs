@@ -116,6 +116,10 @@ public static class OpenMailserverServices
             grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, limit * 2 + 64 * 1024);
         }).AddJsonTranscoding();
         services.AddGrpcReflection();
+        services.AddHttpContextAccessor();
+        services.AddMcpServer(mcp => mcp.ServerInfo = new ModelContextProtocol.Protocol.Implementation { Name = "Open Mailserver", Version = "1.0" })
+            .WithHttpTransport(transport => transport.Stateless = true)
+            .WithTools<Mcp.MailboxTools>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -5,6 +5,7 @@ using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Api.OpenApi;
 using OpenMailserver.Server.Delivery.Dkim;
+using OpenMailserver.Server.Mcp;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
 
@@ -68,5 +69,7 @@ public static class ServerStartup
         app.MapGet("/.well-known/autoconfig/mail/config-v1.1.xml", AutoconfigEndpoint.HandleAsync);
         app.MapGet("/.well-known/mta-sts.txt", MtaStsEndpoint.Handle);
         app.MapOpenApi();
+        app.UseMcpAuthentication();
+        app.MapMcp(McpAuthentication.Path);
     }
 }

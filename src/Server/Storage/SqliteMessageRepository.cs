@@ -73,15 +73,17 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
             """, new { f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, tx);
 
     /// <summary>The conversation a new message belongs to: that of a message it names in References or
-    /// In-Reply-To; failing that, for an answer ("Re: …") whose client dropped those headers, the latest
+    /// In-Reply-To, or of another copy of itself; failing that, for an answer ("Re: …") whose client dropped those headers, the latest
     /// message with the same subject in the last <see cref="SubjectWindow"/>.</summary>
     private static async Task<string?> FindThreadAsync(DbTransaction tx, long mailboxId, IndexedFields fields, string threadKey, long receivedAt)
     {
-        if (fields.References.Count > 0)
+        // Another copy of this very message (sent to oneself, or arriving twice) counts as a reference too.
+        var related = fields.MessageId.Length > 0 ? fields.References.Append(fields.MessageId).ToList() : fields.References;
+        if (related.Count > 0)
         {
             var byReference = await tx.Connection!.QueryFirstOrDefaultAsync<string>(
-                "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @References ORDER BY received_at LIMIT 1",
-                new { mailboxId, fields.References }, tx);
+                "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @related ORDER BY received_at LIMIT 1",
+                new { mailboxId, related }, tx);
             if (byReference is not null) return byReference;
         }
         ThreadSubject.Strip(fields.Subject, out var isAnswer);
