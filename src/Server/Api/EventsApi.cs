@@ -8,7 +8,7 @@ using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
 
-public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository events, MailboxChangeNotifier changes) : V1.Events.EventsBase
+public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository events, MailboxEventFeed feed, MailboxChangeNotifier changes) : V1.Events.EventsBase
 {
     private const int BatchSize = 500;
 
@@ -44,7 +44,7 @@ public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository even
                 }, cancellation);
             while (!cancellation.IsCancellationRequested)
             {
-                var batch = await events.ListAfterAsync(mailbox.Id, cursor, types, BatchSize);
+                var batch = await feed.AfterAsync(mailbox.Id, cursor, types, BatchSize);
                 foreach (var record in batch)
                 {
                     await responseStream.WriteAsync(ToProto(record, mailbox.Address), cancellation);

@@ -13,4 +13,6 @@ public interface IMailboxEventRepository
     /// <summary>Events after <paramref name="afterId"/>, oldest first; all types when <paramref name="types"/> is empty.</summary>
     Task<IReadOnlyList<MailboxEventRecord>> ListAfterAsync(long mailboxId, long afterId, IReadOnlyCollection<string> types, int limit);
     Task<long> LatestIdAsync(long mailboxId);
+    /// <summary>The newest <paramref name="count"/> events of a mailbox, oldest first.</summary>
+    Task<IReadOnlyList<MailboxEventRecord>> ListLatestAsync(long mailboxId, int count);
 }

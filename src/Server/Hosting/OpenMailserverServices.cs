@@ -47,6 +47,7 @@ public static class OpenMailserverServices
         services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
         services.AddSingleton<IOutboundRepository, SqliteOutboundRepository>();
         services.AddSingleton<IMailboxEventRepository, SqliteMailboxEventRepository>();
+        services.AddSingleton<MailboxEventFeed>();
         services.AddSingleton<IWebhookRepository, SqliteWebhookRepository>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookTargetPolicy>();

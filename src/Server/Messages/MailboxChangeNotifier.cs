@@ -9,10 +9,10 @@ public sealed class MailboxChangeNotifier
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, Action>> _listeners = new();
 
-    private readonly ConcurrentDictionary<Guid, Action> _everything = new();
+    private readonly ConcurrentDictionary<Guid, Action<long>> _everything = new();
 
-    /// <summary>Hears about every mailbox (the webhook dispatcher).</summary>
-    public IDisposable SubscribeAll(Action changed)
+    /// <summary>Hears about every mailbox, with the id of the one that changed (webhooks, the event feed).</summary>
+    public IDisposable SubscribeAll(Action<long> changed)
     {
         var id = Guid.NewGuid();
         _everything[id] = changed;
@@ -31,7 +31,7 @@ public sealed class MailboxChangeNotifier
 
     public void Notify(long mailboxId)
     {
-        foreach (var listener in _everything.Values) listener();
+        foreach (var listener in _everything.Values) listener(mailboxId);
         if (!_listeners.TryGetValue(mailboxId, out var set)) return;
         foreach (var listener in set.Values) listener();
     }

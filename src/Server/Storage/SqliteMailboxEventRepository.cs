@@ -27,6 +27,15 @@ public sealed class SqliteMailboxEventRepository(Database database) : SqliteRepo
             ORDER BY id LIMIT @limit
             """, new { mailboxId, afterId, all = types.Count == 0, types, limit }, t)).AsList());
 
+    public Task<IReadOnlyList<MailboxEventRecord>> ListLatestAsync(long mailboxId, int count) =>
+        ReadAsync<IReadOnlyList<MailboxEventRecord>>(null, async (c, t) => (await c.QueryAsync<MailboxEventRecord>(
+            """
+            SELECT * FROM (
+                SELECT id, mailbox_id AS MailboxId, event_type AS EventType, message_id AS MessageId, outbound_id AS OutboundId, details, created_at AS CreatedAt
+                FROM mailbox_events WHERE mailbox_id = @mailboxId ORDER BY id DESC LIMIT @count)
+            ORDER BY id
+            """, new { mailboxId, count }, t)).AsList());
+
     public Task<long> LatestIdAsync(long mailboxId) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM mailbox_events WHERE mailbox_id = @mailboxId", new { mailboxId }, t));
 }

@@ -31,7 +31,7 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = changes.SubscribeAll(Wake);
+        using var subscription = changes.SubscribeAll(_ => Wake());
         using var http = CreateClient();
         var secrets = services.GetRequiredService<WebhookSecrets>();
         var mailboxes = services.GetRequiredService<IMailboxRepository>();
