@@ -40,8 +40,14 @@ public sealed class McpTests : IAsyncLifetime
         var send = tools.Single(t => t.Name == "send_message");
         Assert.Contains("\"to\"", send.JsonSchema.GetRawText());
 
-        var waiting = client.CallToolAsync("wait_for_message", new Dictionary<string, object?> { ["subject_contains"] = "verification", ["timeout_seconds"] = 30 });
+        // The wait starts before the send (it blocks until the message arrives); received_after makes the
+        // test independent of which of the two calls the server happens to begin first.
+        var waiting = client.CallToolAsync("wait_for_message", new Dictionary<string, object?>
+        {
+            ["subject_contains"] = "verification", ["timeout_seconds"] = 30, ["received_after"] = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"),
+        });
         await Task.Delay(500);
+        Assert.False(waiting.IsCompleted);
         var sent = await client.CallToolAsync("send_message", new Dictionary<string, object?>
         {
             ["to"] = new[] { box.Address }, ["subject"] = "Your verification code", ["text"] = "The code is 271828.",

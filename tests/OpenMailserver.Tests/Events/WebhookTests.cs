@@ -40,19 +40,45 @@ public sealed class WebhookTests
             Encoding.UTF8.GetBytes(call.Headers["X-OpenMailserver-Timestamp"] + "." + call.Body)));
         Assert.Equal(expected, call.Headers["X-OpenMailserver-Signature"]);
 
-        // The receiver fails for a while: the event is retried, then delivered once, and the log says so.
-        receiver.FailNext(2);
+        // The receiver is down (nothing listens): the event is retried, and delivered once it is back up.
+        receiver.Stop();
         await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "Patience", text_body = "x" });
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonElement pending;
+        do
+        {
+            await Task.Delay(200);
+            pending = (await api.GetJsonAsync($"/v1/webhooks/{webhookId}/deliveries"))[0];
+        } while (pending.GetProperty("attempts").GetInt32() < 2 && DateTime.UtcNow < deadline);
+        Assert.Equal("pending", pending.GetProperty("state").GetString());
+        Assert.True(pending.GetProperty("attempts").GetInt32() >= 2);
+        Assert.Equal(0, pending.GetProperty("last_status").GetInt32());
+        Assert.NotEmpty(pending.GetProperty("last_error").GetString()!);
+        receiver.Start();
         var retried = await receiver.NextAsync(timeoutSeconds: 30);
         Assert.Equal("Patience", retried.Json.GetProperty("details").GetProperty("subject").GetString());
-        Assert.Equal(3, receiver.Calls("Patience"));
-        var deliveries = (await api.GetJsonAsync($"/v1/webhooks/{webhookId}/deliveries")).EnumerateArray().ToList();
-        Assert.Equal(2, deliveries.Count);
+
+        // It answers 503 for a while: the same, and the log says so.
+        receiver.FailNext(2);
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "Busy", text_body = "x" });
+        Assert.Equal("Busy", (await receiver.NextAsync(timeoutSeconds: 30)).Json.GetProperty("details").GetProperty("subject").GetString());
+        Assert.Equal(3, receiver.Calls("Busy"));
+        // The receiver has the call a moment before the server has recorded its answer.
+        List<JsonElement> deliveries;
+        var settled = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            deliveries = (await api.GetJsonAsync($"/v1/webhooks/{webhookId}/deliveries")).EnumerateArray().ToList();
+            if (deliveries.All(d => d.GetProperty("state").GetString() == "delivered")) break;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < settled);
+        Assert.Equal(3, deliveries.Count);
         Assert.All(deliveries, d => Assert.Equal("delivered", d.GetProperty("state").GetString()));
         Assert.Equal(3, deliveries[0].GetProperty("attempts").GetInt32());
-        Assert.Equal(1, deliveries[1].GetProperty("attempts").GetInt32());
+        Assert.Equal(200, deliveries[0].GetProperty("last_status").GetInt32());
         await Task.Delay(1500);
-        Assert.Equal(3, receiver.Calls("Patience"));
+        Assert.Equal(1, receiver.Calls("Patience"));
+        Assert.Equal(3, receiver.Calls("Busy"));
 
         var deleted = await api.DeleteAsync($"/v1/webhooks/{webhookId}");
         Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
@@ -108,19 +134,28 @@ public sealed class WebhookTests
     {
         public sealed record Call(string Body, JsonElement Json, Dictionary<string, string> Headers);
 
-        private readonly HttpListener _listener = new();
+        private HttpListener _listener = new();
         private readonly Channel<Call> _accepted = Channel.CreateUnbounded<Call>();
         private readonly List<Call> _all = [];
         private int _failures;
 
         public Receiver()
         {
-            var port = TestPaths.FreeTcpPort();
-            Url = $"http://127.0.0.1:{port}/hook/";
+            Url = $"http://127.0.0.1:{TestPaths.FreeTcpPort()}/hook/";
+            Start();
+        }
+
+        public void Start()
+        {
+            _listener = new HttpListener();
             _listener.Prefixes.Add(Url);
             _listener.Start();
-            _ = Task.Run(LoopAsync);
+            var listener = _listener;
+            _ = Task.Run(() => LoopAsync(listener));
         }
+
+        /// <summary>Nothing listens until <see cref="Start"/>: connections are refused.</summary>
+        public void Stop() => _listener.Close();
 
         public string Url { get; }
 
@@ -137,13 +172,13 @@ public sealed class WebhookTests
             return await _accepted.Reader.ReadAsync(timeout.Token);
         }
 
-        private async Task LoopAsync()
+        private async Task LoopAsync(HttpListener listener)
         {
             try
             {
                 while (true)
                 {
-                    var context = await _listener.GetContextAsync();
+                    var context = await listener.GetContextAsync();
                     using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
                     var body = await reader.ReadToEndAsync();
                     var call = new Call(body, JsonDocument.Parse(body).RootElement.Clone(),
