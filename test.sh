@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   # postfix: the real MTA our delivery tests send to; dnsmasq-base: a real DNS server for MX, SPF and DKIM.
-  for pkg in curl python3 swaks isync postfix dnsmasq-base; do
+  # chromium: the real browser the dashboard tests drive through Playwright.
+  for pkg in curl python3 swaks isync postfix dnsmasq-base chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   if [ -n "$missing" ]; then

@@ -44,12 +44,25 @@ public sealed class OpenMailserverClient : IDisposable
     {
     }
 
-    private OpenMailserverClient(GrpcChannel channel, string apiKey, bool ownsChannel)
+    /// <summary>Uses any call invoker: an intercepted channel, or a fake in tests.</summary>
+    /// <param name="callInvoker">Carries the calls.</param>
+    /// <param name="apiKey">An admin key or a mailbox key (<c>oms_…</c>).</param>
+    public OpenMailserverClient(CallInvoker callInvoker, string apiKey)
+        : this(callInvoker, apiKey, ownedChannel: null)
     {
-        ArgumentNullException.ThrowIfNull(channel);
+    }
+
+    private OpenMailserverClient(GrpcChannel channel, string apiKey, bool ownsChannel)
+        : this(channel?.CreateCallInvoker() ?? throw new ArgumentNullException(nameof(channel)), apiKey, ownsChannel ? channel : null)
+    {
+    }
+
+    private OpenMailserverClient(CallInvoker callInvoker, string apiKey, GrpcChannel? ownedChannel)
+    {
+        ArgumentNullException.ThrowIfNull(callInvoker);
         ArgumentException.ThrowIfNullOrWhiteSpace(apiKey);
-        _ownedChannel = ownsChannel ? channel : null;
-        var invoker = channel.Intercept(metadata =>
+        _ownedChannel = ownedChannel;
+        var invoker = callInvoker.Intercept(metadata =>
         {
             metadata.Add(ApiKeyHeader, apiKey);
             return metadata;

@@ -19,6 +19,7 @@ using OpenMailserver.Server.Imap.Session;
 using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
 using OpenMailserver.Server.Webhooks;
+using OpenMailserver.Admin.Services;
 
 namespace OpenMailserver.Server.Hosting;
 
@@ -118,6 +119,13 @@ public static class OpenMailserverServices
         }).AddJsonTranscoding();
         services.AddGrpcReflection();
         services.AddHttpContextAccessor();
+        services.AddOpenMailserverAdmin();
+        services.AddSingleton<IAdminClientFactory>(provider => new GrpcAdminClientFactory(AdminGrpcAddress(provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value)));
+        services.AddSingleton(provider =>
+        {
+            var o = provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value;
+            return new ClientSettings(o.Hostname ?? "localhost", o.Imap.TlsPort, o.Smtp.SubmissionTlsPort, o.Smtp.SubmissionPort);
+        });
         services.AddMcpServer(mcp => mcp.ServerInfo = new ModelContextProtocol.Protocol.Implementation { Name = "Open Mailserver", Version = "1.0" })
             .WithHttpTransport(transport => transport.Stateless = true)
             .WithTools<Mcp.MailboxTools>();
@@ -140,5 +148,12 @@ public static class OpenMailserverServices
             }
         });
         return builder;
+    }
+
+    /// <summary>The dashboard calls the control plane like any client, over the local gRPC port.</summary>
+    private static string AdminGrpcAddress(OpenMailserverOptions o)
+    {
+        var host = o.BindAddress is null or "0.0.0.0" or "::" ? "127.0.0.1" : o.BindAddress;
+        return $"http://{(host.Contains(':') ? $"[{host}]" : host)}:{o.GrpcPort}";
     }
 }

@@ -71,5 +71,8 @@ public static class ServerStartup
         app.MapOpenApi();
         app.UseMcpAuthentication();
         app.MapMcp(McpAuthentication.Path);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<OpenMailserver.Admin.Components.App>().AddInteractiveServerRenderMode();
     }
 }
