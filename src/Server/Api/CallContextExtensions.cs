@@ -22,6 +22,14 @@ public static class CallContextExtensions
         if (!string.IsNullOrEmpty(token)) context.GetHttpContext().Response.Headers[NextPageTokenHeader] = token;
     }
 
+    /// <summary>A send request as bytes without its idempotency key, so a key reused for another message is told apart.</summary>
+    public static byte[] WithoutKey<T>(T request, Action<T> clearKey) where T : Google.Protobuf.IMessage<T>
+    {
+        var copy = request.Clone();
+        clearKey(copy);
+        return Google.Protobuf.MessageExtensions.ToByteArray(copy);
+    }
+
     /// <summary>The idempotency key from the request field or the header; both present must agree.</summary>
     public static string? IdempotencyKey(this ServerCallContext context, string field)
     {

@@ -34,9 +34,7 @@ public sealed class MailApi(
         var caller = context.Caller();
         var mailbox = await senders.AuthorizeAsync(caller.IsAdmin ? null : caller.MailboxId, composition.From);
         var key = context.IdempotencyKey(request.IdempotencyKey);
-        var fingerprint = request.Clone();
-        fingerprint.IdempotencyKey = "";
-        var record = await idempotent.SendAsync(mailbox, key, fingerprint.ToByteArray(), claim =>
+        var record = await idempotent.SendAsync(mailbox, key, CallContextExtensions.WithoutKey(request, r => r.IdempotencyKey = ""), claim =>
             pipeline.SubmitAsync(mailbox, composition.From, composer.Compose(composition), composition.EnvelopeRecipients, context.CancellationToken, claim),
             context.CancellationToken);
         return record.ToProto();

@@ -86,9 +86,7 @@ public sealed class MessagesApi(
     {
         var mailbox = await access.RequireAsync(context.Caller(), RequiredAddress(request.Address));
         var key = context.IdempotencyKey(request.IdempotencyKey);
-        var fingerprint = request.Clone();
-        fingerprint.IdempotencyKey = "";
-        var record = await idempotent.SendAsync(mailbox, key, fingerprint.ToByteArray(), async claim =>
+        var record = await idempotent.SendAsync(mailbox, key, CallContextExtensions.WithoutKey(request, r => r.IdempotencyKey = ""), async claim =>
         {
             var (original, mime) = await reader.GetAsync(mailbox, request.Id);
             var from = EmailAddress.Parse(mailbox.Address, "address");
@@ -110,9 +108,7 @@ public sealed class MessagesApi(
         if (request.Recipients.Count == 0)
             throw new MailServerException(ErrorKind.InvalidArgument, "recipients must name at least one address to forward to.");
         var key = context.IdempotencyKey(request.IdempotencyKey);
-        var fingerprint = request.Clone();
-        fingerprint.IdempotencyKey = "";
-        var record = await idempotent.SendAsync(mailbox, key, fingerprint.ToByteArray(), async claim =>
+        var record = await idempotent.SendAsync(mailbox, key, CallContextExtensions.WithoutKey(request, r => r.IdempotencyKey = ""), async claim =>
         {
             var (_, mime) = await reader.GetAsync(mailbox, request.Id);
             var from = EmailAddress.Parse(mailbox.Address, "address");

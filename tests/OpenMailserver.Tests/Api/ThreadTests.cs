@@ -23,7 +23,7 @@ public sealed class ThreadTests : IAsyncLifetime
         await aliceApi.SendAsync(new { sender = alice.Address, recipients = new[] { bob.Address }, subject = "Quarterly numbers", text_body = "Can you send the Q3 totals?\nThanks, Alice" });
 
         var original = await OnlyMessageAsync(bobApi, bob);
-        var reply = await PostAsync(bobApi, $"/v1/messages/{original.GetProperty("id").GetString()}/reply",
+        var reply = await bobApi.PostJsonAsync($"/v1/messages/{original.GetProperty("id").GetString()}/reply",
             new { address = bob.Address, text_body = "Attached by Friday.", quote = true });
         Assert.Equal("sent", reply.GetProperty("state").GetString());
         Assert.Contains("\\Answered", (await GetMessageAsync(bobApi, bob, original.GetProperty("id").GetString()!)).GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
@@ -111,10 +111,10 @@ public sealed class ThreadTests : IAsyncLifetime
         });
         var original = await OnlyMessageAsync(bApi, b);
         var id = original.GetProperty("id").GetString();
-        var all = await PostAsync(bApi, $"/v1/messages/{id}/reply", new { address = b.Address, text_body = "Agreed.", reply_all = true });
+        var all = await bApi.PostJsonAsync($"/v1/messages/{id}/reply", new { address = b.Address, text_body = "Agreed.", reply_all = true });
         Assert.Equal(new[] { a.Address, c.Address }.Order(), all.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()).Order());
 
-        var forwarded = await PostAsync(bApi, $"/v1/messages/{id}/forward", new { address = b.Address, recipients = new[] { d.Address }, text_body = "FYI" });
+        var forwarded = await bApi.PostJsonAsync($"/v1/messages/{id}/forward", new { address = b.Address, recipients = new[] { d.Address }, text_body = "FYI" });
         Assert.Equal("Fwd: Plan", forwarded.GetProperty("subject").GetString());
         using var dApi = _server.Rest(d.Key);
         var copy = await OnlyMessageAsync(dApi, d);
@@ -139,11 +139,4 @@ public sealed class ThreadTests : IAsyncLifetime
 
     private static Task<JsonElement> GetMessageAsync(HttpClient api, TestMailbox box, string id) => api.GetJsonAsync($"/v1/messages/{id}?address={box.Address}");
 
-    private static async Task<JsonElement> PostAsync(HttpClient api, string path, object body)
-    {
-        var response = await api.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
 }

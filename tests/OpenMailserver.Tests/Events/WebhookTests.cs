@@ -24,7 +24,7 @@ public sealed class WebhookTests
         using var api = server.Rest(box.Key);
         using var receiver = new Receiver();
 
-        var created = await PostJsonAsync(api, "/v1/webhooks", new { url = receiver.Url, address = box.Address, event_types = new[] { "message.received" } });
+        var created = await api.PostJsonAsync("/v1/webhooks", new { url = receiver.Url, address = box.Address, event_types = new[] { "message.received" } });
         var secret = created.GetProperty("secret").GetString()!;
         Assert.StartsWith("whsec_", secret);
         var webhookId = created.GetProperty("id").GetInt64();
@@ -113,7 +113,7 @@ public sealed class WebhookTests
 
         // A webhook another mailbox made is invisible to this key.
         using var admin = server.Rest(server.AdminKey);
-        var global = await PostJsonAsync(admin, "/v1/webhooks", new { url = "https://8.8.8.8/all" });
+        var global = await admin.PostJsonAsync("/v1/webhooks", new { url = "https://8.8.8.8/all" });
         Assert.Equal("", global.GetProperty("address").GetString());
         Assert.Empty((await api.GetJsonAsync("/v1/webhooks")).EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/webhooks/{global.GetProperty("id").GetInt64()}/deliveries")).StatusCode);
@@ -121,13 +121,6 @@ public sealed class WebhookTests
         Assert.Single((await admin.GetJsonAsync("/v1/webhooks")).EnumerateArray());
     }
 
-    private static async Task<JsonElement> PostJsonAsync(HttpClient client, string path, object body)
-    {
-        var response = await client.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement;
-    }
 
     /// <summary>A webhook target on loopback that records every call and can be told to fail.</summary>
     private sealed class Receiver : IDisposable

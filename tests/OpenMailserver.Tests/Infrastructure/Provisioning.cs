@@ -35,6 +35,15 @@ public static class Provisioning
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>POSTs JSON and returns the answer, failing the test with the server's message unless it succeeded.</summary>
+    public static async Task<JsonElement> PostJsonAsync(this HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
     public static async Task<JsonElement> GetJsonAsync(this HttpClient client, string path, int expectedStatus = 200)
     {
         var response = await client.GetAsync(path);
