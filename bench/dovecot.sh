@@ -52,3 +52,6 @@ CONF
   dovecot -c "$work/dovecot.conf"
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
 }
+
+# dc_pss: the proportional set size of every Dovecot process, in kB (needs pss from bench/server.sh).
+dc_pss() { local files=(); for p in $(pgrep -f "dovecot|imap"); do [ "$p" != "$oms_pid" ] && files+=(/proc/$p/smaps_rollup); done; pss "${files[@]}"; }

@@ -22,3 +22,6 @@ create_mailbox() {
   curl -sf -X POST "http://127.0.0.1:$2/v1/mailboxes" -H "X-OpenMailserver-Key: $(cat "$1/admin-api-key")" \
     -H "Content-Type: application/json" -d "$3" >/dev/null
 }
+
+# pss <smaps_rollup files...>: their proportional set size summed, in kB (shared pages counted once).
+pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }

@@ -47,9 +47,7 @@ $bench rest $http_port $user "$key" "$search_runs" >"$work/oms.search"
 $bench search $dc_port $user $password "$search_runs" >"$work/dc.search"
 
 # Proportional set size (kB) of Open Mailserver's process, and of every Dovecot process.
-pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }
 oms_pss() { pss /proc/"$oms_pid"/smaps_rollup; }
-dc_pss() { local files=(); for p in $(pgrep -f "dovecot|imap"); do [ "$p" != "$oms_pid" ] && files+=(/proc/$p/smaps_rollup); done; pss "${files[@]}"; }
 idle_memory() { # port pss-function -> kB per connection
   local before after fifo="$work/idle.fifo" out="$work/idle.out" pid
   before=$($2)

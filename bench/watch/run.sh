@@ -32,7 +32,6 @@ admin=$(cat "$work/oms/admin-api-key")
 key=$(curl -sf -X POST "http://127.0.0.1:$http_port/v1/mailboxes" -H "X-OpenMailserver-Key: $admin" -H "Content-Type: application/json" \
   -d "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["key"])')
 
-pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "$@" 2>/dev/null || echo 0; }
 fifo="$work/in.fifo"; out="$work/watch.out"
 wait_for() { for _ in $(seq 1500); do grep -q "$1" "$2" && return 0; sleep 0.2; done; cat "$2" >&2; return 1; }
 
@@ -63,7 +62,6 @@ exec 7>&-
 
 . "$root/bench/dovecot.sh"
 start_dovecot "$work" $dc_port $password "$work/oms/tls/selfsigned-cert.pem" "$work/oms/tls/selfsigned-key.pem"
-dc_pss() { local files=(); for p in $(pgrep -f "dovecot|imap"); do [ "$p" != "$oms_pid" ] && files+=(/proc/$p/smaps_rollup); done; pss "${files[@]}"; }
 dc_before=$(dc_pss)
 rm -f "$fifo"; mkfifo "$fifo"
 $imap idle $dc_port $user $password "$watchers" <"$fifo" >"$work/idle.out" 2>&1 &
