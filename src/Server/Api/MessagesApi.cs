@@ -33,6 +33,17 @@ public sealed class MessagesApi(
     }
 
     [RequiresScope(Scopes.MailRead)]
+    public override async Task<ListFoldersResponse> ListFolders(ListFoldersRequest request, ServerCallContext context)
+    {
+        var mailbox = await access.RequireAsync(context.Caller(), request.Address);
+        var folders = await reader.FoldersAsync(mailbox);
+        return new ListFoldersResponse
+        {
+            Folders = { folders.Select(f => new Folder { Name = f.Folder.Name, SpecialUse = f.Folder.SpecialUse ?? "", Messages = f.Messages, Unread = f.Unseen }) },
+        };
+    }
+
+    [RequiresScope(Scopes.MailRead)]
     public override async Task<V1.Message> GetMessage(GetMessageRequest request, ServerCallContext context)
     {
         var mailbox = await access.RequireAsync(context.Caller(), RequiredAddress(request.Address));

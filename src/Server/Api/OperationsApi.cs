@@ -1,12 +1,14 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Operations.Backup;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
 
 /// <summary>Encrypted backups of the running server, and checking an archive before it is needed.</summary>
-public sealed class OperationsApi(BackupWriter backups, BackupKey key) : V1.Operations.OperationsBase
+public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerStatistics statistics) : V1.Operations.OperationsBase
 {
     [RequiresScope(Scopes.Admin)]
     public override async Task<BackupResult> CreateBackup(CreateBackupRequest request, ServerCallContext context) =>
@@ -23,4 +25,18 @@ public sealed class OperationsApi(BackupWriter backups, BackupKey key) : V1.Oper
             ? ReportBuilder.Build("ok", new { Path = path, Entries = check.Contents })
             : ReportBuilder.Build("invalid", new { Path = path, check.Reason });
     }
+
+    [RequiresScope(Scopes.Admin)]
+    public override Task<ListBackupsResponse> ListBackups(ListBackupsRequest request, ServerCallContext context)
+    {
+        var response = new ListBackupsResponse();
+        if (Directory.Exists(backups.Directory))
+            response.Backups.AddRange(new DirectoryInfo(backups.Directory).GetFiles("*" + BackupWriter.Extension)
+                .OrderByDescending(f => f.Name, StringComparer.Ordinal)
+                .Select(f => new BackupArchive { Name = f.Name, Size = f.Length, CreatedAt = Timestamp.FromDateTime(f.LastWriteTimeUtc) }));
+        return Task.FromResult(response);
+    }
+
+    [RequiresScope(Scopes.Admin)]
+    public override Task<ServerStats> GetStats(GetStatsRequest request, ServerCallContext context) => statistics.GetAsync(context.CancellationToken);
 }

@@ -71,6 +71,7 @@ public static class OpenMailserverServices
         services.AddSingleton<SubmissionPipeline>();
         services.AddSingleton<ListenerRegistry>();
         services.AddSingleton<HealthService>();
+        services.AddSingleton<ServerStatistics>();
         services.AddSingleton<DnsPlanner>();
         services.AddSingleton<MailMetrics>();
         services.AddSingleton<Operations.Backup.BackupKey>();

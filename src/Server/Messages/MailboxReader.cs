@@ -54,6 +54,19 @@ public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs)
         return (new ThreadRecord(threadId!, members.Count, unread, members.Max(m => m.ReceivedAt)), members);
     }
 
+    /// <summary>Every folder with its message and unread counts, INBOX first, then by name.</summary>
+    public async Task<IReadOnlyList<(FolderRecord Folder, long Messages, long Unseen)>> FoldersAsync(MailboxRecord mailbox)
+    {
+        var result = new List<(FolderRecord, long, long)>();
+        foreach (var folder in (await messages.ListFoldersAsync(mailbox.Id))
+                     .OrderBy(f => f.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var (count, unseen) = await messages.CountsAsync(folder.Id);
+            result.Add((folder, count, unseen));
+        }
+        return result;
+    }
+
     /// <summary>Folder names by id, to show where listed messages are.</summary>
     public async Task<IReadOnlyDictionary<long, string>> FolderNamesAsync(MailboxRecord mailbox) =>
         (await messages.ListFoldersAsync(mailbox.Id)).ToDictionary(f => f.Id, f => f.Name);

@@ -8,10 +8,11 @@ public static class SpecialFolders
     public const string Drafts = "Drafts";
     public const string Trash = "Trash";
     public const string Junk = "Junk";
+    public const string SentSpecialUse = "\\Sent";
 
     public static readonly IReadOnlyList<(string Name, string? SpecialUse)> Defaults =
     [
-        (Inbox, null), (Sent, "\\Sent"), (Drafts, "\\Drafts"), (Trash, "\\Trash"), (Junk, "\\Junk"),
+        (Inbox, null), (Sent, SentSpecialUse), (Drafts, "\\Drafts"), (Trash, "\\Trash"), (Junk, "\\Junk"),
     ];
 
     /// <summary>INBOX is case-insensitive in IMAP; every other name is taken as written.</summary>

@@ -18,6 +18,8 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
+    public const string Extension = ".omsbak";
+
     public string Directory => Path.Combine(options.Value.DataDirectory, "backups");
 
     public async Task<string> CreateAsync(CancellationToken cancellationToken = default)
@@ -26,7 +28,7 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
         if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Directory);
         else System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var now = time.GetUtcNow();
-        var path = Path.Combine(Directory, $"openmailserver-backup-{now:yyyyMMddHHmmss}.omsbak");
+        var path = Path.Combine(Directory, $"openmailserver-backup-{now:yyyyMMddHHmmss}{Extension}");
         var partial = path + ".partial";
         var snapshot = Path.Combine(Directory, $"snapshot-{Guid.NewGuid():N}.db");
         try
