@@ -44,7 +44,19 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         var page = await SignedInPageAsync(_server.AdminKey);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Exact = true })).ToBeVisibleAsync();
+        await Expect(page.Locator("td[data-label=Check]", new() { HasTextString = "listeners" })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "overview");
+
+        // The key stays out of the address bar, is kept encrypted in the tab's session storage, and a
+        // page opened elsewhere asks for it again.
+        Assert.DoesNotContain(_server.AdminKey, page.Url);
+        var stored = await page.EvaluateAsync<string>("JSON.stringify(Object.entries(sessionStorage))");
+        Assert.NotEqual("[]", stored);
+        Assert.DoesNotContain(_server.AdminKey, stored);
+        var elsewhere = await _browser.NewPageAsync();
+        await elsewhere.GotoAsync(_server.HttpBase + "/admin/mailboxes");
+        await Expect(elsewhere.GetByLabel("Admin API key")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await elsewhere.CloseAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Mailboxes" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Mailboxes", Exact = true })).ToBeVisibleAsync();
@@ -74,6 +86,17 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         using var admin = _server.Rest(_server.AdminKey);
         var listed = await admin.GetFromJsonAsync<JsonElement>("/v1/mailboxes");
         Assert.False(listed.EnumerateArray().Single(m => m.GetProperty("email").GetString() == "webagent@example.test").GetProperty("active").GetBoolean());
+
+        // Nothing the dashboard did wrote the key or the new password to the log.
+        var log = await File.ReadAllTextAsync(Path.Combine(_server.DataDirectory, "logs", "openmailserver.log"));
+        Assert.DoesNotContain(_server.AdminKey, log);
+        Assert.DoesNotContain(password, log);
+
+        // Light and dark.
+        var light = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch between light and dark" }).ClickAsync();
+        await Expect(page.Locator("body")).Not.ToHaveCSSAsync("background-color", light);
+        await ScreenshotAsync(page, "mailboxes-dark");
     }
 
     [Fact]
