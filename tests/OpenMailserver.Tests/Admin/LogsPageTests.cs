@@ -32,7 +32,7 @@ public sealed class LogsPageTests : DashboardTestContext
     }
 
     [Fact]
-    public async Task Shows_an_empty_log_and_a_refusal()
+    public async Task Shows_an_empty_log()
     {
         await SignInAsync();
         Api.On<GetLogsRequest>("GetLogs", _ => Lines());
