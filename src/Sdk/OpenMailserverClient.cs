@@ -31,9 +31,15 @@ public sealed class OpenMailserverClient : IDisposable
     /// <param name="address">The gRPC endpoint of the server.</param>
     /// <param name="apiKey">An admin key or a mailbox key (<c>oms_…</c>).</param>
     public OpenMailserverClient(string address, string apiKey)
-        : this(GrpcChannel.ForAddress(address), apiKey, ownsChannel: true)
+        : this(CreateChannel(address), apiKey, ownsChannel: true)
     {
     }
+
+    /// <summary>A channel to the server that takes answers of any size: a raw message or an attachment can
+    /// exceed gRPC's default 4 MB, and the server already bounds what it sends by its message size limit.</summary>
+    /// <param name="address">The gRPC endpoint of the server.</param>
+    public static GrpcChannel CreateChannel(string address) =>
+        GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = null });
 
     /// <summary>Uses an existing channel, for custom handlers, TLS settings or tests. The channel is not
     /// disposed with this client.</summary>

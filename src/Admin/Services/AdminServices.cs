@@ -10,6 +10,8 @@ public static class AdminServices
     public static IServiceCollection AddOpenMailserverAdmin(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // AdminEndpoints sends X-Frame-Options: DENY itself; antiforgery would add a second, weaker one.
+        services.AddAntiforgery(options => options.SuppressXFrameOptionsHeader = true);
         services.AddMudServices();
         services.AddScoped<IKeyStore, ProtectedKeyStore>();
         services.AddScoped<AdminSession>();

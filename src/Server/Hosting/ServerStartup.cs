@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Admin.Services;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Api.OpenApi;
@@ -71,8 +72,6 @@ public static class ServerStartup
         app.MapOpenApi();
         app.UseMcpAuthentication();
         app.MapMcp(McpAuthentication.Path);
-        app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<OpenMailserver.Admin.Components.App>().AddInteractiveServerRenderMode();
+        app.MapOpenMailserverAdmin();
     }
 }

@@ -24,6 +24,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             ["OpenMailserver__Smtp__SubmissionTlsPort"] = TestPaths.FreeTcpPort().ToString(),
             ["OpenMailserver__Smtp__SubmissionPort"] = TestPaths.FreeTcpPort().ToString(),
         });
+        // Two cores shared with the rest of the suite: give each expectation room before calling it failed.
+        SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -53,6 +55,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var stored = await page.EvaluateAsync<string>("JSON.stringify(Object.entries(sessionStorage))");
         Assert.NotEqual("[]", stored);
         Assert.DoesNotContain(_server.AdminKey, stored);
+        using (var http = new HttpClient())
+        {
+            var response = await http.GetAsync(_server.HttpBase + "/admin/mailboxes");
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single()); // no other site may frame the operator's buttons
+            Assert.Equal("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.DoesNotContain(_server.AdminKey, await response.Content.ReadAsStringAsync());
+        }
         var elsewhere = await _browser.NewPageAsync();
         await elsewhere.GotoAsync(_server.HttpBase + "/admin/mailboxes");
         await Expect(elsewhere.GetByLabel("Admin API key")).ToBeVisibleAsync(new() { Timeout = 30_000 });
