@@ -30,6 +30,9 @@ public sealed class DeliveryOptions
     /// <summary>Outbound SMTP sessions open at once to one recipient domain, so a big queue does not hammer one
     /// receiver into rate-limiting us.</summary>
     public int MaxConnectionsPerDomain { get; set; } = 5;
+    /// <summary>How long a session stays open after a delivered message, waiting for the next message to the
+    /// same host; zero closes each session after its message.</summary>
+    public TimeSpan SessionIdleTime { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>How long a TCP connection to a remote host may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>How long one SMTP command may wait for its reply (RFC 5321 §4.5.3.2 asks for minutes).</summary>

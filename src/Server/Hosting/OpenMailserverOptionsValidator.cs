@@ -64,6 +64,8 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
             errors.Add($"{p}Delivery:RelayUsername and Delivery:RelayPassword go together: set both or neither.");
         if (o.Delivery.MaxConcurrentDeliveries < 1 || o.Delivery.MaxConnectionsPerDomain < 1)
             errors.Add($"{p}Delivery:MaxConcurrentDeliveries and Delivery:MaxConnectionsPerDomain must be at least 1.");
+        if (o.Delivery.SessionIdleTime < TimeSpan.Zero || o.Delivery.SessionIdleTime > TimeSpan.FromMinutes(1))
+            errors.Add($"{p}Delivery:SessionIdleTime must be between 00:00:00 (no reuse) and 00:01:00; receivers close idle sessions soon after.");
         if (o.Delivery.ConnectTimeout < TimeSpan.FromSeconds(1) || o.Delivery.CommandTimeout < TimeSpan.FromSeconds(1))
             errors.Add($"{p}Delivery:ConnectTimeout and Delivery:CommandTimeout must be at least one second, e.g. 00:00:30.");
         if (!DomainName.IsValid(o.Delivery.DkimSelector) || o.Delivery.DkimSelector.Contains('.'))

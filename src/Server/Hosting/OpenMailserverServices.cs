@@ -101,6 +101,7 @@ public static class OpenMailserverServices
         services.AddSingleton<InboundAuthenticator>();
         services.AddSingleton<DeliveryJournal>();
         services.AddSingleton<RouteResolver>();
+        services.AddSingleton<SmtpSessionPool>();
         services.AddSingleton<SmtpTransfer>();
         services.AddSingleton<BounceSender>();
         services.AddSingleton<OutboundQueue>();

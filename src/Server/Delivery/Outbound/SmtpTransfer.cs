@@ -15,7 +15,8 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// order until one holds a session, then reports each recipient's fate from its RCPT reply and the DATA
 /// reply. Every step goes to the journal. Hosts that cannot be reached, or whose session breaks before the
 /// message is accepted, pass the turn to the next; when none is left the recipients are deferred.</summary>
-public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserverOptions> options, ILogger<SmtpTransfer> logger)
+public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessions, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    ILogger<SmtpTransfer> logger)
 {
     /// <summary>Addresses tried per host: enough for dual-stack hosts without walking a long round-robin.</summary>
     private const int MaxAddressesPerHost = 2;
@@ -48,6 +49,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
 
             foreach (var address in addresses.Take(MaxAddressesPerHost))
             {
+                if (await TryIdleSessionAsync(log, route, host, address, message, sender, recipients, cancellationToken) is { } reused) return reused;
                 var outcome = await TrySessionAsync(log, route, host, address, message, sender, recipients, plain: false, cancellationToken);
                 // Opportunistic TLS that fails its handshake falls back to clear text, as Postfix's "may" level does.
                 if (outcome.TlsFailed && !route.RequireTls)
@@ -63,6 +65,27 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
     /// <summary>Either the recipients' results, or why this host could not take the message.</summary>
     private sealed record SessionOutcome(IReadOnlyDictionary<string, RecipientResult>? Results, string? Error, bool TlsFailed = false);
 
+    private static SmtpSessionPool.Key KeyFor(DeliveryRoute route, RouteHost host, IPAddress address, bool plain) =>
+        new(host.Name, address.ToString(), host.Port, plain, route.ImplicitTls, route.RequireTls, route.VerifyCertificate, route.Credentials?.UserName);
+
+    /// <summary>The message over a session left open by an earlier delivery, if one is waiting. A session the
+    /// other side has closed meanwhile (or closes with 421) says nothing about the host: null, and a new one
+    /// is opened.</summary>
+    private async Task<IReadOnlyDictionary<string, RecipientResult>?> TryIdleSessionAsync(AttemptLog log, DeliveryRoute route, RouteHost host,
+        IPAddress address, MimeMessage message, string sender, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        foreach (var plain in route.RequireTls ? [false] : new[] { false, true })
+        {
+            var key = KeyFor(route, host, address, plain);
+            if (sessions.Take(key) is not { } session) continue;
+            log.Record("", DeliveryEventType.Connected, new Dictionary<string, object?>(session.ConnectedFacts) { ["reused"] = true, ["messages_before"] = session.Messages });
+            var outcome = await TransactAsync(log, host, address, session, key, message, sender, recipients, reused: true, cancellationToken);
+            var closing = outcome.Results is { } r && r.Values.All(x => x.Outcome != RecipientOutcome.Delivered) && r.Values.Any(x => x.Reply.StartsWith("421", StringComparison.Ordinal));
+            if (outcome.Results is not null && !closing) return outcome.Results;
+        }
+        return null;
+    }
+
     private async Task<SessionOutcome> TrySessionAsync(AttemptLog log, DeliveryRoute route, RouteHost host, IPAddress address, MimeMessage message,
         string sender, IReadOnlyList<string> recipients, bool plain, CancellationToken cancellationToken)
     {
@@ -71,8 +94,9 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
         log.Record("", DeliveryEventType.Connecting,
             new { host = host.Name, address = address.ToString(), port = host.Port, preference = host.Preference, tls = !plain });
 
-        // Owned by the client once connected; disposing it twice is harmless.
-        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        // Owned by the client once it is connected (the session may outlive this call, kept in the pool);
+        // until then disposed here. Disposing it twice is harmless.
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -81,11 +105,18 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            socket.Dispose();
             return HostFailed(log, host, address, e is OperationCanceledException ? $"{endpoint}: connection timed out" : $"{endpoint}: {e.Message}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
         var certificateVerified = false;
-        using var client = new RemoteSmtpClient
+        Dictionary<string, object?> facts;
+        var client = new RemoteSmtpClient
         {
             LocalDomain = o.Hostname,
             Timeout = (int)Math.Min(int.MaxValue, o.Delivery.CommandTimeout.TotalMilliseconds),
@@ -103,25 +134,45 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
                 : route.RequireTls ? SecureSocketOptions.StartTls
                 : SecureSocketOptions.StartTlsWhenAvailable;
             await client.ConnectAsync(socket, host.Name, host.Port, tls, cancellationToken);
-            log.Record("", DeliveryEventType.Connected, new
+            facts = new Dictionary<string, object?>
             {
-                host = host.Name,
-                address = address.ToString(),
-                port = host.Port,
-                tls = client.IsEncrypted,
-                tls_protocol = client.IsEncrypted ? client.SslProtocol.ToString() : null,
-                tls_cipher = client.IsEncrypted ? client.SslCipherSuite?.ToString() : null,
-                certificate_verified = client.IsEncrypted && certificateVerified,
-            });
+                ["host"] = host.Name,
+                ["address"] = address.ToString(),
+                ["port"] = host.Port,
+                ["tls"] = client.IsEncrypted,
+                ["tls_protocol"] = client.IsEncrypted ? client.SslProtocol.ToString() : null,
+                ["tls_cipher"] = client.IsEncrypted ? client.SslCipherSuite?.ToString() : null,
+                ["certificate_verified"] = client.IsEncrypted && certificateVerified,
+            };
+            log.Record("", DeliveryEventType.Connected, facts);
             if (route.Credentials is { } credentials) await client.AuthenticateAsync(credentials, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
+            client.Dispose();
+            socket.Dispose();
             logger.LogInformation("Session for outbound {OutboundId} with {Endpoint} failed: {Error}", log.OutboundId, endpoint, Describe(e));
             return HostFailed(log, host, address, $"{endpoint}: {Describe(e)}") with { TlsFailed = e is SslHandshakeException };
         }
+        catch
+        {
+            client.Dispose();
+            socket.Dispose();
+            throw;
+        }
 
-        // The session is up: from here on a reply is an answer about this message, not about the host.
+        var session = new SmtpSessionPool.Session(client, facts, time.GetUtcNow());
+        return await TransactAsync(log, host, address, session, KeyFor(route, host, address, plain), message, sender, recipients, reused: false, cancellationToken);
+    }
+
+    /// <summary>One message over an open session. The session goes back to the pool after a delivered
+    /// message and is closed after anything else.</summary>
+    private async Task<SessionOutcome> TransactAsync(AttemptLog log, RouteHost host, IPAddress address, SmtpSessionPool.Session session,
+        SmtpSessionPool.Key key, MimeMessage message, string sender, IReadOnlyList<string> recipients, bool reused, CancellationToken cancellationToken)
+    {
+        var client = session.Client;
+        var endpoint = $"{host.Name}[{address}]:{host.Port}";
+        // From here on a reply is an answer about this message, not about the host.
         string dataReply;
         try
         {
@@ -131,6 +182,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
         catch (NoRecipientsAcceptedException)
         {
             RecordRecipientReplies(log, client, recipients);
+            Close(client);
             return new SessionOutcome(Judge(client, recipients, host.Name, data: null), null);
         }
         catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
@@ -138,6 +190,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
             // With PIPELINING the RCPTs were answered too (with "need MAIL first"); the MAIL reply is what counts.
             var reply = RecipientResult.FromReply((int)e.StatusCode, e.Message, host.Name);
             log.Record("", DeliveryEventType.MailFrom, new { host = host.Name, reply = reply.Reply });
+            Close(client);
             return new SessionOutcome(recipients.ToDictionary(r => r, _ => reply, StringComparer.OrdinalIgnoreCase), null);
         }
         catch (SmtpCommandException e)
@@ -146,28 +199,47 @@ public sealed partial class SmtpTransfer(DnsResolver dns, IOptions<OpenMailserve
             RecordRecipientReplies(log, client, recipients);
             var code = (int)e.StatusCode;
             log.Record("", DeliveryEventType.Data, new { host = host.Name, reply = $"{code} {e.Message}" });
+            Close(client);
             return new SessionOutcome(Judge(client, recipients, host.Name, data: (code, e.Message)), null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
+            client.Dispose();
+            // A kept session the other side closed meanwhile is not the host's fault; the caller opens a new one.
+            if (reused) return new SessionOutcome(null, $"{endpoint}: {Describe(e)}");
             // The session broke before the message was accepted: the next host may do better.
             return HostFailed(log, host, address, $"{endpoint}: {Describe(e)}");
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
         }
 
         RecordRecipientReplies(log, client, recipients);
         var queueId = QueuedAs().Match(dataReply);
         log.Record("", DeliveryEventType.Data,
             new { host = host.Name, reply = $"250 {dataReply}", remote_queue_id = queueId.Success ? queueId.Groups[1].Value : null });
+        var results = Judge(client, recipients, host.Name, data: (250, dataReply));
+        sessions.Return(key, session);
+        return new SessionOutcome(results, null);
+    }
+
+    /// <summary>QUIT without waiting on it: the outcome is known, and a QUIT that goes wrong changes nothing.</summary>
+    private static void Close(RemoteSmtpClient client) => _ = Task.Run(async () =>
+    {
         try
         {
-            await client.DisconnectAsync(quit: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+            await client.DisconnectAsync(quit: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The message is accepted; a QUIT that goes wrong changes nothing.
         }
-        return new SessionOutcome(Judge(client, recipients, host.Name, data: (250, dataReply)), null);
-    }
+        finally
+        {
+            client.Dispose();
+        }
+    });
 
     private static SessionOutcome HostFailed(AttemptLog log, RouteHost host, IPAddress address, string error)
     {
