@@ -8,6 +8,7 @@
 # 20). The sink offers no TLS, so neither side encrypts. Prints Markdown; run as root (Postfix needs it).
 #   bench/delivery/run.sh            # defaults below
 #   COUNT=2000 ROUNDS=5 bench/delivery/run.sh
+#   OMS_SETTINGS="OpenMailserver__Delivery__MaxConnectionsPerDomain=20" bench/delivery/run.sh   # other server settings
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/oms-bench-delivery.XXXXXX)
@@ -78,7 +79,7 @@ smtpd_recipient_restrictions = permit_mynetworks, reject"
 # --- Open Mailserver, delivering sink.test to the sink ---
 . "$root/bench/server.sh"
 start_server "$work/oms" $http_port OpenMailserver__Domain=bench.test OpenMailserver__Limits__MaxSendsPerHour=100000000 \
-  OpenMailserver__Delivery__MxOverrides__sink.test=127.0.0.1:$sink_port
+  OpenMailserver__Delivery__MxOverrides__sink.test=127.0.0.1:$sink_port ${OMS_SETTINGS:-}
 key=$(curl -sf -X POST "http://127.0.0.1:$http_port/v1/mailboxes" -H "X-OpenMailserver-Key: $(cat "$work/oms/admin-api-key")" \
   -H "Content-Type: application/json" -d '{"local_part":"agent","domain":"bench.test"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["key"])')
 

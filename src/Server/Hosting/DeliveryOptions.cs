@@ -25,11 +25,12 @@ public sealed class DeliveryOptions
 
     /// <summary>Delays before each retry of a deferred recipient; after the last one the message bounces.</summary>
     public List<TimeSpan> RetrySchedule { get; set; } = [];
-    /// <summary>Outbound SMTP sessions open at once, over all destinations.</summary>
-    public int MaxConcurrentDeliveries { get; set; } = 8;
+    /// <summary>Outbound SMTP sessions open at once, over all destinations. Sessions are asynchronous and
+    /// cheap; the limit protects the database from a burst of settles more than the CPU.</summary>
+    public int MaxConcurrentDeliveries { get; set; } = 50;
     /// <summary>Outbound SMTP sessions open at once to one recipient domain, so a big queue does not hammer one
-    /// receiver into rate-limiting us.</summary>
-    public int MaxConnectionsPerDomain { get; set; } = 5;
+    /// receiver into rate-limiting us. 20 is Postfix's default_destination_concurrency_limit, and Exchange's.</summary>
+    public int MaxConnectionsPerDomain { get; set; } = 20;
     /// <summary>How long a session stays open after a delivered message, waiting for the next message to the
     /// same host; zero closes each session after its message.</summary>
     public TimeSpan SessionIdleTime { get; set; } = TimeSpan.FromSeconds(5);
