@@ -3,7 +3,9 @@
 # Debian's packages accepting the same domain into a Maildir. Load: Postfix's smtp-source, 10 concurrent
 # sessions, 5 KB and 100 KB messages. Per-message latency: bench/smtp/probe.py on its own connection
 # while the load runs. The two servers take turns, ROUNDS times each, and the table shows the median round
-# (this machine's disk and CPU are shared, so single runs vary). Prints Markdown; run as root (Postfix needs it).
+# (this machine's disk and CPU are shared, so single runs vary). We check SPF and DKIM on arrival (Postfix as
+# configured here checks neither); a dnsmasq publishes the senders' SPF records so those lookups are
+# answered, as a resolver would in production. Prints Markdown; run as root (Postfix needs it).
 #   bench/smtp/run.sh            # defaults below
 #   SMALL=4000 LARGE=800 bench/smtp/run.sh
 set -euo pipefail
@@ -14,7 +16,7 @@ large=${LARGE:-400}
 sessions=${SESSIONS:-10}
 probe_count=${PROBE:-100}
 rounds=${ROUNDS:-3}
-oms_port=12525; pf_port=12526; http_port=18787
+oms_port=12525; pf_port=12526; http_port=18787; dns_port=12553
 domain=bench.test; rcpt=user@bench.test
 
 if ! command -v smtp-source >/dev/null; then
@@ -24,13 +26,22 @@ fi
 
 cleanup() {
   [ -n "${oms_pid:-}" ] && kill "$oms_pid" 2>/dev/null || true
+  [ -n "${dns_pid:-}" ] && kill "$dns_pid" 2>/dev/null || true
   postfix -c "$work/postfix" stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
+# --- DNS for the senders: their SPF records ---
+command -v dnsmasq >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
+dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll --listen-address=127.0.0.1 --bind-interfaces \
+  --port=$dns_port --local=/test/ --pid-file= --user=root --log-facility=/dev/null \
+  --txt-record=load.test,"v=spf1 ip4:127.0.0.0/8 -all" --txt-record=probe.test,"v=spf1 ip4:127.0.0.0/8 -all" &
+dns_pid=$!
+
 # --- Open Mailserver ---
 . "$root/bench/server.sh"
-start_server "$work/oms" $http_port OpenMailserver__Domain=$domain OpenMailserver__Smtp__Port=$oms_port OpenMailserver__Smtp__MaxConcurrentSessions=1000
+start_server "$work/oms" $http_port OpenMailserver__Domain=$domain OpenMailserver__Smtp__Port=$oms_port OpenMailserver__Smtp__MaxConcurrentSessions=1000 \
+  OpenMailserver__Delivery__DnsServers__0=127.0.0.1:$dns_port
 create_mailbox "$work/oms" $http_port "{\"local_part\":\"user\",\"domain\":\"$domain\"}"
 
 # --- Postfix: its own config directory, one smtpd on a loopback port, virtual delivery to a Maildir ---
