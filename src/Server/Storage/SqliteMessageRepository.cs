@@ -121,8 +121,9 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         return record;
     }
 
+    /// <summary>The count the triggers of migration 0008 keep, not a count of the rows.</summary>
     public Task<long> CountInMailboxAsync(long mailboxId, DbTransaction? tx = null) =>
-        ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE mailbox_id = @mailboxId", new { mailboxId }, t));
+        ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT message_count FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, t));
 
     public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q) =>
         ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(

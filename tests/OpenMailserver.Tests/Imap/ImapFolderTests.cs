@@ -108,5 +108,14 @@ public sealed class ImapFolderTests(SharedMailServer server)
         await imap.CommandAsync("SELECT INBOX");
         Assert.Equal("T3 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.CommandAsync("COPY 1 Trash")).Last());
         Assert.StartsWith("T4 OK", (await imap.CommandAsync("MOVE 1 Trash")).Last());
+
+        // Expunging makes room again: the kept count follows deletions.
+        await imap.CommandAsync("SELECT Trash");
+        await imap.CommandAsync("STORE 1 +FLAGS (\\Deleted)");
+        Assert.StartsWith("T7 OK", (await imap.CommandAsync("EXPUNGE")).Last());
+        await imap.SendAsync($"A10 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+        Assert.Contains(" OK ", (await imap.UntilTaggedAsync("A10")).Last());
+        await imap.SendAsync($"A11 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+        Assert.Equal("A11 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.UntilTaggedAsync("A11")).Last());
     }
 }

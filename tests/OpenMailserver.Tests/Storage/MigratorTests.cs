@@ -88,6 +88,25 @@ public sealed class MigratorTests : IDisposable
         Assert.Null(await check.ExecuteScalarAsync<long?>("SELECT search_id FROM messages WHERE id = 'm1'"));
     }
 
+    [Fact]
+    public async Task Mailboxes_get_their_message_count_and_triggers_keep_it()
+    {
+        Assert.Equal(7, await _migrator.MigrateAsync(targetVersion: 7));
+        await using (var connection = await _database.OpenAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO domains (name, created_at) VALUES ('old.test', 1)");
+            await connection.ExecuteAsync("INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, created_at) VALUES (1, 'a', 'a@old.test', 'x', 10, 1), (1, 'b', 'b@old.test', 'x', 10, 1)");
+            await connection.ExecuteAsync("INSERT INTO folders (mailbox_id, name, uid_validity) VALUES (1, 'INBOX', 1), (2, 'INBOX', 1)");
+            await connection.ExecuteAsync("INSERT INTO messages (id, mailbox_id, folder_id, uid, received_at, size, blob) VALUES ('m1', 1, 1, 1, 1, 10, 'b'), ('m2', 1, 1, 2, 1, 10, 'b'), ('m3', 2, 2, 1, 1, 10, 'b')");
+        }
+        await _migrator.MigrateAsync();
+        await using var check = await _database.OpenAsync();
+        Assert.Equal([2L, 1L], await check.QueryAsync<long>("SELECT message_count FROM mailboxes ORDER BY id"));
+        await check.ExecuteAsync("INSERT INTO messages (id, mailbox_id, folder_id, uid, received_at, size, blob) VALUES ('m4', 2, 2, 2, 1, 10, 'b')");
+        await check.ExecuteAsync("DELETE FROM messages WHERE id IN ('m1', 'm2')");
+        Assert.Equal([0L, 2L], await check.QueryAsync<long>("SELECT message_count FROM mailboxes ORDER BY id"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
