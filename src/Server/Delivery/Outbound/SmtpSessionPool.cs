@@ -87,8 +87,11 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>QUIT in the background: nothing waits for a session it no longer needs.</summary>
-    private static void Close(Session session) => _ = QuitAsync(session.Client);
+    /// <summary>QUIT in the background: nothing waits for a session it no longer needs, and a QUIT that
+    /// goes wrong changes nothing.</summary>
+    public static void Close(RemoteSmtpClient client) => _ = QuitAsync(client);
+
+    private static void Close(Session session) => Close(session.Client);
 
     private static async Task QuitAsync(RemoteSmtpClient client)
     {

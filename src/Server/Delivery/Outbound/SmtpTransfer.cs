@@ -182,7 +182,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         catch (NoRecipientsAcceptedException)
         {
             RecordRecipientReplies(log, client, recipients);
-            Close(client);
+            SmtpSessionPool.Close(client);
             return new SessionOutcome(Judge(client, recipients, host.Name, data: null), null);
         }
         catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
@@ -190,7 +190,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
             // With PIPELINING the RCPTs were answered too (with "need MAIL first"); the MAIL reply is what counts.
             var reply = RecipientResult.FromReply((int)e.StatusCode, e.Message, host.Name);
             log.Record("", DeliveryEventType.MailFrom, new { host = host.Name, reply = reply.Reply });
-            Close(client);
+            SmtpSessionPool.Close(client);
             return new SessionOutcome(recipients.ToDictionary(r => r, _ => reply, StringComparer.OrdinalIgnoreCase), null);
         }
         catch (SmtpCommandException e)
@@ -199,7 +199,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
             RecordRecipientReplies(log, client, recipients);
             var code = (int)e.StatusCode;
             log.Record("", DeliveryEventType.Data, new { host = host.Name, reply = $"{code} {e.Message}" });
-            Close(client);
+            SmtpSessionPool.Close(client);
             return new SessionOutcome(Judge(client, recipients, host.Name, data: (code, e.Message)), null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
@@ -224,22 +224,6 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         sessions.Return(key, session);
         return new SessionOutcome(results, null);
     }
-
-    /// <summary>QUIT without waiting on it: the outcome is known, and a QUIT that goes wrong changes nothing.</summary>
-    private static void Close(RemoteSmtpClient client) => _ = Task.Run(async () =>
-    {
-        try
-        {
-            await client.DisconnectAsync(quit: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-        }
-        finally
-        {
-            client.Dispose();
-        }
-    });
 
     private static SessionOutcome HostFailed(AttemptLog log, RouteHost host, IPAddress address, string error)
     {
