@@ -42,8 +42,13 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
                 errors.Add($"{p}{key} names '{path}', which does not exist.");
 
         if (o.Smtp.MaxConcurrentSessions < 1) errors.Add($"{p}Smtp:MaxConcurrentSessions must be at least 1.");
+        if (o.Smtp.MaxConcurrentSubmissionSessions < 1) errors.Add($"{p}Smtp:MaxConcurrentSubmissionSessions must be at least 1.");
+        if (o.Smtp.MaxSessionsPerAddress < 1 || o.Smtp.MaxSubmissionSessionsPerAddress < 1)
+            errors.Add($"{p}Smtp:MaxSessionsPerAddress and Smtp:MaxSubmissionSessionsPerAddress must be at least 1.");
         if (o.Smtp.CommandTimeout < TimeSpan.FromSeconds(1)) errors.Add($"{p}Smtp:CommandTimeout must be at least one second, e.g. 00:05:00.");
         if (o.Imap.MaxConcurrentSessions < 1) errors.Add($"{p}Imap:MaxConcurrentSessions must be at least 1.");
+        if (o.Imap.MaxSessionsPerAddress < 1 || o.Imap.MaxSessionsPerMailbox < 1)
+            errors.Add($"{p}Imap:MaxSessionsPerAddress and Imap:MaxSessionsPerMailbox must be at least 1.");
         if (o.Imap.MaxCommandsPerSecond < 1) errors.Add($"{p}Imap:MaxCommandsPerSecond must be at least 1.");
         if (o.Imap.IdleTimeout < TimeSpan.FromMinutes(1)) errors.Add($"{p}Imap:IdleTimeout must be at least one minute (RFC 3501 asks for 30).");
         if (o.Security.MaxFailedLoginsPerAddress < 1 || o.Security.MaxFailedLoginsPerIp < 1)

@@ -109,6 +109,7 @@ public static class OpenMailserverServices
         services.AddSingleton<OutboundWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboundWorker>());
         services.AddSingleton<ImapServices>();
+        services.AddSingleton<Imap.MailboxSessionLimit>();
         services.AddHostedService<ImapListener>();
 
         services.AddGrpc(grpc =>

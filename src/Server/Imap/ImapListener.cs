@@ -20,6 +20,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
     private readonly List<Task> _loops = [];
     private readonly HashSet<Task> _sessions = [];
     private SemaphoreSlim? _slots;
+    private ConnectionsPerAddress? _perAddress;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +28,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
         if (o.Imap.TlsPort == 0 && o.Imap.Port == 0) return Task.CompletedTask;
         services.Certificates.EnsureReady();
         _slots = new SemaphoreSlim(o.Imap.MaxConcurrentSessions);
+        _perAddress = new ConnectionsPerAddress(o.Imap.MaxSessionsPerAddress);
         var address = IPAddress.Parse(o.BindAddress!);
         foreach (var (port, tls, name) in new[] { (o.Imap.TlsPort, true, "imaps"), (o.Imap.Port, false, "imap") })
         {
@@ -81,22 +83,20 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
         using var _ = client;
         var remote = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
         if (remote is { IsIPv4MappedToIPv6: true }) remote = remote.MapToIPv4();
-        if (!_slots!.Wait(0))
+        if (!_perAddress!.TryAdd(remote))
         {
-            logger.LogWarning("IMAP connection from {Remote} refused: Imap:MaxConcurrentSessions reached", remote);
-            // On the cleartext port the client is told why; no TLS handshake is spent on a refused connection.
-            if (!tls)
-            {
-                try
-                {
-                    await client.GetStream().WriteAsync("* BYE [UNAVAILABLE] Too many connections, try again later\r\n"u8.ToArray());
-                }
-                catch (IOException)
-                {
-                }
-            }
+            logger.LogWarning("IMAP connection from {Remote} refused: Imap:MaxSessionsPerAddress reached", remote);
+            await RefuseAsync(client, tls, "* BYE [UNAVAILABLE] Too many connections from your address, try again later\r\n"u8.ToArray());
             return;
         }
+        if (!_slots!.Wait(0))
+        {
+            _perAddress.Remove(remote);
+            logger.LogWarning("IMAP connection from {Remote} refused: Imap:MaxConcurrentSessions reached", remote);
+            await RefuseAsync(client, tls, "* BYE [UNAVAILABLE] Too many connections, try again later\r\n"u8.ToArray());
+            return;
+        }
+        ImapSession? session = null;
         try
         {
             client.NoDelay = true;
@@ -115,7 +115,8 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
             }
             await using (stream)
             {
-                await new ImapSession(services, stream, remote, tls, () => QuickAck(client.Client)).RunAsync(_stopping.Token);
+                session = new ImapSession(services, stream, remote, tls, () => QuickAck(client.Client));
+                await session.RunAsync(_stopping.Token);
             }
         }
         catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
@@ -128,7 +129,22 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
         }
         finally
         {
+            if (session is not null) services.MailboxSessions.Leave(session);
+            _perAddress.Remove(remote);
             _slots.Release();
+        }
+    }
+
+    /// <summary>On the cleartext port the client is told why; no TLS handshake is spent on a refused connection.</summary>
+    private static async Task RefuseAsync(TcpClient client, bool tls, byte[] bye)
+    {
+        if (tls) return;
+        try
+        {
+            await client.GetStream().WriteAsync(bye);
+        }
+        catch (IOException)
+        {
         }
     }
 

@@ -20,8 +20,9 @@ public static class ConfigReport
         o.Domain,
         o.Hostname,
         AdminApiKey = string.IsNullOrEmpty(o.AdminApiKey) ? Missing : Configured,
-        Smtp = new { o.Smtp.Port, o.Smtp.SubmissionTlsPort, o.Smtp.SubmissionPort, o.Smtp.MaxConcurrentSessions, CommandTimeout = o.Smtp.CommandTimeout.ToString() },
-        Imap = new { o.Imap.TlsPort, o.Imap.Port, o.Imap.MaxConcurrentSessions, IdleTimeout = o.Imap.IdleTimeout.ToString(), o.Imap.MaxCommandsPerSecond },
+        Smtp = new { o.Smtp.Port, o.Smtp.SubmissionTlsPort, o.Smtp.SubmissionPort, o.Smtp.MaxConcurrentSessions, o.Smtp.MaxSessionsPerAddress, o.Smtp.MaxConcurrentSubmissionSessions,
+            o.Smtp.MaxSubmissionSessionsPerAddress, CommandTimeout = o.Smtp.CommandTimeout.ToString() },
+        Imap = new { o.Imap.TlsPort, o.Imap.Port, o.Imap.MaxConcurrentSessions, o.Imap.MaxSessionsPerAddress, o.Imap.MaxSessionsPerMailbox, IdleTimeout = o.Imap.IdleTimeout.ToString(), o.Imap.MaxCommandsPerSecond },
         Tls = new { o.Tls.CertificatePath, o.Tls.KeyPath },
         Delivery = new
         {

@@ -1,31 +1,77 @@
-using System.IO.Pipelines;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
+using System.Net;
 using System.Text;
+using OpenMailserver.Server.Hosting;
 using SmtpServer;
 using SmtpServer.IO;
 using SmtpServer.Net;
 
 namespace OpenMailserver.Server.Smtp;
 
-/// <summary>Caps the SMTP sessions open at once across every SMTP listener. The library has no such limit,
-/// so this wraps its listener: a connection beyond the cap is told <c>421 4.3.2</c> and closed before a
-/// session starts, and a session's slot is freed when its connection is disposed.</summary>
-public sealed class SessionLimiter(int maxSessions, string hostname, Operations.MailMetrics metrics)
+/// <summary>One pool of SMTP sessions (the MX has one, submission another), which the library lacks, so this
+/// wraps its listener. A connection is admitted while its client address holds fewer than the per-address
+/// limit and the pool has room. When the pool is full, the longest-idle session that
+/// <paramref name="mayShed"/> allows is closed with 421 4.7.0 to make room; only if there is none is the new
+/// connection told 421 4.3.2. Refused connections are closed before a session starts.</summary>
+public sealed class SessionLimiter(
+    string role, int maxSessions, int maxPerAddress, Func<SessionPipe, bool> mayShed, string hostname, string postmasterDomain,
+    Operations.MailMetrics metrics, ILogger logger)
 {
-    private readonly SemaphoreSlim _slots = new(maxSessions, maxSessions);
-    private readonly byte[] _refusal = Encoding.ASCII.GetBytes($"421 4.3.2 {hostname} Too many connections, try again later\r\n");
-    private readonly Operations.MailMetrics _metrics = metrics;
-
-    public int Open => maxSessions - _slots.CurrentCount;
+    private readonly byte[] _poolFull = Encoding.ASCII.GetBytes($"421 4.3.2 {hostname} Too many connections, try again later\r\n");
+    private readonly byte[] _addressFull = Encoding.ASCII.GetBytes($"421 4.7.0 {hostname} Too many connections from your address, try again later\r\n");
+    private readonly ConnectionsPerAddress _perAddress = new(maxPerAddress);
+    private readonly List<SessionPipe> _sessions = [];
+    private readonly Lock _gate = new();
+    /// <summary>Sessions that count against the pool: admitted, not yet closed, not being shed.</summary>
+    private int _live;
 
     /// <summary>An endpoint listener factory for one SmtpServer instance, raising <paramref name="started"/>
     /// as each endpoint binds.</summary>
-    public IEndpointListenerFactory Factory(Action<IEndpointDefinition, System.Net.EndPoint> started)
+    public IEndpointListenerFactory Factory(Action<IEndpointDefinition, EndPoint> started)
     {
         var inner = new EndpointListenerFactory();
         inner.EndpointStarted += (_, e) => started(e.EndpointDefinition, e.LocalEndPoint);
         return new LimitingFactory(this, inner);
+    }
+
+    private SessionPipe? Admit(ISecurableDuplexPipe pipe, ISessionContext context, out byte[]? refusal, out SessionPipe? shed)
+    {
+        var remote = context.RemoteAddress();
+        refusal = null;
+        shed = null;
+        lock (_gate)
+        {
+            if (!_perAddress.TryAdd(remote))
+            {
+                refusal = _addressFull;
+                return null;
+            }
+            if (_live >= maxSessions)
+            {
+                shed = _sessions.Where(s => !s.Evicted && mayShed(s)).MinBy(s => s.IdleSince);
+                if (shed is null)
+                {
+                    _perAddress.Remove(remote);
+                    refusal = _poolFull;
+                    return null;
+                }
+                shed.Evict();
+                _live--;
+            }
+            var session = new SessionPipe(pipe, context, remote, hostname, postmasterDomain, Release);
+            _sessions.Add(session);
+            _live++;
+            return session;
+        }
+    }
+
+    private void Release(SessionPipe session)
+    {
+        lock (_gate)
+        {
+            if (!_sessions.Remove(session)) return;
+            if (!session.Evicted) _live--;
+            _perAddress.Remove(session.Remote);
+        }
     }
 
     private sealed class LimitingFactory(SessionLimiter limiter, IEndpointListenerFactory inner) : IEndpointListenerFactory
@@ -35,52 +81,42 @@ public sealed class SessionLimiter(int maxSessions, string hostname, Operations.
 
     private sealed class LimitingListener(SessionLimiter limiter, IEndpointListener inner) : IEndpointListener
     {
-        public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
-        {
-            var pipe = await inner.GetPipeAsync(context, cancellationToken);
-            if (limiter._slots.Wait(0))
-            {
-                limiter._metrics.Session("smtp");
-                return new SlotPipe(pipe, limiter._slots);
-            }
-
-            try
-            {
-                await pipe.Output.WriteAsync(limiter._refusal, cancellationToken);
-                await pipe.Output.FlushAsync(cancellationToken);
-            }
-            finally
-            {
-                pipe.Dispose();
-            }
-            // The library raises SessionFaulted for this and accepts the next connection with a fresh context.
-            throw new SessionLimitReachedException();
-        }
+        public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken) =>
+            await limiter.AcceptAsync(await inner.GetPipeAsync(context, cancellationToken), context, cancellationToken);
 
         public void Dispose() => inner.Dispose();
     }
 
-    /// <summary>The library's pipe, giving its slot back exactly once when the session ends.</summary>
-    private sealed class SlotPipe(ISecurableDuplexPipe inner, SemaphoreSlim slots) : ISecurableDuplexPipe
+    private async Task<ISecurableDuplexPipe> AcceptAsync(ISecurableDuplexPipe pipe, ISessionContext context, CancellationToken cancellationToken)
     {
-        private int _disposed;
-
-        public PipeReader Input => inner.Input;
-        public PipeWriter Output => inner.Output;
-        public bool IsSecure => inner.IsSecure;
-        public SslProtocols SslProtocol => inner.SslProtocol;
-
-        public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
-            inner.UpgradeAsync(certificate, protocols, cancellationToken);
-
-        public void Dispose()
+        var session = Admit(pipe, context, out var refusal, out var shed);
+        if (shed is not null)
+            logger.LogInformation("SMTP {Role} pool full: closed the idle session from {Shed} to admit {Remote}", role, shed.Remote, context.RemoteAddress());
+        if (session is not null)
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-            inner.Dispose();
-            slots.Release();
+            metrics.Session("smtp");
+            return session;
         }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            await pipe.Output.WriteAsync(refusal, timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            pipe.Dispose();
+        }
+        // The library raises SessionFaulted for this and accepts the next connection with a fresh context.
+        throw new SessionLimitReachedException(refusal == _addressFull
+            ? $"SMTP {role} connection from {context.RemoteAddress()} refused: it holds {maxPerAddress} sessions already"
+            : $"SMTP {role} connection from {context.RemoteAddress()} refused: all {maxSessions} sessions are busy");
     }
 }
 
-/// <summary>A connection turned away because <c>Smtp:MaxConcurrentSessions</c> were open.</summary>
-public sealed class SessionLimitReachedException() : Exception("Too many SMTP sessions open; the connection was refused with 421.");
+/// <summary>A connection turned away by a <see cref="SessionLimiter"/>, after its 421.</summary>
+public sealed class SessionLimitReachedException(string message) : Exception(message);

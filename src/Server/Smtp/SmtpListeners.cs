@@ -35,7 +35,7 @@ public sealed class SmtpListeners(
 
         var address = IPAddress.Parse(o.BindAddress!);
         var hostname = o.Hostname ?? "localhost";
-        var limiter = new SessionLimiter(o.Smtp.MaxConcurrentSessions, hostname, metrics);
+        var postmasterDomain = o.Domain ?? "localhost";
         // The library keeps serving its other endpoints when one cannot bind and never reports it, so a port
         // in use is found here and named, instead of surfacing as a start-up time-out.
         foreach (var (name, port) in ports.Where(p => p.Port > 0))
@@ -68,6 +68,9 @@ public sealed class SmtpListeners(
         if (o.Smtp.Port > 0)
         {
             var builder = Options(o, hostname).Endpoint(e => Endpoint(e, address, o.Smtp.Port));
+            // A session with a message on its way is never shed; one that is idle between messages may be.
+            var limiter = new SessionLimiter("inbound", o.Smtp.MaxConcurrentSessions, o.Smtp.MaxSessionsPerAddress, s => !s.InTransaction, hostname,
+                postmasterDomain, metrics, logger);
             var services = Services(limiter, Started);
             services.Add(inboundFilter);
             services.Add(inboundStore);
@@ -82,6 +85,9 @@ public sealed class SmtpListeners(
                 builder.Endpoint(e => Endpoint(e, address, o.Smtp.SubmissionTlsPort).IsSecure(true).AuthenticationRequired());
             if (o.Smtp.SubmissionPort > 0)
                 builder.Endpoint(e => Endpoint(e, address, o.Smtp.SubmissionPort).AuthenticationRequired());
+            // Shedding only sessions that have not logged in: a user's session is never closed for a stranger.
+            var limiter = new SessionLimiter("submission", o.Smtp.MaxConcurrentSubmissionSessions, o.Smtp.MaxSubmissionSessionsPerAddress,
+                s => !s.Context.Authentication.IsAuthenticated, hostname, postmasterDomain, metrics, logger);
             var services = Services(limiter, Started);
             services.Add(submissionFilter);
             services.Add(submissionStore);
@@ -133,14 +139,25 @@ public sealed class SmtpListeners(
 
     private void Run(SmtpServer.SmtpServer server, string role)
     {
-        server.SessionCreated += (_, e) => e.Context.CommandExecuting += (_, command) =>
+        server.SessionCreated += (_, e) =>
         {
-            if (command.Command is EhloCommand ehlo) command.Context.SetHelo(ehlo.DomainOrAddress);
-            else if (command.Command is HeloCommand helo) command.Context.SetHelo(helo.DomainOrAddress);
+            e.Context.CommandExecuting += (_, command) =>
+            {
+                if (command.Command is EhloCommand ehlo) command.Context.SetHelo(ehlo.DomainOrAddress);
+                else if (command.Command is HeloCommand helo) command.Context.SetHelo(helo.DomainOrAddress);
+                else if (command.Command is DataCommand && command.Context.Pipe is SessionPipe data) data.ReadingCommands = false;
+            };
+            // DATA catches its own errors, so this follows every DATA that started reading.
+            e.Context.CommandExecuted += (_, command) =>
+            {
+                if (command.Context.Pipe is not SessionPipe session) return;
+                if (command.Command is DataCommand) session.ReadingCommands = true;
+                if (command.Command is DataCommand or RsetCommand) session.InTransaction = false;
+            };
         };
         server.SessionFaulted += (_, e) =>
         {
-            if (e.Exception is SessionLimitReachedException) logger.LogWarning("SMTP connection refused: Smtp:MaxConcurrentSessions reached");
+            if (e.Exception is SessionLimitReachedException) logger.LogWarning("{Refusal}", e.Exception.Message);
             else logger.LogInformation("SMTP {Role} session from {Remote} ended abnormally: {Error}", role, e.Context.RemoteAddress(), e.Exception.GetBaseException().Message);
         };
         _running.Add(Task.Run(() => server.StartAsync(_stopping.Token)));

@@ -37,7 +37,11 @@ public static class SmtpSessionExtensions
         return count;
     }
 
-    public static void StartTransaction(this ISessionContext context) => context.Properties[RecipientCountKey] = 0;
+    public static void StartTransaction(this ISessionContext context)
+    {
+        context.Properties[RecipientCountKey] = 0;
+        if (context.Pipe is SessionPipe session) session.InTransaction = true;
+    }
 
     /// <summary><c>local@domain</c> of an envelope mailbox; empty for the null sender.</summary>
     public static string Address(this IMailbox mailbox) =>

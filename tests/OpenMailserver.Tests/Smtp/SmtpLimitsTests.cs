@@ -8,25 +8,6 @@ namespace OpenMailserver.Tests.Smtp;
 public sealed class SmtpLimitsTests
 {
     [Fact]
-    public async Task Sessions_beyond_the_cap_get_421_and_a_freed_slot_is_reused()
-    {
-        await using var server = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Smtp:MaxConcurrentSessions"] = "2" });
-        server.Started();
-        await using var first = await SmtpConversation.OpenAsync(server.MxPort);
-        await using var second = await SmtpConversation.OpenAsync(server.MxPort);
-        Assert.StartsWith("220", await first.ReplyAsync());
-        Assert.StartsWith("220", await second.ReplyAsync());
-
-        await using (var third = await SmtpConversation.OpenAsync(server.SubmissionTlsPort))
-            Assert.StartsWith("421 4.3.2", await third.ReplyAsync());
-
-        await first.CommandAsync("QUIT");
-        await Task.Delay(300);
-        await using var fourth = await SmtpConversation.OpenAsync(server.MxPort);
-        Assert.StartsWith("220", await fourth.ReplyAsync());
-    }
-
-    [Fact]
     public async Task Hourly_send_limit_over_smtp_is_a_temporary_450()
     {
         await using var server = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Limits:MaxSendsPerHour"] = "1" });

@@ -143,6 +143,11 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", "[AUTHENTICATIONFAILED] Invalid credentials");
             return;
         }
+        if (!_services.MailboxSessions.TryEnter(this, result.Mailbox!.Id))
+        {
+            r.Tagged(c.Tag, "NO", $"[LIMIT] {result.Mailbox.Address} has {_services.MailboxSessions.Limit} sessions open; log out elsewhere and try again");
+            return;
+        }
         User = result.Mailbox;
         State = SessionState.Authenticated;
         _changeSubscription = _services.Changes.Subscribe(User!.Id, OnMailboxChanged);

@@ -18,4 +18,5 @@ public sealed record ImapServices(
     MailboxChangeNotifier Changes,
     TlsCertificateProvider Certificates,
     TimeProvider Time,
-    ILogger<ImapSession> Logger);
+    ILogger<ImapSession> Logger,
+    MailboxSessionLimit MailboxSessions);
