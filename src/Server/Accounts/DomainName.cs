@@ -12,7 +12,9 @@ public static class DomainName
     {
         domain = "";
         if (string.IsNullOrWhiteSpace(text)) return false;
-        var candidate = text.Trim().TrimEnd('.');
+        // One trailing dot is the DNS root (an absolute name); more than one is no name at all.
+        var candidate = text.Trim();
+        if (candidate.EndsWith('.')) candidate = candidate[..^1];
         try
         {
             candidate = Idn.GetAscii(candidate).ToLowerInvariant();

@@ -60,7 +60,7 @@ public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeP
 
     /// <summary>A good login clears the address's count (not the IP's: one good account must not launder
     /// guesses at others from the same place).</summary>
-    public void RecordSuccess(string address) => _entries.TryRemove("address:" + address, out _);
+    public void RecordSuccess(string address) => _entries.TryRemove(AddressKey(address), out _);
 
     public IReadOnlyList<Lockout> ActiveLockouts()
     {
@@ -70,9 +70,14 @@ public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeP
             .OrderBy(l => l.Key).ToList();
     }
 
+    /// <summary>The mailbox a login name means, however it is spelled (case, angle brackets, a trailing dot):
+    /// every spelling of one mailbox shares one count and one lock.</summary>
+    public static string AddressKey(string address) =>
+        "address:" + (EmailAddress.TryParse(address, out var parsed) ? parsed.ToString() : address.Trim().ToLowerInvariant());
+
     private static IEnumerable<string> Keys(string address, IPAddress? ip)
     {
-        yield return "address:" + address.Trim().ToLowerInvariant();
+        yield return AddressKey(address);
         if (ip is not null) yield return "ip:" + (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
     }
 

@@ -18,7 +18,7 @@ public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle th
             return new LoginResult(null, until);
         }
 
-        var mailbox = EmailAddress.TryParse(address, out var parsed) ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
+        var mailbox = IsLoginName(user) && EmailAddress.TryParse(address, out var parsed) ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
         var ok = PasswordHasher.Verify(password ?? "", mailbox?.PasswordHash ?? DummyHash) && mailbox is { IsActive: true };
         if (ok)
         {
@@ -32,4 +32,10 @@ public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle th
         await Task.Delay(delay, cancellationToken);
         return new LoginResult(null, null);
     }
+
+    /// <summary>A login name is the address as it was given out: <c>local@domain</c>, any case. The forms an
+    /// envelope address may also take (angle brackets, a root dot, surrounding blanks) are not a name anyone
+    /// was given, so they never log in; the throttle counts them against the mailbox they spell all the same.</summary>
+    private static bool IsLoginName(string? user) =>
+        !string.IsNullOrEmpty(user) && user.Trim().Length == user.Length && !user.StartsWith('<') && !user.EndsWith('>') && !user.EndsWith('.');
 }
