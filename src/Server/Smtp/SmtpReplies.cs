@@ -42,4 +42,7 @@ public static class SmtpReplies
 
     public static SmtpResponseException LockedOut(DateTimeOffset until) =>
         Refuse(SmtpReplyCode.ClientNotPermitted, $"4.7.0 Too many failed logins; try again after {until:HH:mm} UTC");
+
+    /// <summary>Text that came from a message or a client, made safe for one reply line.</summary>
+    public static string Printable(string text) => new(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 }

@@ -12,12 +12,12 @@ using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
 
 namespace OpenMailserver.Server.Smtp;
 
-/// <summary>Submission DATA: checks that every From: address belongs to the authenticated mailbox, adds
-/// what a submission agent may add (Received, Message-ID, Date; RFC 6409 §8), and hands the message to the
+/// <summary>Submission DATA: adds what a submission agent may add (Received, Message-ID, Date; RFC 6409 §8), and hands the message to the
 /// same <see cref="SubmissionPipeline"/> as the API's send, so it is stored, delivered or queued, and listed
-/// in /v1/outbound the same way.</summary>
+/// in /v1/outbound the same way. The pipeline refuses an author field (From, Sender, Resent-From,
+/// Resent-Sender) that is not the authenticated mailbox's own: 550 5.7.1, naming the field.</summary>
 public sealed class SubmissionMessageStore(
-    SubmissionPipeline pipeline, SenderPolicy senders, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionMessageStore> logger)
+    SubmissionPipeline pipeline, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionMessageStore> logger)
     : IMessageStore
 {
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
@@ -45,18 +45,6 @@ public sealed class SubmissionMessageStore(
 
         if (message.From.Mailboxes.FirstOrDefault() is null)
             return SmtpReplies.Reply(SmtpReplyCode.TransactionFailed, "5.6.0 The message has no From: header");
-        foreach (var author in message.From.Mailboxes)
-        {
-            if (!EmailAddress.TryParse(author.Address, out var parsed)) return SmtpReplies.SenderNotOwned(author.Address).Response;
-            try
-            {
-                await senders.AuthorizeAsync(mailbox.Id, parsed);
-            }
-            catch (MailServerException)
-            {
-                return SmtpReplies.SenderNotOwned(author.Address).Response;
-            }
-        }
         if (string.IsNullOrEmpty(message.MessageId)) message.MessageId = MimeUtils.GenerateMessageId(hostname);
         if (message.Headers[HeaderId.Date] is null) message.Date = time.GetUtcNow();
 
@@ -72,6 +60,11 @@ public sealed class SubmissionMessageStore(
             return e.Limit == nameof(LimitsOptions.MaxMessageBytes)
                 ? SmtpReplies.TooBig(limit).Response
                 : SmtpReplies.Reply(SmtpReplyCode.Unavailable, $"4.7.0 {e.Message}");
+        }
+        catch (MailServerException e) when (e.Kind == ErrorKind.PermissionDenied)
+        {
+            // An author field (From, Sender, Resent-From, Resent-Sender) that is not the mailbox's own.
+            return SmtpReplies.Reply(SmtpReplyCode.MailboxUnavailable, $"5.7.1 {SmtpReplies.Printable(e.Message)}");
         }
         catch (MailServerException e)
         {

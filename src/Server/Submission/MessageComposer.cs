@@ -8,8 +8,9 @@ namespace OpenMailserver.Server.Submission;
 
 /// <summary>Builds the MIME message for an API send: From, To, Cc, Reply-To, Subject, Date, a Message-ID on
 /// our hostname, In-Reply-To and References for an answer, and a text body, an HTML body or both as
-/// multipart/alternative, with attachments (multipart/mixed) and inline parts (multipart/related). Bcc
-/// recipients travel only in the envelope.</summary>
+/// multipart/alternative, with attachments (multipart/mixed) and inline parts (multipart/related). The Bcc
+/// field is written for the sender's Sent copy; <see cref="SubmissionPipeline"/> takes it out of every copy
+/// a recipient gets.</summary>
 public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
     /// <summary>RFC 5322's line limit; a longer subject is almost certainly a mistake.</summary>
@@ -26,6 +27,7 @@ public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, Tim
         message.From.Add(new MailboxAddress("", c.From.ToString()));
         message.To.AddRange(c.To.Select(a => new MailboxAddress("", a.ToString())));
         message.Cc.AddRange(c.Cc.Select(a => new MailboxAddress("", a.ToString())));
+        message.Bcc.AddRange(c.Bcc.Select(a => new MailboxAddress("", a.ToString())));
         if (c.ReplyTo is { } replyTo) message.ReplyTo.Add(new MailboxAddress("", replyTo.ToString()));
         message.Subject = c.Subject;
         if (c.InReplyTo is { Length: > 0 } answered) message.InReplyTo = answered;

@@ -11,14 +11,15 @@ using OpenMailserver.Server.Operations;
 
 namespace OpenMailserver.Server.Submission;
 
-/// <summary>The one way a message becomes "sent by a mailbox", whichever door it came through. It
-/// enforces the limits, stores the raw MIME durably, and then in one transaction keeps the copy in Sent,
-/// records the outbound message with its events, delivers to hosted recipients and queues the rest. When
-/// this returns, all of it is on disk.</summary>
+/// <summary>The one way a message becomes "sent by a mailbox", whichever door it came through. It checks that
+/// every author field is the mailbox's own, enforces the limits, stores the raw MIME durably, and then in one
+/// transaction keeps the copy in Sent, records the outbound message with its events, delivers to hosted
+/// recipients and queues the rest. Blind copies stay blind: only the Sent copy keeps Bcc and Resent-Bcc;
+/// every recipient, hosted or not, gets the message without them. When this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
     Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, IMailboxEventRepository events, RecipientResolver resolver,
-    LocalDelivery localDelivery, MailboxChangeNotifier changes, OutboundQueue queue, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time,
-    ILogger<SubmissionPipeline> logger)
+    LocalDelivery localDelivery, SenderPolicy senders, MailboxChangeNotifier changes, OutboundQueue queue, MailMetrics metrics,
+    IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
         IReadOnlyList<EmailAddress> recipients, CancellationToken cancellationToken = default, IdempotencyClaim? idempotency = null)
@@ -30,6 +31,8 @@ public sealed class SubmissionPipeline(
             throw new MailServerException(ErrorKind.InvalidArgument,
                 $"The message has {recipients.Count} recipients; at most {limits.MaxRecipientsPerMessage} are allowed per message.");
 
+        await senders.RequireOwnAuthorsAsync(mailbox, message);
+
         using var buffer = new MemoryStream();
         await message.WriteToAsync(StoredMime.Format, buffer, cancellationToken);
         if (buffer.Length > limits.MaxMessageBytes)
@@ -37,9 +40,15 @@ public sealed class SubmissionPipeline(
                 $"The message is {buffer.Length} bytes; the limit is {limits.MaxMessageBytes} bytes (Limits:MaxMessageBytes).")
             { Limit = nameof(LimitsOptions.MaxMessageBytes) };
 
-        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        var blob = await blobs.WriteAsync(bytes, cancellationToken);
-        var size = bytes.Length;
+        var sentBytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var sentBlob = await blobs.WriteAsync(sentBytes, cancellationToken);
+        var sentSize = sentBytes.Length;
+        var (blob, size) = (sentBlob, sentSize);
+        if (message.Headers.Contains(HeaderId.Bcc) || message.Headers.Contains(HeaderId.ResentBcc))
+        {
+            var delivered = await WithoutBlindCopiesAsync(sentBytes, cancellationToken);
+            (blob, size) = (await blobs.WriteAsync(delivered, cancellationToken), delivered.Length);
+        }
         var headers = IndexedFields.Read(message);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
@@ -56,7 +65,7 @@ public sealed class SubmissionPipeline(
 
             var sentFolder = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Sent, tx)
                              ?? throw new InvalidOperationException($"Mailbox {mailbox.Address} has no Sent folder.");
-            var sentCopy = await messages.InsertAsync(tx, mailbox.Id, sentFolder, new NewMessage(blob, size, headers, now, "\\Seen"));
+            var sentCopy = await messages.InsertAsync(tx, mailbox.Id, sentFolder, new NewMessage(sentBlob, sentSize, headers, now, "\\Seen"));
 
             var addresses = recipients.Select(r => r.ToString()).ToList();
             var sent = await outbound.InsertAsync(tx, mailbox.Id, sender.ToString(), addresses, headers.Subject, headers.MessageId, queueId, blob, size, now);
@@ -117,5 +126,17 @@ public sealed class SubmissionPipeline(
 
         logger.LogInformation("Accepted message {QueueId} from {Sender} to {Count} recipient(s): {State}", record.QueueId, sender, recipients.Count, record.State);
         return record;
+    }
+
+    /// <summary>The stored form again, parsed from those very bytes so that the caller's message is left as it
+    /// was, without its Bcc and Resent-Bcc fields.</summary>
+    private static async Task<ReadOnlyMemory<byte>> WithoutBlindCopiesAsync(ReadOnlyMemory<byte> stored, CancellationToken cancellationToken)
+    {
+        var copy = await MimeMessage.LoadAsync(new MemoryStream(stored.ToArray(), writable: false), cancellationToken);
+        copy.Headers.RemoveAll(HeaderId.Bcc);
+        copy.Headers.RemoveAll(HeaderId.ResentBcc);
+        using var buffer = new MemoryStream();
+        await copy.WriteToAsync(StoredMime.Format, buffer, cancellationToken);
+        return buffer.ToArray();
     }
 }

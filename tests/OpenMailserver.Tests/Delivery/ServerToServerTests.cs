@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using MimeKit.Cryptography;
 using OpenMailserver.Tests.Infrastructure;
-using Org.BouncyCastle.Crypto;
 using ServerAssembly::OpenMailserver.Server.Delivery.Dkim;
 
 namespace OpenMailserver.Tests.Delivery;
@@ -72,7 +71,7 @@ public sealed class ServerToServerTests
         Assert.Contains($"d={signer}", signature.Value);
         Assert.Contains("s=oms", signature.Value);
         Assert.Contains("c=relaxed/relaxed", signature.Value);
-        Assert.True(new DkimVerifier(new PublishedKey(publishedRecord)).Verify(message, signature), "the DKIM signature must verify");
+        Assert.True(new DkimVerifier(new PublishedDkimKey(publishedRecord)).Verify(message, signature), "the DKIM signature must verify");
 
         var results = AuthenticationResults.Parse(System.Text.Encoding.ASCII.GetBytes(message.Headers[HeaderId.AuthenticationResults] ?? ""));
         Assert.Equal(receiver, results.AuthenticationServiceIdentifier);
@@ -80,14 +79,5 @@ public sealed class ServerToServerTests
         Assert.Equal("pass", dkim.Result);
         Assert.Contains(dkim.Properties, p => p.PropertyType == "header" && p.Property == "d" && p.Value == signer);
         Assert.Equal("pass", Assert.Single(results.Results, r => r.Method == "spf").Result);
-    }
-
-    private sealed class PublishedKey(string record) : DkimPublicKeyLocatorBase
-    {
-        public override AsymmetricKeyParameter LocatePublicKey(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            GetPublicKey(record);
-
-        public override Task<AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string domain, string selector, CancellationToken cancellationToken = default) =>
-            Task.FromResult(GetPublicKey(record));
     }
 }

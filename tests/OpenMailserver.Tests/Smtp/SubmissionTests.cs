@@ -72,7 +72,7 @@ public sealed class SubmissionTests(SharedMailServer server)
     }
 
     [Fact]
-    public async Task Sending_as_another_mailbox_is_refused_with_553()
+    public async Task Sending_as_another_mailbox_is_refused_in_the_envelope_and_in_every_author_field()
     {
         var (sender, victim) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
         using var client = await server.SubmitAsAsync(sender);
@@ -82,13 +82,29 @@ public sealed class SubmissionTests(SharedMailServer server)
         Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, envelope.StatusCode);
         Assert.Contains("5.7.1", envelope.Message);
 
-        var header = await Assert.ThrowsAsync<SmtpCommandException>(() =>
-            client.SendAsync(Message(victim.Address, sender.Address, "spoofed header"), MailboxAddress.Parse(sender.Address), [MailboxAddress.Parse(sender.Address)]));
-        Assert.Equal(SmtpStatusCode.MailboxNameNotAllowed, header.StatusCode);
-        Assert.Contains("not owned", header.Message);
+        // From, Sender, Resent-From and Resent-Sender: each one names the author to a reader, so each is held
+        // to the same rule, and the refusal names the field.
+        foreach (var field in new[] { "From", "Sender", "Resent-From", "Resent-Sender" })
+        {
+            var message = Message(sender.Address, sender.Address, "spoofed " + field);
+            if (field == "From") message.From.Mailboxes.First().Address = victim.Address;
+            else message.Headers.Add(field, victim.Address);
+            var header = await Assert.ThrowsAsync<SmtpCommandException>(() =>
+                client.SendAsync(message, MailboxAddress.Parse(sender.Address), [MailboxAddress.Parse(sender.Address)]));
+            Assert.Equal(SmtpStatusCode.MailboxUnavailable, header.StatusCode);
+            Assert.Equal($"5.7.1 {field}: <{victim.Address}> is not {sender.Address} or one of its aliases; only your own addresses may appear there.",
+                header.Message);
+        }
+
+        // Bad beside good: the same fields naming the mailbox itself pass.
+        var own = Message(sender.Address, sender.Address, "own fields");
+        own.Sender = MailboxAddress.Parse(sender.Address);
+        own.ResentFrom.Add(MailboxAddress.Parse(sender.Address));
+        own.ResentSender = MailboxAddress.Parse(sender.Address);
+        Assert.StartsWith("2.0.0 Ok: queued as ", await client.SendAsync(own, MailboxAddress.Parse(sender.Address), [MailboxAddress.Parse(sender.Address)]));
 
         using var owner = server.Rest(sender.Key);
-        Assert.Empty((await owner.GetJsonAsync("/v1/outbound")).EnumerateArray());
+        Assert.Equal(["own fields"], (await owner.GetJsonAsync("/v1/outbound")).EnumerateArray().Select(m => m.GetProperty("subject").GetString()));
     }
 
     [Fact]

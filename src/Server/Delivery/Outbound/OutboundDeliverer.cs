@@ -15,7 +15,8 @@ public sealed class OutboundDeliverer(
     private static readonly HeaderId[] SignedHeaders =
     [
         HeaderId.From, HeaderId.Sender, HeaderId.ReplyTo, HeaderId.To, HeaderId.Cc, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
-        HeaderId.InReplyTo, HeaderId.References, HeaderId.MimeVersion, HeaderId.ContentType, HeaderId.ContentTransferEncoding,
+        HeaderId.InReplyTo, HeaderId.References, HeaderId.ResentFrom, HeaderId.ResentSender, HeaderId.MimeVersion, HeaderId.ContentType,
+        HeaderId.ContentTransferEncoding,
     ];
 
     public async Task DeliverAsync(long outboundId, IReadOnlyList<OutboundRecipientRecord> recipients, CancellationToken cancellationToken)
@@ -85,7 +86,9 @@ public sealed class OutboundDeliverer(
         var domain = message.Sender[(message.Sender.LastIndexOf('@') + 1)..];
         mime.Prepare(EncodingConstraint.SevenBit);
         var signer = await dkim.SignerAsync(domain);
-        signer.Sign(mime, SignedHeaders.Where(h => mime.Headers.Contains(h)).ToList());
+        // From is listed once more than it occurs (RFC 6376 §8.15, "oversigning"): the extra entry signs the
+        // absence of a second From, so one added on the way breaks the signature instead of riding on it.
+        signer.Sign(mime, [HeaderId.From, .. SignedHeaders.Where(h => mime.Headers.Contains(h))]);
         log.Record("", DeliveryEventType.DkimSigned, new { domain, selector = signer.Selector, algorithm = "rsa-sha256" });
     }
 
