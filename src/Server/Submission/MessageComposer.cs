@@ -37,12 +37,14 @@ public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, Tim
 
         var body = new BodyBuilder { TextBody = NullIfEmpty(c.TextBody), HtmlBody = NullIfEmpty(c.HtmlBody) };
         if (body.TextBody is null && body.HtmlBody is null) body.TextBody = "";
-        foreach (var a in c.Attachments) Attach(body, a);
+        foreach (var a in c.Attachments) Attach(body, a, inline: body.HtmlBody is not null);
         message.Body = body.ToMessageBody();
         return message;
     }
 
-    private static void Attach(BodyBuilder body, AttachmentContent a)
+    /// <param name="inline">False without an HTML body: nothing could show an inline part, and MimeKit would
+    /// drop it, so it goes along as an ordinary attachment (keeping its Content-ID).</param>
+    private static void Attach(BodyBuilder body, AttachmentContent a, bool inline)
     {
         if (string.IsNullOrWhiteSpace(a.FileName) && a.ContentId is null)
             throw new MailServerException(ErrorKind.InvalidArgument, "attachments: each attachment needs a filename (or a content_id for an inline part).");
@@ -53,7 +55,7 @@ public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, Tim
         var name = string.IsNullOrWhiteSpace(a.FileName) ? null : a.FileName;
         var content = a.Content.ToArray();
         var part = a.ContentId is { Length: > 0 } cid
-            ? body.LinkedResources.Add(name ?? cid, content, type)
+            ? (inline ? body.LinkedResources : body.Attachments).Add(name ?? cid.Trim('<', '>'), content, type)
             : body.Attachments.Add(name!, content, type);
         if (a.ContentId is { Length: > 0 } id) part.ContentId = id.Trim('<', '>');
         // Base64 whatever the type, so text files keep their exact bytes (line endings included).

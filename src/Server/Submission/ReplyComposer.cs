@@ -81,10 +81,14 @@ public sealed class ReplyComposer
         return chain.Count <= MaxReferences ? chain : [chain[0], .. chain.TakeLast(MaxReferences - 1)];
     }
 
+    /// <summary>The answer's subject. The original's is someone else's text: line breaks and other control
+    /// characters (an encoded word may decode to any) become spaces, and it is cut to what a subject may hold,
+    /// so a strange subject never stops the answer.</summary>
     private static string Prefixed(string prefix, string? subject)
     {
-        var s = subject?.Trim() ?? "";
-        return s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? s : $"{prefix} {s}".TrimEnd();
+        var s = new string((subject ?? "").Select(c => char.IsControl(c) ? ' ' : c).ToArray()).Trim();
+        var prefixed = s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? s : $"{prefix} {s}".TrimEnd();
+        return prefixed.Length <= MessageComposer.MaxSubjectLength ? prefixed : prefixed[..MessageComposer.MaxSubjectLength].TrimEnd();
     }
 
     private static List<EmailAddress> Addresses(InternetAddressList list) =>

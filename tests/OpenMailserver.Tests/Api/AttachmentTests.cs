@@ -98,6 +98,31 @@ public sealed class AttachmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_part_with_a_content_id_but_no_html_body_arrives_as_an_attachment()
+    {
+        var box = await _server.CreateMailboxAsync();
+        using var client = _server.Rest(box.Key);
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        await client.SendAsync(new
+        {
+            sender = box.Address, recipients = new[] { box.Address }, subject = "no html", text_body = "The chart is attached.",
+            attachments = new object[]
+            {
+                new { filename = "chart.png", content_type = "image/png", content_base64 = Convert.ToBase64String(png), content_id = "chart@example" },
+                new { filename = "", content_type = "image/png", content_base64 = Convert.ToBase64String(png), content_id = "<unnamed@example>" },
+            },
+        });
+        var id = Assert.Single((await client.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray()).GetProperty("id").GetString();
+        var message = await client.GetJsonAsync($"/v1/messages/{id}?address={box.Address}");
+        Assert.Equal("The chart is attached.", message.GetProperty("text_body").GetString()!.TrimEnd());
+        var parts = message.GetProperty("attachments").EnumerateArray().ToList();
+        Assert.Equal(["chart.png", "unnamed@example"], parts.Select(p => p.GetProperty("filename").GetString()));
+        Assert.Equal(["chart@example", "unnamed@example"], parts.Select(p => p.GetProperty("content_id").GetString()));
+        Assert.All(parts, p => Assert.False(p.GetProperty("inline").GetBoolean()));
+        Assert.Equal(png, await client.GetByteArrayAsync($"/v1/messages/{id}/attachments/{parts[0].GetProperty("id").GetString()}?address={box.Address}"));
+    }
+
+    [Fact]
     public async Task Bad_attachments_and_unknown_parts_get_clear_errors()
     {
         var box = await _server.CreateMailboxAsync();

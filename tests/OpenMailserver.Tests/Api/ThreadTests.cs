@@ -131,6 +131,32 @@ public sealed class ThreadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await cApi.PostAsJsonAsync($"/v1/messages/{id}/reply", new { address = c.Address, text_body = "not mine" })).StatusCode);
     }
 
+    [Fact]
+    public async Task A_subject_that_decodes_to_control_characters_can_still_be_answered()
+    {
+        var box = await _server.CreateMailboxAsync();
+        await using (var smtp = await SmtpConversation.OpenAsync(_server.Started().MxPort))
+        {
+            Assert.StartsWith("220 ", await smtp.ReplyAsync());
+            Assert.StartsWith("250", await smtp.CommandAsync("EHLO sender.test"));
+            Assert.StartsWith("250 ", await smtp.CommandAsync("MAIL FROM:<someone@elsewhere.test>"));
+            Assert.StartsWith("250 ", await smtp.CommandAsync($"RCPT TO:<{box.Address}>"));
+            Assert.StartsWith("354 ", await smtp.CommandAsync("DATA"));
+            Assert.StartsWith("250 ", await smtp.CommandAsync(
+                "From: someone@elsewhere.test\r\nSubject: =?UTF-8?Q?Invoice=0D=0ABcc:_x@evil.test=07done?=\r\nMessage-ID: <odd@elsewhere.test>\r\n\r\nPay up.\r\n."));
+        }
+        using var api = _server.Rest(box.Key);
+        var original = await OnlyMessageAsync(api, box);
+
+        var reply = await api.PostJsonAsync($"/v1/messages/{original.GetProperty("id").GetString()}/reply", new { address = box.Address, text_body = "Paid." });
+        Assert.Equal("queued", reply.GetProperty("state").GetString());
+        Assert.Equal("Re: InvoiceBcc: x@evil.test done", reply.GetProperty("subject").GetString());
+        var sent = Assert.Single((await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages?folder=Sent")).EnumerateArray());
+        var raw = System.Text.Encoding.UTF8.GetString(await StoreInspector.RawMessageAsync(_server.DataDirectory, sent.GetProperty("id").GetString()!));
+        Assert.Contains("Subject: Re: InvoiceBcc: x@evil.test done\r\n", raw);
+        Assert.DoesNotContain("\nBcc:", raw);
+    }
+
     private static async Task<JsonElement> OnlyMessageAsync(HttpClient api, TestMailbox box)
     {
         var summary = Assert.Single((await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray());
