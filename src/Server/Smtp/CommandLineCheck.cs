@@ -100,6 +100,9 @@ public static class CommandLineCheck
     }
 
     /// <summary>The client's word, cut to what can stand in a reply line.</summary>
-    private static string Printable(string keyword) =>
-        new(keyword.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(32).ToArray());
+    private static string Printable(string keyword)
+    {
+        var printable = new string(keyword.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Take(32).ToArray());
+        return printable.Length > 0 ? printable : "(unprintable)";
+    }
 }

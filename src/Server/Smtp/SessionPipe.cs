@@ -57,7 +57,14 @@ public sealed class SessionPipe : ISecurableDuplexPipe
     public void Evict()
     {
         if (Interlocked.Exchange(ref _evicted, 1) == 1) return;
-        Inner.Input.CancelPendingRead();
+        try
+        {
+            Inner.Input.CancelPendingRead();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The session was closing anyway.
+        }
         _ = Task.Delay(EvictionGrace).ContinueWith(_ =>
         {
             if (Volatile.Read(ref _disposed) == 0) Inner.Dispose();

@@ -16,7 +16,7 @@ public sealed class ImapConnectionLimitTests
         await using (var third = await ImapConversation.OpenAsync(server.ImapPort, implicitTls: false))
             Assert.Equal("* BYE [UNAVAILABLE] Too many connections from your address, try again later", third.Greeting);
 
-        // The share counts both ports, and a connection that ends gives its place back.
+        // A connection that ends gives its place back, to either port.
         await first.CommandAsync("LOGOUT");
         await Task.Delay(300);
         await using var again = await ImapConversation.OpenAsync(server.ImapTlsPort, implicitTls: true);
