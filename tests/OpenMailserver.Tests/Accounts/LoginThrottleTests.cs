@@ -55,6 +55,26 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public void Every_spelling_of_an_address_counts_against_the_one_mailbox()
+    {
+        var (throttle, clock) = Create(perAddress: 3, perIp: 100);
+        var ip = IPAddress.Parse("192.0.2.9");
+        foreach (var spelling in new[] { "<victim@example.test>", "Victim@Example.Test.", " victim@example.test " })
+            throttle.RecordFailure(spelling, ip);
+        foreach (var spelling in new[] { "victim@example.test", "<VICTIM@example.test>", "victim@example.test." })
+            Assert.Equal(clock.Now.AddMinutes(10), throttle.LockedUntil(spelling, IPAddress.Parse("198.51.100.2")));
+        Assert.Equal("victim@example.test", Assert.Single(throttle.ActiveLockouts(), l => l.Kind == "address").Key);
+
+        // A success under another spelling clears the same count.
+        throttle.RecordSuccess("<other@example.test>");
+        throttle.RecordFailure("other@example.test", ip);
+        throttle.RecordFailure("other@example.test.", ip);
+        throttle.RecordSuccess("<OTHER@example.test>");
+        throttle.RecordFailure("other@example.test", ip);
+        Assert.Null(throttle.LockedUntil("other@example.test", IPAddress.Parse("198.51.100.2")));
+    }
+
+    [Fact]
     public void One_ip_guessing_many_addresses_is_locked_for_all_of_them()
     {
         var (throttle, _) = Create(perAddress: 3, perIp: 5);
