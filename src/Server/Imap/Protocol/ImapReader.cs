@@ -76,10 +76,11 @@ public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
 
     private bool StartsLiteral8() => Peek() == '~' && _position + 1 < _length && data[_position + 1] == '{';
 
-    public string String(string what = "a string") => Encoding.UTF8.GetString(StringBytes(what));
+    public string String(string what = "a string") => Encoding.UTF8.GetString(StringMemory(what).Span);
 
-    /// <summary>A quoted string or a literal, as bytes.</summary>
-    public byte[] StringBytes(string what = "a string")
+    /// <summary>A quoted string or a literal; a literal as a slice of the command, so an APPEND's message
+    /// is not copied again.</summary>
+    public ReadOnlyMemory<byte> StringMemory(string what = "a string")
     {
         if (Peek() == '"') return Quoted();
         if (StartsLiteral8()) _position++; // literal8 (RFC 3516): same framing.
@@ -164,7 +165,7 @@ public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
     }
 
     /// <summary>A literal as the session inlined it: <c>{n}</c> (or <c>{n+}</c>) CRLF, then n bytes.</summary>
-    private byte[] Literal()
+    private ReadOnlyMemory<byte> Literal()
     {
         _position++;
         var length = Number("a literal length");
@@ -174,7 +175,7 @@ public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
             throw new ImapParseException("A literal's length must be followed by CRLF");
         _position += 2;
         if (_position + length > _length) throw new ImapParseException("The literal is shorter than announced");
-        var bytes = data.AsSpan(_position, (int)length).ToArray();
+        var bytes = data.AsMemory(_position, (int)length);
         _position += (int)length;
         return bytes;
     }
