@@ -18,4 +18,19 @@ public sealed class ImapOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>Commands one session may run per second; a faster client is slowed down, not refused.</summary>
     public int MaxCommandsPerSecond { get; set; } = 200;
+    /// <summary>The text of one command, all its lines together without the literals; longer is BYE.</summary>
+    public int MaxLineBytes { get; set; } = 64 * 1024;
+    /// <summary>One literal before login (a user name or password needs no more); a larger one is refused
+    /// without a continuation.</summary>
+    public int MaxLiteralBytesBeforeLogin { get; set; } = 8 * 1024;
+    /// <summary>One literal after login. APPEND is also held to Limits:MaxMessageBytes, the smaller bound applies.</summary>
+    public long MaxLiteralBytes { get; set; } = 25 * 1024 * 1024;
+    /// <summary>All the literals of one command together, after login (before login the per-literal bound
+    /// applies to their sum as well).</summary>
+    public long MaxCommandLiteralBytes { get; set; } = 26 * 1024 * 1024;
+    /// <summary>Nesting of parenthesised SEARCH criteria, NOT/OR chains, section part paths, and the depth
+    /// of MIME structure that BODYSTRUCTURE presents.</summary>
+    public int MaxNestingDepth { get; set; } = 100;
+    /// <summary>Data items in one FETCH, and header names in one HEADER.FIELDS list.</summary>
+    public int MaxFetchItems { get; set; } = 100;
 }

@@ -51,6 +51,17 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
             errors.Add($"{p}Imap:MaxSessionsPerAddress and Imap:MaxSessionsPerMailbox must be at least 1.");
         if (o.Imap.MaxCommandsPerSecond < 1) errors.Add($"{p}Imap:MaxCommandsPerSecond must be at least 1.");
         if (o.Imap.IdleTimeout < TimeSpan.FromMinutes(1)) errors.Add($"{p}Imap:IdleTimeout must be at least one minute (RFC 3501 asks for 30).");
+        if (o.Imap.MaxLineBytes is < 8192 or > 16 * 1024 * 1024)
+            errors.Add($"{p}Imap:MaxLineBytes must be between 8192 (RFC 7162 §4 asks servers to take commands that long) and 16777216.");
+        if (o.Imap.MaxLiteralBytesBeforeLogin is < 256 or > 1024 * 1024)
+            errors.Add($"{p}Imap:MaxLiteralBytesBeforeLogin must be between 256 and 1048576: before login a literal only carries a user name or password.");
+        if (o.Imap.MaxLiteralBytes < 1024) errors.Add($"{p}Imap:MaxLiteralBytes must be at least 1024.");
+        if (o.Imap.MaxCommandLiteralBytes > 1024L * 1024 * 1024) errors.Add($"{p}Imap:MaxCommandLiteralBytes must be at most 1073741824 (1 GiB).");
+        if (o.Imap.MaxCommandLiteralBytes < o.Imap.MaxLiteralBytes)
+            errors.Add($"{p}Imap:MaxCommandLiteralBytes must be at least Imap:MaxLiteralBytes ({o.Imap.MaxLiteralBytes}), or an APPEND of the largest literal could not pass.");
+        if (o.Imap.MaxNestingDepth is < 8 or > 1000)
+            errors.Add($"{p}Imap:MaxNestingDepth must be between 8 and 1000 (deeper risks the stack).");
+        if (o.Imap.MaxFetchItems is < 10 or > 10_000) errors.Add($"{p}Imap:MaxFetchItems must be between 10 and 10000.");
         if (o.Security.MaxFailedLoginsPerAddress < 1 || o.Security.MaxFailedLoginsPerIp < 1)
             errors.Add($"{p}Security:MaxFailedLoginsPerAddress and Security:MaxFailedLoginsPerIp must be at least 1.");
         if (o.Security.LockoutPeriod <= TimeSpan.Zero) errors.Add($"{p}Security:LockoutPeriod must be a positive duration such as 00:15:00.");

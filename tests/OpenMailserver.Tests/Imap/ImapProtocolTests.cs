@@ -84,7 +84,7 @@ public sealed class ImapProtocolTests
     [Fact]
     public void Fetch_items_macros_and_sections()
     {
-        var items = FetchParser.Parse(Reader("(UID FLAGS BODY.PEEK[1.2.HEADER.FIELDS (From To)]<10.20> BODY[TEXT] RFC822.SIZE)"));
+        var items = FetchParser.Parse(Reader("(UID FLAGS BODY.PEEK[1.2.HEADER.FIELDS (From To)]<10.20> BODY[TEXT] RFC822.SIZE)"), 100, 100);
         Assert.Equal([FetchKind.Uid, FetchKind.Flags, FetchKind.Section, FetchKind.Section, FetchKind.Rfc822Size], items.Select(i => i.Kind));
         var section = items[2];
         Assert.Equal([1, 2], section.Path);
@@ -94,14 +94,14 @@ public sealed class ImapProtocolTests
         Assert.Equal((10L, 20L), (section.PartialStart!.Value, section.PartialLength!.Value));
         Assert.Equal("BODY[1.2.HEADER.FIELDS (FROM TO)]<10>", section.ResponseName);
         Assert.True(items[3].SetsSeen);
-        Assert.Equal(4, FetchParser.Parse(Reader("ALL")).Count);
-        Assert.Equal(5, FetchParser.Parse(Reader("FULL")).Count);
+        Assert.Equal(4, FetchParser.Parse(Reader("ALL"), 100, 100).Count);
+        Assert.Equal(5, FetchParser.Parse(Reader("FULL"), 100, 100).Count);
     }
 
     [Fact]
     public void Search_criteria_tree()
     {
-        var key = SearchParser.Parse(Reader("CHARSET UTF-8 OR FROM alice (NOT SEEN LARGER 10) UID 1:5"), out var charset);
+        var key = SearchParser.Parse(Reader("CHARSET UTF-8 OR FROM alice (NOT SEEN LARGER 10) UID 1:5"), 100, out var charset);
         Assert.Null(charset);
         var and = Assert.IsType<SearchKey.And>(key);
         Assert.IsType<SearchKey.Or>(and.Keys[0]);
@@ -109,8 +109,8 @@ public sealed class ImapProtocolTests
         // FROM is answered from the index; only BODY, TEXT and other headers read the message.
         Assert.False(key.NeedsContent);
         Assert.True(key.UsesIndexedHeaders);
-        Assert.True(SearchParser.Parse(Reader("OR BODY x HEADER X-Spam yes"), out _).NeedsContent);
-        SearchParser.Parse(Reader("CHARSET ISO-2022-JP ALL"), out charset);
+        Assert.True(SearchParser.Parse(Reader("OR BODY x HEADER X-Spam yes"), 100, out _).NeedsContent);
+        SearchParser.Parse(Reader("CHARSET ISO-2022-JP ALL"), 100, out charset);
         Assert.Equal("ISO-2022-JP", charset);
     }
 
@@ -143,8 +143,8 @@ public sealed class ImapProtocolTests
         {
             var text = new string(Enumerable.Range(0, random.Next(0, 40)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
             var bytes = Encoding.Latin1.GetBytes(text);
-            Exercise(() => FetchParser.Parse(new ImapReader(bytes)));
-            Exercise(() => SearchParser.Parse(new ImapReader(bytes), out _));
+            Exercise(() => FetchParser.Parse(new ImapReader(bytes), 100, 100));
+            Exercise(() => SearchParser.Parse(new ImapReader(bytes), 100, out _));
             Exercise(() => new ImapReader(bytes).FlagList());
             Exercise(() => new ImapReader(bytes).AString());
             Exercise(() => SequenceSet.Parse(text));

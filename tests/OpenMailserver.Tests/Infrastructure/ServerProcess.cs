@@ -18,6 +18,8 @@ public sealed class ServerProcess : IAsyncDisposable
         DataDirectory = dataDirectory;
     }
 
+    /// <summary>The server's own process (the dotnet host runs it in-process), for /proc/&lt;pid&gt;.</summary>
+    public int ProcessId => _process.Id;
     public int HttpPort { get; }
     public int GrpcPort { get; }
     public string DataDirectory { get; }

@@ -65,7 +65,7 @@ public sealed partial class ImapSession
         "IDLE" => IdleAsync(c, r, ct),
         "CLOSE" or "UNSELECT" => CloseAsync(c, r, expunge: c.Name == "CLOSE"),
         "EXPUNGE" or "UID EXPUNGE" => ExpungeAsync(c, r, byUid: c.Name == "UID EXPUNGE"),
-        "SEARCH" or "UID SEARCH" => SearchAsync(c, r, byUid: c.Name == "UID SEARCH"),
+        "SEARCH" or "UID SEARCH" => SearchAsync(c, r, byUid: c.Name == "UID SEARCH", ct),
         "FETCH" or "UID FETCH" => FetchAsync(c, r, byUid: c.Name == "UID FETCH", ct),
         "STORE" or "UID STORE" => StoreAsync(c, r, byUid: c.Name == "UID STORE"),
         "COPY" or "UID COPY" => CopyAsync(c, r, byUid: c.Name == "UID COPY", move: false),

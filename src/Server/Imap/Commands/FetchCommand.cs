@@ -5,16 +5,21 @@ using OpenMailserver.Server.Messages;
 namespace OpenMailserver.Server.Imap.Session;
 
 /// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5): every data item, BODY[section]&lt;partial&gt; from the
-/// stored bytes, and \Seen set by non-PEEK body fetches in a read-write folder.</summary>
+/// stored bytes, and \Seen set by non-PEEK body fetches in a read-write folder. The response goes out as it
+/// is made: each message's line when it is complete, and each large literal straight from the stored
+/// message, so asking for the same body many times costs socket time, not memory.</summary>
 public sealed partial class ImapSession
 {
+    /// <summary>Literals at least this long are written to the socket directly instead of being buffered.</summary>
+    private const int StreamedLiteralBytes = 16 * 1024;
+
     private async Task FetchAsync(ImapCommand c, ImapResponse r, bool byUid, CancellationToken ct)
     {
         var a = c.Arguments;
         a.Space();
         var set = a.SequenceSet();
         a.Space();
-        var items = FetchParser.Parse(a);
+        var items = FetchParser.Parse(a, _services.Options.Value.Imap.MaxFetchItems, _services.Options.Value.Imap.MaxNestingDepth);
         a.End();
         if (byUid && items.All(i => i.Kind != FetchKind.Uid)) items.Insert(0, FetchItem.Simple(FetchKind.Uid));
 
@@ -73,11 +78,11 @@ public sealed partial class ImapSession
             {
                 if (!first) r.Space();
                 first = false;
-                WriteItem(r, item, entry, flags, structure, headers);
+                await WriteItemAsync(r, item, entry, flags, structure, headers, ct);
             }
             if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(flags).Raw(")");
             r.Raw(")").Line();
-            if (r.Length > 256 * 1024) await WriteAsync(r, ct);
+            if (r.Length > ResponseFlushBytes) await WriteAsync(r, ct);
         }
 
         if (seenChanges.Count > 0)
@@ -89,7 +94,8 @@ public sealed partial class ImapSession
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
-    private static void WriteItem(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure? structure, HeaderList? headers)
+    private async Task WriteItemAsync(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure? structure, HeaderList? headers,
+        CancellationToken ct)
     {
         r.Raw(item.ResponseName).Space();
         switch (item.Kind)
@@ -101,14 +107,14 @@ public sealed partial class ImapSession
                 break;
             case FetchKind.Rfc822Size: r.Number(entry.Size); break;
             case FetchKind.Envelope: MessageStructure.WriteEnvelope(r, headers ?? structure!.Message.Headers); break;
-            case FetchKind.Body: structure!.WriteBodyStructure(r, extended: false); break;
-            case FetchKind.BodyStructure: structure!.WriteBodyStructure(r, extended: true); break;
-            case FetchKind.Rfc822: r.Literal(structure!.Raw); break;
-            case FetchKind.Rfc822Header: r.Literal(structure!.Header); break;
-            case FetchKind.Rfc822Text: r.Literal(structure!.Text); break;
+            case FetchKind.Body: structure!.WriteBodyStructure(r, extended: false, _services.Options.Value.Imap.MaxNestingDepth); break;
+            case FetchKind.BodyStructure: structure!.WriteBodyStructure(r, extended: true, _services.Options.Value.Imap.MaxNestingDepth); break;
+            case FetchKind.Rfc822: await WriteLiteralAsync(r, structure!.Raw, ct); break;
+            case FetchKind.Rfc822Header: await WriteLiteralAsync(r, structure!.Header, ct); break;
+            case FetchKind.Rfc822Text: await WriteLiteralAsync(r, structure!.Text, ct); break;
             case FetchKind.Section:
                 var bytes = structure!.Section(item.Path, item.Specifier, item.Fields);
-                if (bytes is null)
+                if (bytes is not { } content)
                 {
                     // A part that does not exist reads as empty (as Dovecot and Cyrus answer).
                     r.Raw("\"\"");
@@ -116,12 +122,26 @@ public sealed partial class ImapSession
                 }
                 if (item.PartialStart is { } start)
                 {
-                    var from = (int)Math.Min(start, bytes.Length);
-                    var length = (int)Math.Min(item.PartialLength!.Value, bytes.Length - from);
-                    r.Literal(bytes.AsSpan(from, length));
+                    var from = (int)Math.Min(start, content.Length);
+                    var length = (int)Math.Min(item.PartialLength!.Value, content.Length - from);
+                    content = content.Slice(from, length);
                 }
-                else r.Literal(bytes);
+                await WriteLiteralAsync(r, content, ct);
                 break;
         }
+    }
+
+    /// <summary>A literal: buffered when small; when large, what is buffered goes out first and the bytes
+    /// follow straight from the stored message.</summary>
+    private async Task WriteLiteralAsync(ImapResponse r, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        if (bytes.Length < StreamedLiteralBytes)
+        {
+            r.Literal(bytes.Span);
+            return;
+        }
+        r.Raw("{").Number(bytes.Length).Raw("}\r\n");
+        await WriteAsync(r, ct);
+        await _stream.WriteAsync(bytes, ct);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
 
@@ -13,13 +14,15 @@ public sealed partial class ImapSession
 
     private static readonly string[] StatusItems = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"];
 
-    /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.</summary>
+    /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.
+    /// A name the grammar allows (any quoted string is a mailbox) but no folder can have is NO [CANNOT], not BAD.</summary>
     private static string FolderName(ImapReader reader)
     {
         var name = ModifiedUtf7.Decode(reader.AString("a folder name")).TrimEnd(Delimiter);
-        name = SpecialFolders.Normalize(name);
+        // Normalize reads a blank name as INBOX (as the API does); in IMAP it names no folder.
+        name = string.IsNullOrWhiteSpace(name) ? "" : SpecialFolders.Normalize(name);
         if (name.Length == 0 || name.Length > 255 || name.StartsWith(Delimiter) || name.Contains("//") || name.Any(ch => char.IsControl(ch) || ch is '*' or '%'))
-            throw new ImapParseException($"\"{Shorten(name)}\" is not a valid folder name");
+            throw new MailServerException(ErrorKind.InvalidArgument, $"[CANNOT] \"{Shorten(name)}\" is not a valid folder name");
         return name;
     }
 

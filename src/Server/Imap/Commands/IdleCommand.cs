@@ -16,7 +16,7 @@ public sealed partial class ImapSession
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         idle.CancelAfter(_services.Options.Value.Imap.IdleTimeout);
-        var done = _reader.ReadLineAsync(MaxLineLength, idle.Token);
+        var done = _reader.ReadLineAsync(MaxLineBytes, idle.Token);
         while (true)
         {
             var changed = _changed.WaitAsync(idle.Token);

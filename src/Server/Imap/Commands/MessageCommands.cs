@@ -147,7 +147,7 @@ public sealed partial class ImapSession
                 throw new ImapParseException($"\"{text}\" is not a date-time such as \"25-Nov-2026 16:00:00 +0000\"");
             a.Space();
         }
-        var content = a.StringBytes("the message literal");
+        var content = a.StringMemory("the message literal");
         a.End();
 
         var folder = await FindFolderAsync(name);

@@ -53,7 +53,7 @@ public sealed partial class ImapSession
         }
     }
 
-    private async Task SearchAsync(ImapCommand c, ImapResponse r, bool byUid)
+    private async Task SearchAsync(ImapCommand c, ImapResponse r, bool byUid, CancellationToken ct)
     {
         var a = c.Arguments;
         a.Space();
@@ -72,7 +72,7 @@ public sealed partial class ImapSession
             }
             a.Space();
         }
-        var key = SearchParser.Parse(a, out var badCharset);
+        var key = SearchParser.Parse(a, _services.Options.Value.Imap.MaxNestingDepth, out var badCharset);
         if (badCharset is not null)
         {
             r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
@@ -102,7 +102,17 @@ public sealed partial class ImapSession
         var matches = Enumerable.Range(0, messages.Length).Where(i => hit[i]).Select(i => ((uint)(i + 1), (uint)messages[i].Uid)).ToList();
 
         if (save) _lastSearch = matches.Select(m => m.Item2).ToHashSet();
-        else r.Raw("* SEARCH").Raw(string.Concat(matches.Select(m => " " + (byUid ? m.Item2 : m.Item1)))).Line();
+        else
+        {
+            // One number at a time, flushed as it grows: a large folder makes a long line, not a large buffer.
+            r.Raw("* SEARCH");
+            foreach (var (sequence, uid) in matches)
+            {
+                r.Space().Number(byUid ? uid : sequence);
+                if (r.Length > ResponseFlushBytes) await WriteAsync(r, ct);
+            }
+            r.Line();
+        }
         await WriteUpdatesAsync(r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }

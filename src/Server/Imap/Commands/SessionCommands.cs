@@ -102,7 +102,7 @@ public sealed partial class ImapSession
         if (initial is null)
         {
             await WriteAsync(new ImapResponse().Raw("+ \r\n"), ct);
-            var line = await _reader.ReadLineAsync(MaxLineLength, ct) ?? throw new IOException("Connection closed during AUTHENTICATE");
+            var line = await _reader.ReadLineAsync(MaxLineBytes, ct) ?? throw new IOException("Connection closed during AUTHENTICATE");
             initial = Encoding.ASCII.GetString(line);
         }
         if (initial == "*")

@@ -1,28 +1,33 @@
 namespace OpenMailserver.Server.Imap.Protocol;
 
 /// <summary>Parses the data items of FETCH (RFC 3501 §6.4.5): a macro (ALL, FAST, FULL), one item, or a
-/// parenthesised list of items.</summary>
+/// parenthesised list of items. A list holds at most <c>maxItems</c> items (and a HEADER.FIELDS list as many
+/// names), a section path at most <c>maxDepth</c> part numbers: each item can make us send a whole message.</summary>
 public static class FetchParser
 {
-    public static List<FetchItem> Parse(ImapReader reader)
+    public static List<FetchItem> Parse(ImapReader reader, int maxItems, int maxDepth)
     {
         var items = new List<FetchItem>();
         if (reader.TryExpect('('))
         {
-            items.Add(Item(reader));
-            while (reader.TrySpace()) items.Add(Item(reader));
+            items.Add(Item(reader, maxItems, maxDepth));
+            while (reader.TrySpace())
+            {
+                if (items.Count == maxItems) throw new ImapParseException($"FETCH takes at most {maxItems} data items");
+                items.Add(Item(reader, maxItems, maxDepth));
+            }
             reader.Expect(')');
         }
         else if (reader.TryWord("ALL")) items.AddRange(Macro(FetchKind.Flags, FetchKind.InternalDate, FetchKind.Rfc822Size, FetchKind.Envelope));
         else if (reader.TryWord("FAST")) items.AddRange(Macro(FetchKind.Flags, FetchKind.InternalDate, FetchKind.Rfc822Size));
         else if (reader.TryWord("FULL")) items.AddRange(Macro(FetchKind.Flags, FetchKind.InternalDate, FetchKind.Rfc822Size, FetchKind.Envelope, FetchKind.Body));
-        else items.Add(Item(reader));
+        else items.Add(Item(reader, maxItems, maxDepth));
         return items;
     }
 
     private static IEnumerable<FetchItem> Macro(params FetchKind[] kinds) => kinds.Select(FetchItem.Simple);
 
-    private static FetchItem Item(ImapReader reader)
+    private static FetchItem Item(ImapReader reader, int maxItems, int maxDepth)
     {
         var name = Name(reader);
         switch (name)
@@ -37,24 +42,26 @@ public static class FetchParser
             case "RFC822.HEADER": return FetchItem.Simple(FetchKind.Rfc822Header);
             case "RFC822.TEXT": return FetchItem.Simple(FetchKind.Rfc822Text);
             case "BODY" when reader.Peek() != '[': return FetchItem.Simple(FetchKind.Body);
-            case "BODY" or "BODY.PEEK": return Section(reader, peek: name == "BODY.PEEK");
+            case "BODY" or "BODY.PEEK": return Section(reader, peek: name == "BODY.PEEK", maxItems, maxDepth);
             default: throw new ImapParseException($"Unknown FETCH data item \"{name}\"");
         }
     }
 
     private static string Name(ImapReader reader)
     {
-        var name = "";
+        var name = new System.Text.StringBuilder();
         while (!reader.AtEnd && (char.IsAsciiLetterOrDigit(reader.Peek()) || reader.Peek() == '.'))
         {
-            name += char.ToUpperInvariant(reader.Peek());
+            // The longest name is HEADER.FIELDS.NOT; a longer one is unknown however it goes on.
+            if (name.Length == 32) throw new ImapParseException($"Unknown FETCH data item \"{name}...\"");
+            name.Append(char.ToUpperInvariant(reader.Peek()));
             reader.Expect(reader.Peek());
         }
-        if (name.Length == 0) throw new ImapParseException("Expected a FETCH data item" + (reader.AtEnd ? "" : $" at \"{reader.Rest()}\""));
-        return name;
+        if (name.Length == 0) throw new ImapParseException("Expected a FETCH data item" + (reader.AtEnd ? "" : $" at \"{reader.Excerpt()}\""));
+        return name.ToString();
     }
 
-    private static FetchItem Section(ImapReader reader, bool peek)
+    private static FetchItem Section(ImapReader reader, bool peek, int maxItems, int maxDepth)
     {
         reader.Expect('[');
         var path = new List<int>();
@@ -64,6 +71,7 @@ public static class FetchParser
         {
             var number = reader.Number("a part number");
             if (number is < 1 or > 10_000) throw new ImapParseException("Part numbers start at 1");
+            if (path.Count == maxDepth) throw new ImapParseException($"A section path has at most {maxDepth} part numbers");
             path.Add((int)number);
             if (!reader.TryExpect('.')) break;
             if (!char.IsAsciiDigit(reader.Peek())) break;
@@ -76,7 +84,11 @@ public static class FetchParser
                 reader.Space();
                 reader.Expect('(');
                 fields = [reader.AString("a header name")];
-                while (reader.TrySpace()) fields.Add(reader.AString("a header name"));
+                while (reader.TrySpace())
+                {
+                    if (fields.Count == maxItems) throw new ImapParseException($"HEADER.FIELDS takes at most {maxItems} header names");
+                    fields.Add(reader.AString("a header name"));
+                }
                 reader.Expect(')');
             }
             else if (specifier is not ("HEADER" or "TEXT" or "MIME")) throw new ImapParseException($"Unknown section \"{specifier}\"");

@@ -4,12 +4,15 @@ namespace OpenMailserver.Server.Imap.Protocol;
 
 /// <summary>Reads the arguments of one complete IMAP command (RFC 3501 §9 grammar), literals already
 /// inlined by the session. Each command parses its own arguments with these primitives, so the grammar
-/// of a command lives with the command. Works on bytes: literals may hold anything.</summary>
-public sealed class ImapReader(byte[] data, int position = 0)
+/// of a command lives with the command. Works on bytes: literals may hold anything. Reads the first
+/// <paramref name="length"/> bytes of <paramref name="data"/> (all of it when negative), so the session can
+/// hand over its receive buffer without copying a large APPEND.</summary>
+public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
 {
+    private readonly int _length = length < 0 ? data.Length : length;
     private int _position = position;
 
-    public bool AtEnd => _position >= data.Length;
+    public bool AtEnd => _position >= _length;
 
     public int Position => _position;
 
@@ -67,15 +70,20 @@ public sealed class ImapReader(byte[] data, int position = 0)
         return (uint)value;
     }
 
-    public string AString(string what = "a string") => Peek() is '"' or '{' or '~' ? String(what) : AStringAtom(what);
+    /// <summary>An astring. '~' starts a literal8 only before '{' (RFC 3516); otherwise it is an atom
+    /// character, as in the folder name <c>~archive</c>.</summary>
+    public string AString(string what = "a string") => Peek() is '"' or '{' || StartsLiteral8() ? String(what) : AStringAtom(what);
 
-    public string String(string what = "a string") => Encoding.UTF8.GetString(StringBytes(what));
+    private bool StartsLiteral8() => Peek() == '~' && _position + 1 < _length && data[_position + 1] == '{';
 
-    /// <summary>A quoted string or a literal, as bytes.</summary>
-    public byte[] StringBytes(string what = "a string")
+    public string String(string what = "a string") => Encoding.UTF8.GetString(StringMemory(what).Span);
+
+    /// <summary>A quoted string or a literal; a literal as a slice of the command, so an APPEND's message
+    /// is not copied again.</summary>
+    public ReadOnlyMemory<byte> StringMemory(string what = "a string")
     {
         if (Peek() == '"') return Quoted();
-        if (Peek() == '~') _position++; // literal8 (RFC 3516): same framing.
+        if (StartsLiteral8()) _position++; // literal8 (RFC 3516): same framing.
         if (Peek() == '{') return Literal();
         throw new ImapParseException($"Expected {what} (quoted or literal){Where()}");
     }
@@ -89,11 +97,11 @@ public sealed class ImapReader(byte[] data, int position = 0)
     /// <summary>Consumes <paramref name="word"/> (case-insensitive) when it comes next as a whole atom.</summary>
     public bool TryWord(string word)
     {
-        if (_position + word.Length > data.Length) return false;
+        if (_position + word.Length > _length) return false;
         for (var i = 0; i < word.Length; i++)
             if (char.ToUpperInvariant((char)data[_position + i]) != word[i]) return false;
         var after = _position + word.Length;
-        if (after < data.Length && IsAtomChar((char)data[after])) return false;
+        if (after < _length && IsAtomChar((char)data[after])) return false;
         _position = after;
         return true;
     }
@@ -129,8 +137,12 @@ public sealed class ImapReader(byte[] data, int position = 0)
     /// <summary>A sequence set as written (digits, '*', ':' and ','), parsed by <see cref="SequenceSet"/>.</summary>
     public SequenceSet SequenceSet() => Protocol.SequenceSet.Parse(Chars(c => char.IsAsciiDigit(c) || c is '*' or ':' or ',' or '$', "a sequence set"));
 
-    /// <summary>The raw text of the rest of the command, for error messages.</summary>
-    public string Rest() => Encoding.UTF8.GetString(data, _position, data.Length - _position);
+    /// <summary>The start of the rest of the command, for error messages: short, however long the command.</summary>
+    public string Excerpt()
+    {
+        var text = Encoding.UTF8.GetString(data, _position, Math.Min(_length - _position, 31));
+        return text.Length <= 30 ? text : text[..30] + "...";
+    }
 
     private byte[] Quoted()
     {
@@ -153,17 +165,17 @@ public sealed class ImapReader(byte[] data, int position = 0)
     }
 
     /// <summary>A literal as the session inlined it: <c>{n}</c> (or <c>{n+}</c>) CRLF, then n bytes.</summary>
-    private byte[] Literal()
+    private ReadOnlyMemory<byte> Literal()
     {
         _position++;
         var length = Number("a literal length");
         TryExpect('+');
         Expect('}');
-        if (_position + 2 > data.Length || data[_position] != '\r' || data[_position + 1] != '\n')
+        if (_position + 2 > _length || data[_position] != '\r' || data[_position + 1] != '\n')
             throw new ImapParseException("A literal's length must be followed by CRLF");
         _position += 2;
-        if (_position + length > data.Length) throw new ImapParseException("The literal is shorter than announced");
-        var bytes = data.AsSpan(_position, (int)length).ToArray();
+        if (_position + length > _length) throw new ImapParseException("The literal is shorter than announced");
+        var bytes = data.AsMemory(_position, (int)length);
         _position += (int)length;
         return bytes;
     }
@@ -176,9 +188,7 @@ public sealed class ImapReader(byte[] data, int position = 0)
         return Encoding.UTF8.GetString(data, start, _position - start);
     }
 
-    private string Where() => AtEnd ? " at the end of the command" : $" at \"{Shorten(Rest())}\"";
-
-    private static string Shorten(string text) => text.Length <= 30 ? text : text[..30] + "...";
+    private string Where() => AtEnd ? " at the end of the command" : $" at \"{Excerpt()}\"";
 
     /// <summary>ATOM-CHAR: any CHAR except atom-specials: ( ) { SP CTL % * " \ ] — bytes above 127 are
     /// accepted as UTF-8 (RFC 6855 relaxes the grammar the same way).</summary>

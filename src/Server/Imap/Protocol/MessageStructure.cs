@@ -44,13 +44,14 @@ public sealed class MessageStructure
     }
 
     /// <summary>The header block of the top-level message, blank line included.</summary>
-    public ReadOnlySpan<byte> Header => Raw.AsSpan(0, (int)_messages[Message].ContentBegin);
+    public ReadOnlyMemory<byte> Header => Raw.AsMemory(0, (int)_messages[Message].ContentBegin);
 
     /// <summary>The body of the top-level message (everything after the header block).</summary>
-    public ReadOnlySpan<byte> Text => Raw.AsSpan((int)_messages[Message].ContentBegin);
+    public ReadOnlyMemory<byte> Text => Raw.AsMemory((int)_messages[Message].ContentBegin);
 
-    /// <summary>The bytes of a BODY[section]: the part's content, or null when there is no such part.</summary>
-    public byte[]? Section(IReadOnlyList<int> path, string? specifier, IReadOnlyList<string>? fields)
+    /// <summary>The bytes of a BODY[section]: the part's content, or null when there is no such part.
+    /// Slices of the stored message, not copies, so a FETCH of many sections costs no memory per section.</summary>
+    public ReadOnlyMemory<byte>? Section(IReadOnlyList<int> path, string? specifier, IReadOnlyList<string>? fields)
     {
         MimeEntity? entity = null;
         foreach (var index in path)
@@ -77,10 +78,10 @@ public sealed class MessageStructure
             return specifier switch
             {
                 null => Raw,
-                "HEADER" => Header.ToArray(),
-                "TEXT" => Text.ToArray(),
-                "HEADER.FIELDS" => Fields(Header, fields!, exclude: false),
-                "HEADER.FIELDS.NOT" => Fields(Header, fields!, exclude: true),
+                "HEADER" => Header,
+                "TEXT" => Text,
+                "HEADER.FIELDS" => Fields(Header.Span, fields!, exclude: false),
+                "HEADER.FIELDS.NOT" => Fields(Header.Span, fields!, exclude: true),
                 _ => null,
             };
         }
@@ -89,20 +90,20 @@ public sealed class MessageStructure
         switch (specifier)
         {
             case null:
-                return Raw[(int)range.ContentBegin..(int)range.End];
+                return Raw.AsMemory((int)range.ContentBegin, (int)(range.End - range.ContentBegin));
             case "MIME":
-                return Raw[(int)range.Begin..(int)range.ContentBegin];
+                return Raw.AsMemory((int)range.Begin, (int)(range.ContentBegin - range.Begin));
         }
         // HEADER and TEXT of a part are those of the message it holds (message/rfc822).
         if (entity is not MessagePart { Message: { } nested } || !_messages.TryGetValue(nested, out var nestedRange)) return null;
         var nestedBegin = range.ContentBegin;
-        var header = Raw.AsSpan((int)nestedBegin, (int)(nestedRange.ContentBegin - nestedBegin));
+        var header = Raw.AsMemory((int)nestedBegin, (int)(nestedRange.ContentBegin - nestedBegin));
         return specifier switch
         {
-            "HEADER" => header.ToArray(),
-            "TEXT" => Raw[(int)nestedRange.ContentBegin..(int)nestedRange.End],
-            "HEADER.FIELDS" => Fields(header, fields!, exclude: false),
-            "HEADER.FIELDS.NOT" => Fields(header, fields!, exclude: true),
+            "HEADER" => header,
+            "TEXT" => Raw.AsMemory((int)nestedRange.ContentBegin, (int)(nestedRange.End - nestedRange.ContentBegin)),
+            "HEADER.FIELDS" => Fields(header.Span, fields!, exclude: false),
+            "HEADER.FIELDS.NOT" => Fields(header.Span, fields!, exclude: true),
             _ => null,
         };
     }
@@ -133,21 +134,30 @@ public sealed class MessageStructure
         return Encoding.Latin1.GetBytes(output.ToString());
     }
 
-    /// <summary>BODYSTRUCTURE (with extension data) or BODY (without).</summary>
-    public void WriteBodyStructure(ImapResponse r, bool extended) => WriteEntity(r, Message.Body, extended);
+    /// <summary>BODYSTRUCTURE (with extension data) or BODY (without). Multiparts and message/rfc822 parts
+    /// nested deeper than <paramref name="maxDepth"/> are shown as opaque application/octet-stream parts, so
+    /// a hostile message cannot make the recursion (or the response) as deep as it likes.</summary>
+    public void WriteBodyStructure(ImapResponse r, bool extended, int maxDepth) => WriteEntity(r, Message.Body, extended, maxDepth);
 
-    private void WriteEntity(ImapResponse r, MimeEntity? entity, bool extended)
+    private void WriteEntity(ImapResponse r, MimeEntity? entity, bool extended, int depthLeft)
     {
         if (entity is null)
         {
             r.Raw("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)");
             return;
         }
+        _entities.TryGetValue(entity, out var range);
+        var size = range is null ? 0 : range.End - range.ContentBegin;
+        if (depthLeft <= 0 && (entity is Multipart || entity is MessagePart))
+        {
+            r.Raw("(\"application\" \"octet-stream\" NIL NIL NIL \"7bit\" ").Number(size).Raw(extended ? " NIL NIL NIL NIL)" : ")");
+            return;
+        }
         if (entity is Multipart multipart)
         {
             r.Raw("(");
             if (multipart.Count == 0) r.Raw("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0)");
-            foreach (var child in multipart) WriteEntity(r, child, extended);
+            foreach (var child in multipart) WriteEntity(r, child, extended, depthLeft - 1);
             r.Space().String(multipart.ContentType.MediaSubtype.ToLowerInvariant());
             if (extended)
             {
@@ -161,8 +171,6 @@ public sealed class MessageStructure
             return;
         }
 
-        _entities.TryGetValue(entity, out var range);
-        var size = range is null ? 0 : range.End - range.ContentBegin;
         var type = entity.ContentType;
         r.Raw("(").String(type.MediaType.ToLowerInvariant()).Space().String(type.MediaSubtype.ToLowerInvariant()).Space();
         Parameters(r, type.Parameters);
@@ -175,7 +183,7 @@ public sealed class MessageStructure
             r.Space();
             WriteEnvelope(r, inner);
             r.Space();
-            WriteEntity(r, inner.Body, extended);
+            WriteEntity(r, inner.Body, extended, depthLeft - 1);
             r.Space().Number(range?.Lines ?? 0);
         }
         else if (type.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase))

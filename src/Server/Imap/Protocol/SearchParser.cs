@@ -3,11 +3,12 @@ using System.Globalization;
 namespace OpenMailserver.Server.Imap.Protocol;
 
 /// <summary>Parses SEARCH criteria (RFC 3501 §6.4.4) into a <see cref="SearchKey"/>: every key of the RFC,
-/// OR and NOT, parenthesised groups, and sequence or UID sets.</summary>
+/// OR and NOT, parenthesised groups, and sequence or UID sets. Groups, NOT and OR nest at most
+/// <c>maxDepth</c> levels, so a hostile command cannot run the recursion off the stack.</summary>
 public static class SearchParser
 {
     /// <summary>Parses <c>[CHARSET x] key *(SP key)</c>; only UTF-8 and US-ASCII are supported.</summary>
-    public static SearchKey Parse(ImapReader reader, out string? unsupportedCharset)
+    public static SearchKey Parse(ImapReader reader, int maxDepth, out string? unsupportedCharset)
     {
         unsupportedCharset = null;
         if (reader.TryWord("CHARSET"))
@@ -18,18 +19,19 @@ public static class SearchParser
                 unsupportedCharset = charset;
             reader.Space();
         }
-        var keys = new List<SearchKey> { Key(reader) };
-        while (reader.TrySpace()) keys.Add(Key(reader));
+        var keys = new List<SearchKey> { Key(reader, 0, maxDepth) };
+        while (reader.TrySpace()) keys.Add(Key(reader, 0, maxDepth));
         reader.End();
         return keys.Count == 1 ? keys[0] : new SearchKey.And(keys);
     }
 
-    private static SearchKey Key(ImapReader reader)
+    private static SearchKey Key(ImapReader reader, int depth, int maxDepth)
     {
         if (reader.TryExpect('('))
         {
-            var keys = new List<SearchKey> { Key(reader) };
-            while (reader.TrySpace()) keys.Add(Key(reader));
+            var inner = Deeper(depth, maxDepth);
+            var keys = new List<SearchKey> { Key(reader, inner, maxDepth) };
+            while (reader.TrySpace()) keys.Add(Key(reader, inner, maxDepth));
             reader.Expect(')');
             return keys.Count == 1 ? keys[0] : new SearchKey.And(keys);
         }
@@ -73,15 +75,20 @@ public static class SearchParser
             case "SENTON": return Date(reader, SearchKey.DateRelation.On, sent: true);
             case "SENTSINCE": return Date(reader, SearchKey.DateRelation.Since, sent: true);
             case "UID": reader.Space(); return new SearchKey.Sequence(reader.SequenceSet(), ByUid: true);
-            case "NOT": reader.Space(); return new SearchKey.Not(Key(reader));
+            case "NOT": reader.Space(); return new SearchKey.Not(Key(reader, Deeper(depth, maxDepth), maxDepth));
             case "OR":
                 reader.Space();
-                var left = Key(reader);
+                var operands = Deeper(depth, maxDepth);
+                var left = Key(reader, operands, maxDepth);
                 reader.Space();
-                return new SearchKey.Or(left, Key(reader));
+                return new SearchKey.Or(left, Key(reader, operands, maxDepth));
             default: throw new ImapParseException($"Unknown search key \"{word}\"");
         }
     }
+
+    private static int Deeper(int depth, int maxDepth) => depth < maxDepth
+        ? depth + 1
+        : throw new ImapParseException($"Search criteria nest more than {maxDepth} levels deep (parentheses, NOT and OR)");
 
     private static SearchKey Date(ImapReader reader, SearchKey.DateRelation relation, bool sent)
     {

@@ -1,10 +1,12 @@
 namespace OpenMailserver.Server.Imap.Protocol;
 
 /// <summary>An IMAP sequence set (RFC 3501 §9 sequence-set): numbers, ranges and '*' for the largest
-/// number in use. Ranges are unordered ("5:2" is "2:5"). '$' stands for the last search result (RFC 5182).</summary>
+/// number in use. Ranges are unordered ("5:2" is "2:5"). '$' stands for the last search result (RFC 5182).
+/// Only '*' means the largest: 4294967295 is a number like any other, which no message may have.</summary>
 public sealed class SequenceSet
 {
-    private const uint Star = uint.MaxValue;
+    // Numbers start at 1, so 0 is free to stand for '*'.
+    private const uint Star = 0;
 
     private readonly List<(uint From, uint To)> _ranges;
 
@@ -26,7 +28,7 @@ public sealed class SequenceSet
             if (bounds.Length is < 1 or > 2) throw new ImapParseException($"Invalid sequence set \"{text}\"");
             var from = Number(bounds[0], text);
             var to = bounds.Length == 2 ? Number(bounds[1], text) : from;
-            ranges.Add(from <= to ? (from, to) : (to, from));
+            ranges.Add((from, to));
         }
         return new SequenceSet(ranges, false);
     }

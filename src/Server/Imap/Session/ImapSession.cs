@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Text;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Imap.Protocol;
 
@@ -12,8 +11,10 @@ namespace OpenMailserver.Server.Imap.Session;
 /// this class grouped by area.</summary>
 public sealed partial class ImapSession
 {
-    private const int MaxLineLength = 64 * 1024;
     private const int MaxBadCommands = 20;
+
+    /// <summary>A response being built is sent once it passes this, so long replies are streamed.</summary>
+    private const int ResponseFlushBytes = 64 * 1024;
 
     private readonly ImapServices _services;
     private readonly IPAddress? _remote;
@@ -70,11 +71,7 @@ public sealed partial class ImapSession
                 if (command is null) return;
                 await ThrottleAsync(stopping);
                 await ExecuteAsync(command, stopping);
-                if (_badCommands >= MaxBadCommands)
-                {
-                    await WriteAsync(new ImapResponse().Untagged("BYE Too many bad commands"), stopping);
-                    return;
-                }
+                if (await EndedByBadCommandsAsync(stopping)) return;
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -95,92 +92,77 @@ public sealed partial class ImapSession
         }
     }
 
-    /// <summary>Reads one command with its literals inlined, or null when the client closed the connection.
+    /// <summary>Reads one command with its literals inlined, or null when the session ends (the client
+    /// closed the connection, sent a literal too large to refuse politely, or too many bad commands).
     /// Synchronizing literals get a continuation; oversized ones are refused before the client sends them.</summary>
     private async Task<ImapCommand?> ReadCommandAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            using var command = new MemoryStream();
-            var line = await _reader.ReadLineAsync(MaxLineLength, cancellationToken);
-            if (line is null) return null;
-            if (line.Length == 0) continue;
-            var tag = Tag(line);
-            var refused = false;
-            while (Literal(line) is { } literal)
+            var framed = await CommandReader.ReadAsync(_reader, ReadLimits(), ContinueLiteralAsync, cancellationToken);
+            switch (framed)
             {
-                command.Write(line);
-                command.Write("\r\n"u8);
-                var limit = _services.Options.Value.Limits.MaxMessageBytes;
-                if (literal.Length > limit || literal.Length < 0)
-                {
-                    if (!literal.NonSynchronizing)
-                    {
-                        await WriteAsync(new ImapResponse().Tagged(tag ?? "*", "NO", $"[TOOBIG] Literal of {literal.Length} bytes is larger than the limit of {limit}"), cancellationToken);
-                        refused = true;
-                        break;
-                    }
-                    await WriteAsync(new ImapResponse().Untagged("BYE [TOOBIG] Literal too large"), cancellationToken);
+                case null:
+                    return null;
+                case FramedCommand.Abort abort:
+                    await WriteAsync(new ImapResponse().Untagged("BYE " + abort.Reason), cancellationToken);
                     State = SessionState.Logout;
                     return null;
-                }
-                if (!literal.NonSynchronizing) await WriteAsync(new ImapResponse().Raw("+ Ready for literal data\r\n"), cancellationToken);
-                if (!await _reader.ReadExactAsync(command, literal.Length, cancellationToken)) return null;
-                line = await _reader.ReadLineAsync(MaxLineLength, cancellationToken);
-                if (line is null) return null;
-            }
-            if (refused) continue;
-            command.Write(line);
-            var bytes = command.ToArray();
-
-            if (tag is null)
-            {
-                _badCommands++;
-                await WriteAsync(new ImapResponse().Untagged("BAD Missing or invalid tag"), cancellationToken);
-                continue;
-            }
-            var reader = new ImapReader(bytes, tag.Length);
-            try
-            {
-                reader.Space();
-                var name = reader.Atom("a command name").ToUpperInvariant();
-                if (name == "UID")
-                {
-                    reader.Space();
-                    name = "UID " + reader.Atom("a command name").ToUpperInvariant();
-                }
-                return new ImapCommand(tag, name, reader);
-            }
-            catch (ImapParseException e)
-            {
-                _badCommands++;
-                await WriteAsync(new ImapResponse().Tagged(tag, "BAD", e.Message), cancellationToken);
+                case FramedCommand.Refused refused:
+                    await WriteAsync(new ImapResponse().Tagged(refused.Tag ?? "*", "NO", refused.Reason), cancellationToken);
+                    continue;
+                case FramedCommand.Complete { Tag: null }:
+                    _badCommands++;
+                    await WriteAsync(new ImapResponse().Untagged("BAD Missing or invalid tag"), cancellationToken);
+                    if (await EndedByBadCommandsAsync(cancellationToken)) return null;
+                    continue;
+                case FramedCommand.Complete { Tag: { } tag } complete:
+                    var reader = new ImapReader(complete.Buffer, tag.Length, complete.Length);
+                    try
+                    {
+                        reader.Space();
+                        var name = reader.Atom("a command name").ToUpperInvariant();
+                        if (name == "UID")
+                        {
+                            reader.Space();
+                            name = "UID " + reader.Atom("a command name").ToUpperInvariant();
+                        }
+                        return new ImapCommand(tag, name, reader);
+                    }
+                    catch (ImapParseException e)
+                    {
+                        _badCommands++;
+                        await WriteAsync(new ImapResponse().Tagged(tag, "BAD", Shorten(e.Message, 200)), cancellationToken);
+                        if (await EndedByBadCommandsAsync(cancellationToken)) return null;
+                    }
+                    continue;
             }
         }
     }
 
-    private readonly record struct LiteralMarker(long Length, bool NonSynchronizing);
+    private Task ContinueLiteralAsync(CancellationToken cancellationToken) =>
+        WriteAsync(new ImapResponse().Raw("+ Ready for literal data\r\n"), cancellationToken);
 
-    /// <summary>The literal announced at the end of a line: <c>{n}</c> or <c>{n+}</c> (LITERAL+).</summary>
-    private static LiteralMarker? Literal(byte[] line)
+    /// <summary>Before login a literal only carries a user name or password, so only small ones are read;
+    /// after it one literal may be a whole message (within Limits:MaxMessageBytes too).</summary>
+    private CommandLimits ReadLimits()
     {
-        if (line.Length < 3 || line[^1] != '}') return null;
-        var open = Array.LastIndexOf(line, (byte)'{');
-        if (open < 0) return null;
-        var inner = Encoding.ASCII.GetString(line, open + 1, line.Length - open - 2);
-        var plus = inner.EndsWith('+');
-        if (plus) inner = inner[..^1];
-        if (inner.Length is 0 or > 12 || !inner.All(char.IsAsciiDigit)) return null;
-        return new LiteralMarker(long.Parse(inner), plus);
+        var imap = _services.Options.Value.Imap;
+        return State == SessionState.NotAuthenticated
+            ? new CommandLimits(imap.MaxLineBytes, imap.MaxLiteralBytesBeforeLogin, imap.MaxLiteralBytesBeforeLogin)
+            : new CommandLimits(imap.MaxLineBytes, Math.Min(imap.MaxLiteralBytes, _services.Options.Value.Limits.MaxMessageBytes), imap.MaxCommandLiteralBytes);
     }
 
-    private static string? Tag(byte[] line)
+    private int MaxLineBytes => _services.Options.Value.Imap.MaxLineBytes;
+
+    /// <summary>Says BYE and ends the session once a client has sent too many bad commands in a row
+    /// (untagged garbage counts too), so it cannot keep us parsing noise.</summary>
+    private async Task<bool> EndedByBadCommandsAsync(CancellationToken cancellationToken)
     {
-        var end = Array.IndexOf(line, (byte)' ');
-        if (end <= 0) return null;
-        for (var i = 0; i < end; i++)
-            if (!ImapReader.IsAtomChar((char)line[i]) || line[i] == '+' || line[i] > 127) return null;
-        return Encoding.ASCII.GetString(line, 0, end);
+        if (_badCommands < MaxBadCommands) return false;
+        await WriteAsync(new ImapResponse().Untagged("BYE Too many bad commands"), cancellationToken);
+        State = SessionState.Logout;
+        return true;
     }
 
     private async Task ExecuteAsync(ImapCommand command, CancellationToken cancellationToken)
@@ -204,7 +186,7 @@ public sealed partial class ImapSession
         catch (ImapParseException e)
         {
             _badCommands++;
-            response.Tagged(command.Tag, "BAD", e.Message);
+            response.Tagged(command.Tag, "BAD", Shorten(e.Message, 200));
         }
         catch (MailServerException e)
         {
@@ -220,7 +202,7 @@ public sealed partial class ImapSession
         _ => "not in this state",
     };
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    private static string Shorten(string text, int length = 40) => text.Length <= length ? text : text[..length] + "...";
 
     private async Task WriteAsync(ImapResponse response, CancellationToken cancellationToken)
     {

@@ -24,7 +24,9 @@ public sealed class LineReader(Stream stream, Action? afterRead = null)
                 line.Write(_buffer, _start, newline - _start);
                 _start = newline + 1;
                 var bytes = line.ToArray();
-                return bytes.Length > 0 && bytes[^1] == '\r' ? bytes[..^1] : bytes;
+                if (bytes.Length > 0 && bytes[^1] == '\r') bytes = bytes[..^1];
+                if (bytes.Length > maxLength) throw new LineTooLongException();
+                return bytes;
             }
             line.Write(_buffer, _start, _end - _start);
             _start = _end = 0;

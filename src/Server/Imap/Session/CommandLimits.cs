@@ -1,0 +1,5 @@
+namespace OpenMailserver.Server.Imap.Session;
+
+/// <summary>What one command may hold: its text (every line together, literals not counted), each literal,
+/// and all its literals together. The session picks them by state: small before login.</summary>
+public sealed record CommandLimits(int MaxLineBytes, long MaxLiteralBytes, long MaxCommandLiteralBytes);
