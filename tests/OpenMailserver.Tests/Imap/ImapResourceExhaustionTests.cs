@@ -22,6 +22,9 @@ public sealed class ImapResourceExhaustionTests(ITestOutputHelper output)
         {
             ["OpenMailserver__Imap__TlsPort"] = tlsPort.ToString(),
             ["OpenMailserver__Imap__Port"] = plainPort.ToString(),
+            // Memory is what this measures: every connection comes from 127.0.0.1 and half log in as one mailbox.
+            ["OpenMailserver__Imap__MaxSessionsPerAddress"] = "100",
+            ["OpenMailserver__Imap__MaxSessionsPerMailbox"] = "100",
         });
         using var admin = server.Rest(server.AdminKey);
         var created = JsonDocument.Parse(await (await admin.PostAsJsonAsync("/v1/mailboxes", new { local_part = "amplify", domain = "example.test" }))
