@@ -36,7 +36,7 @@ public sealed partial class FolderConcurrencyModelTests(SharedMailServer server)
     public async Task Flags_moves_and_expunges_from_every_door_match_the_model()
     {
         const int seed = 3501;
-        const int steps = 90;
+        const int steps = 200;
         var budget = Stopwatch.StartNew();
         var random = new Random(seed);
         var log = new List<string>();

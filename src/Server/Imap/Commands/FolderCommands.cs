@@ -260,7 +260,7 @@ public sealed partial class ImapSession
         }
         else
         {
-            bool Selected(string name) =>
+            bool MeetsCriteria(string name) =>
                 (!selectSubscribed || subscribed.Contains(name)) && (!selectSpecialUse || folders.GetValueOrDefault(name)?.SpecialUse is not null);
             var names = selectSubscribed ? folders.Keys.Union(subscribed, StringComparer.Ordinal) : folders.Keys;
             var criteria = string.Join(' ', new[] { selectSubscribed ? "\"SUBSCRIBED\"" : null, selectSpecialUse ? "\"SPECIAL-USE\"" : null }.OfType<string>());
@@ -268,9 +268,9 @@ public sealed partial class ImapSession
             foreach (var name in names)
             {
                 if (!Matches(name)) continue;
-                var isSelected = selectAll || Selected(name);
+                var isSelected = selectAll || MeetsCriteria(name);
                 // RFC 5258 §3: with RECURSIVEMATCH a name is also listed for a descendant that meets the criteria.
-                var childInfo = recursiveMatch && names.Any(n => n.StartsWith(name + Delimiter, StringComparison.Ordinal) && Selected(n));
+                var childInfo = recursiveMatch && names.Any(n => n.StartsWith(name + Delimiter, StringComparison.Ordinal) && MeetsCriteria(n));
                 if (!isSelected && !childInfo) continue;
                 var attributes = new List<string>();
                 if (folders.TryGetValue(name, out var folder))

@@ -62,7 +62,8 @@ public sealed partial class ImapSession
     /// (EXAMINE) only looks, from <paramref name="firstRecent"/> as last read.</summary>
     private async Task TakeRecentAsync(SelectedFolder selected, IReadOnlyList<MessageEntry> arrived, long firstRecent)
     {
-        if (arrived.Count == 0) return;
+        // All taken already (as last read): nothing to write, which keeps SELECT of a quiet folder a pure read.
+        if (arrived.Count == 0 || arrived[^1].Uid < firstRecent) return;
         if (!selected.ReadOnly)
         {
             var upTo = arrived[^1].Uid + 1;
