@@ -45,7 +45,11 @@ public sealed class MailboxService(
                 var domainId = await mailboxes.EnsureDomainAsync(tx, normalizedDomain, now);
                 var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.Limits.MaxMessagesPerMailbox, now);
                 foreach (var (name, specialUse) in SpecialFolders.Defaults)
+                {
+                    // The standard folders start subscribed, so every client shows them; folders a user creates do not (RFC 3501 §6.3.3).
                     await messages.CreateFolderAsync(tx, mailboxId, name, specialUse, UidValidity.New(time));
+                    await messages.SetSubscribedAsync(tx, mailboxId, name, subscribed: true);
+                }
                 return (mailboxId, await keys.IssueMailboxKeyAsync(tx, mailboxId, "default"));
             });
             logger.LogInformation("Created mailbox {Address}", address);

@@ -5,7 +5,9 @@ namespace OpenMailserver.Server.Messages;
 /// <summary>Folders and the message index of every mailbox.</summary>
 public interface IMessageRepository
 {
-    Task CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity);
+    /// <summary>Creates a folder with a UIDVALIDITY of at least <paramref name="uidValidity"/> and larger than
+    /// any the mailbox gave before, so a name deleted and created again never repeats one (RFC 3501 §2.3.1.1).</summary>
+    Task<FolderRecord> CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity);
     Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, DbTransaction? tx = null);
     Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId);
     /// <summary>Indexes a message in a folder under the folder's next UID, in its conversation and for
@@ -30,11 +32,20 @@ public interface IMessageRepository
     /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>
     Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, DbTransaction? tx = null);
     Task<(long Messages, long Unseen)> CountsAsync(long folderId);
-    /// <summary>Sets the flags of messages in a folder, raising the folder's modseq; returns the new modseq.</summary>
-    Task<long> SetFlagsAsync(DbTransaction tx, long folderId, IReadOnlyList<(string Id, string Flags)> changes);
+    /// <summary>Applies <paramref name="change"/> to the flags of these messages as stored now, raising the
+    /// folder's modseq where they change, and returns the messages (those still in the folder) as stored after.</summary>
+    Task<IReadOnlyList<MessageEntry>> ChangeFlagsAsync(DbTransaction tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change);
+    /// <summary>The messages of a folder whose stored flags include \Deleted, in UID order.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(DbTransaction tx, long folderId);
+    /// <summary>Gives the messages from <see cref="FolderRecord.FirstRecentUid"/> up to (not including)
+    /// <paramref name="upTo"/> to the caller as \Recent (RFC 3501 §2.3.2: one session only) and returns the
+    /// first UID of them; no later session gets them.</summary>
+    Task<long> ClaimRecentAsync(DbTransaction tx, long folderId, long upTo);
     /// <summary>Removes messages from a folder (expunge), raising the folder's modseq.</summary>
     Task DeleteAsync(DbTransaction tx, long folderId, IReadOnlyList<string> ids);
     Task DeleteFolderAsync(DbTransaction tx, long folderId);
     Task RenameFolderAsync(DbTransaction tx, long folderId, string newName, long uidValidity);
-    Task SetSubscribedAsync(DbTransaction tx, long folderId, bool subscribed);
+    /// <summary>Subscriptions are names (RFC 3501 §6.3.6): one outlives the deletion of its folder.</summary>
+    Task SetSubscribedAsync(DbTransaction tx, long mailboxId, string name, bool subscribed);
+    Task<IReadOnlySet<string>> ListSubscriptionsAsync(long mailboxId);
 }

@@ -18,16 +18,11 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
         var updated = await database.WriteAsync(async tx =>
         {
             var current = await FindAsync(mailbox, id, tx);
-            var flags = new HashSet<string>(MessageFlags.Parse(current.Flags), StringComparer.OrdinalIgnoreCase);
-            Set(flags, MessageFlags.Seen, change.Seen);
-            Set(flags, MessageFlags.Flagged, change.Flagged);
-            foreach (var label in change.RemoveLabels) flags.Remove(label);
-            foreach (var label in change.AddLabels) flags.Add(label);
-            var formatted = MessageFlags.Format(flags);
-            if (formatted != current.Flags)
+            var flags = ToFlagChange(change);
+            if (flags.Add.Count + flags.Remove.Count > 0)
             {
-                await messages.SetFlagsAsync(tx, current.FolderId, [(current.Id, formatted)]);
-                current = current with { Flags = formatted };
+                var stored = await messages.ChangeFlagsAsync(tx, current.FolderId, [current.Id], flags);
+                current = current with { Flags = stored[0].Flags };
             }
             if (change.Folder is not null)
             {
@@ -74,10 +69,18 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
         return record;
     }
 
-    private static void Set(HashSet<string> flags, string flag, bool? on)
+    /// <summary>The request as a change (what to add, what to remove), applied to the flags as stored when it
+    /// is written, the same operation IMAP STORE uses.</summary>
+    private static FlagChange ToFlagChange(Change change)
     {
-        if (on is true) flags.Add(flag);
-        else if (on is false) flags.Remove(flag);
+        var add = new List<string>(change.AddLabels);
+        var remove = new List<string>(change.RemoveLabels);
+        foreach (var (flag, on) in new[] { (MessageFlags.Seen, change.Seen), (MessageFlags.Flagged, change.Flagged) })
+        {
+            if (on is true) add.Add(flag);
+            else if (on is false) remove.Add(flag);
+        }
+        return new FlagChange(add, remove);
     }
 
     /// <summary>A label is an IMAP keyword (an atom), so that mail clients can show and change it too.</summary>

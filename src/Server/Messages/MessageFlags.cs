@@ -10,6 +10,9 @@ public static class MessageFlags
     public const string Deleted = "\\Deleted";
     public const string Draft = "\\Draft";
 
+    /// <summary>Never stored: a session-only flag (RFC 3501 §2.3.2) that IMAP adds to what one session sees.</summary>
+    public const string Recent = "\\Recent";
+
     public static readonly IReadOnlyList<string> System = [Answered, Flagged, Deleted, Seen, Draft];
 
     public static IReadOnlySet<string> Parse(string flags) =>

@@ -8,7 +8,7 @@ namespace OpenMailserver.Server.Storage;
 public sealed class SqliteMessageRepository(Database database, IMailboxEventRepository events) : SqliteRepository(database), IMessageRepository
 {
     private const string FolderColumns =
-        "id, mailbox_id AS MailboxId, name, special_use AS SpecialUse, uid_validity AS UidValidity, uid_next AS UidNext, subscribed, highest_modseq AS HighestModSeq";
+        "id, mailbox_id AS MailboxId, name, special_use AS SpecialUse, uid_validity AS UidValidity, uid_next AS UidNext, highest_modseq AS HighestModSeq, first_recent_uid AS FirstRecentUid";
 
     private const string MessageColumns =
         """
@@ -17,10 +17,15 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         message_id_header AS MessageIdHeader, in_reply_to AS InReplyTo, thread_id AS ThreadId
         """;
 
-    public Task CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity) =>
-        tx.Connection!.ExecuteAsync(
-            "INSERT INTO folders (mailbox_id, name, special_use, uid_validity) VALUES (@mailboxId, @name, @specialUse, @uidValidity)",
-            new { mailboxId, name, specialUse, uidValidity }, tx);
+    public async Task<FolderRecord> CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity)
+    {
+        var assigned = await tx.Connection!.ExecuteScalarAsync<long>(
+            "UPDATE mailboxes SET last_uid_validity = MAX(@uidValidity, last_uid_validity + 1) WHERE id = @mailboxId RETURNING last_uid_validity",
+            new { mailboxId, uidValidity }, tx);
+        return await tx.Connection!.QuerySingleAsync<FolderRecord>(
+            $"INSERT INTO folders (mailbox_id, name, special_use, uid_validity) VALUES (@mailboxId, @name, @specialUse, @assigned) RETURNING {FolderColumns}",
+            new { mailboxId, name, specialUse, assigned }, tx);
+    }
 
     public Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, DbTransaction? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
@@ -178,7 +183,7 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
 
     public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, DbTransaction? tx = null) =>
         ReadAsync<IReadOnlyList<MessageEntry>>(tx, async (c, t) => (await c.QueryAsync<MessageEntry>(
-            "SELECT id, uid, flags, size, received_at AS ReceivedAt, blob, modseq AS ModSeq FROM messages WHERE folder_id = @folderId ORDER BY uid",
+            $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId ORDER BY uid",
             new { folderId }, t)).AsList());
 
     public Task<(long Messages, long Unseen)> CountsAsync(long folderId) =>
@@ -190,18 +195,49 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
             return (row.Item1, row.Item2 ?? 0);
         });
 
-    public async Task<long> SetFlagsAsync(DbTransaction tx, long folderId, IReadOnlyList<(string Id, string Flags)> changes)
+    private const string EntryColumns = "id, uid, flags, size, received_at AS ReceivedAt, blob, modseq AS ModSeq";
+
+    // Read and written in one write transaction, which holds the database's write lock from its start
+    // (BEGIN IMMEDIATE), so no other change can come between the read and the write.
+    public async Task<IReadOnlyList<MessageEntry>> ChangeFlagsAsync(DbTransaction tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change)
     {
-        var modseq = await tx.Connection!.ExecuteScalarAsync<long>(
-            "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING highest_modseq", new { folderId }, tx);
+        var result = new List<MessageEntry>();
+        long? modseq = null;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        foreach (var (id, flags) in changes)
+        foreach (var chunk in ids.Chunk(500))
         {
-            await tx.Connection!.ExecuteAsync("UPDATE messages SET flags = @flags, modseq = @modseq WHERE id = @id AND folder_id = @folderId",
-                new { id, flags, modseq, folderId }, tx);
-            await events.RecordForFolderAsync(tx, folderId, MailboxEventType.FlagsChanged, id, new { flags = MessageFlags.List(flags) }, now);
+            var stored = await tx.Connection!.QueryAsync<MessageEntry>(
+                $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, tx);
+            foreach (var entry in stored)
+            {
+                var flags = change.ApplyTo(entry.Flags);
+                if (flags == entry.Flags)
+                {
+                    result.Add(entry);
+                    continue;
+                }
+                modseq ??= await tx.Connection!.ExecuteScalarAsync<long>(
+                    "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING highest_modseq", new { folderId }, tx);
+                await tx.Connection!.ExecuteAsync("UPDATE messages SET flags = @flags, modseq = @modseq WHERE id = @Id",
+                    new { flags, modseq, entry.Id }, tx);
+                await events.RecordForFolderAsync(tx, folderId, MailboxEventType.FlagsChanged, entry.Id, new { flags = MessageFlags.List(flags) }, now);
+                result.Add(entry with { Flags = flags, ModSeq = modseq.Value });
+            }
         }
-        return modseq;
+        result.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        return result;
+    }
+
+    public async Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(DbTransaction tx, long folderId) =>
+        (await tx.Connection!.QueryAsync<MessageEntry>(
+            $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND (' ' || flags || ' ') LIKE '% \\Deleted %' ORDER BY uid",
+            new { folderId }, tx)).AsList();
+
+    public async Task<long> ClaimRecentAsync(DbTransaction tx, long folderId, long upTo)
+    {
+        var first = await tx.Connection!.ExecuteScalarAsync<long>("SELECT first_recent_uid FROM folders WHERE id = @folderId", new { folderId }, tx);
+        await tx.Connection!.ExecuteAsync("UPDATE folders SET first_recent_uid = MAX(first_recent_uid, @upTo) WHERE id = @folderId", new { folderId, upTo }, tx);
+        return first;
     }
 
     public async Task DeleteAsync(DbTransaction tx, long folderId, IReadOnlyList<string> ids)
@@ -223,10 +259,25 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         await tx.Connection!.ExecuteAsync("DELETE FROM folders WHERE id = @folderId", new { folderId }, tx);
     }
 
-    public Task RenameFolderAsync(DbTransaction tx, long folderId, string newName, long uidValidity) =>
-        tx.Connection!.ExecuteAsync("UPDATE folders SET name = @newName, uid_validity = @uidValidity WHERE id = @folderId",
+    public async Task RenameFolderAsync(DbTransaction tx, long folderId, string newName, long uidValidity)
+    {
+        // A renamed folder stays subscribed under its new name, as clients expect.
+        await tx.Connection!.ExecuteAsync(
+            """
+            UPDATE subscriptions SET name = @newName
+            WHERE (mailbox_id, name) = (SELECT mailbox_id, name FROM folders WHERE id = @folderId)
+              AND NOT EXISTS (SELECT 1 FROM subscriptions s, folders f WHERE f.id = @folderId AND s.mailbox_id = f.mailbox_id AND s.name = @newName)
+            """, new { folderId, newName }, tx);
+        await tx.Connection!.ExecuteAsync("UPDATE folders SET name = @newName, uid_validity = @uidValidity WHERE id = @folderId",
             new { folderId, newName, uidValidity }, tx);
+    }
 
-    public Task SetSubscribedAsync(DbTransaction tx, long folderId, bool subscribed) =>
-        tx.Connection!.ExecuteAsync("UPDATE folders SET subscribed = @value WHERE id = @folderId", new { folderId, value = subscribed ? 1 : 0 }, tx);
+    public Task SetSubscribedAsync(DbTransaction tx, long mailboxId, string name, bool subscribed) =>
+        tx.Connection!.ExecuteAsync(subscribed
+            ? "INSERT INTO subscriptions (mailbox_id, name) VALUES (@mailboxId, @name) ON CONFLICT DO NOTHING"
+            : "DELETE FROM subscriptions WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, tx);
+
+    public Task<IReadOnlySet<string>> ListSubscriptionsAsync(long mailboxId) =>
+        ReadAsync<IReadOnlySet<string>>(null, async (c, t) => (await c.QueryAsync<string>(
+            "SELECT name FROM subscriptions WHERE mailbox_id = @mailboxId", new { mailboxId }, t)).ToHashSet(StringComparer.Ordinal));
 }

@@ -82,24 +82,52 @@ public sealed class ImapFetchTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task Envelope_keeps_source_routes_and_groups()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        const string routed =
+            "From: <@relay.example:user@domain.example>\r\n" +
+            "To: Team: ann@example.org, \"Bo B\" <bo@example.org>;, carl@example.org\r\n" +
+            "Cc: Nobody:;\r\n" +
+            "Subject: routes\r\n" +
+            "\r\n" +
+            "x\r\n";
+        await imap.SendAsync($"A1 APPEND INBOX {{{routed.Length}+}}\r\n{routed}\r\n");
+        Assert.Contains(" OK ", (await imap.UntilTaggedAsync("A1")).Last());
+        await imap.CommandAsync("EXAMINE INBOX");
+        Assert.Equal(
+            "* 1 FETCH (ENVELOPE (NIL \"routes\" ((NIL \"@relay.example\" \"user\" \"domain.example\")) ((NIL \"@relay.example\" \"user\" \"domain.example\")) " +
+            "((NIL \"@relay.example\" \"user\" \"domain.example\")) " +
+            "((NIL NIL \"Team\" NIL)(NIL NIL \"ann\" \"example.org\")(\"Bo B\" NIL \"bo\" \"example.org\")(NIL NIL NIL NIL)(NIL NIL \"carl\" \"example.org\")) " +
+            "((NIL NIL \"Nobody\" NIL)(NIL NIL NIL NIL)) NIL NIL NIL))",
+            (await imap.CommandAsync("FETCH 1 ENVELOPE"))[0]);
+    }
+
+    [Fact]
     public async Task Body_fetch_without_peek_sets_seen_and_says_so()
     {
         await using var imap = await WithMessageAsync();
-        Assert.Equal("* 1 FETCH (FLAGS ())", (await imap.CommandAsync("FETCH 1 FLAGS"))[0]);
+        // Appended before this session selected the folder, so \Recent in this session.
+        Assert.Equal("* 1 FETCH (FLAGS (\\Recent))", (await imap.CommandAsync("FETCH 1 FLAGS"))[0]);
         var fetch = await imap.CommandAsync("FETCH 1 BODY[1]");
-        Assert.Equal("* 1 FETCH (BODY[1] {25}\r\nHello Bob,\r\nsee attached. FLAGS (\\Seen))", fetch[0]);
-        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Seen))", (await imap.CommandAsync("UID FETCH 1 FLAGS"))[0]);
+        Assert.Equal("* 1 FETCH (BODY[1] {25}\r\nHello Bob,\r\nsee attached. FLAGS (\\Recent \\Seen))", fetch[0]);
+        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Recent \\Seen))", (await imap.CommandAsync("UID FETCH 1 FLAGS"))[0]);
     }
 
     [Fact]
     public async Task Store_variants_and_silent()
     {
         await using var imap = await WithMessageAsync();
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Seen))", "T3 OK STORE completed"], await imap.CommandAsync("STORE 1 FLAGS (\\Seen \\Flagged)"));
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Seen $Important))", "T4 OK STORE completed"], await imap.CommandAsync("STORE 1 +FLAGS ($Important)"));
-        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Seen $Important))", "T5 OK UID STORE completed"], await imap.CommandAsync("UID STORE 1 -FLAGS (\\Flagged)"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Recent \\Seen))", "T3 OK STORE completed"], await imap.CommandAsync("STORE 1 FLAGS (\\Seen \\Flagged)"));
+        // A new keyword is announced with FLAGS and PERMANENTFLAGS before a FETCH shows it (RFC 3501 §7.2.6).
+        Assert.Equal([
+            "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important)",
+            "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Important \\*)] Flags permitted",
+            "* 1 FETCH (FLAGS (\\Flagged \\Recent \\Seen $Important))", "T4 OK STORE completed"], await imap.CommandAsync("STORE 1 +FLAGS ($Important)"));
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Recent \\Seen $Important))", "T5 OK UID STORE completed"], await imap.CommandAsync("UID STORE 1 -FLAGS (\\Flagged)"));
         Assert.Equal(["T6 OK STORE completed"], await imap.CommandAsync("STORE 1 +FLAGS.SILENT (\\Answered)"));
-        Assert.Equal("* 1 FETCH (FLAGS (\\Answered \\Seen $Important))", (await imap.CommandAsync("FETCH 1 FLAGS"))[0]);
+        Assert.Equal("* 1 FETCH (FLAGS (\\Answered \\Recent \\Seen $Important))", (await imap.CommandAsync("FETCH 1 FLAGS"))[0]);
         Assert.StartsWith("T8 BAD", (await imap.CommandAsync("STORE 1 +FLAGS (\\Recent)")).Last());
     }
 

@@ -47,6 +47,27 @@ public sealed class ImapFolderTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task A_folder_deleted_and_created_again_at_once_never_repeats_its_uidvalidity()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        var seen = new List<long>();
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.EndsWith("OK CREATE completed", (await imap.CommandAsync("CREATE Again")).Last());
+            var select = await imap.CommandAsync("SELECT Again");
+            seen.Add(long.Parse(System.Text.RegularExpressions.Regex.Match(string.Join("\n", select), @"\[UIDVALIDITY (\d+)\]").Groups[1].Value));
+            await imap.CommandAsync("CLOSE");
+            Assert.EndsWith("OK DELETE completed", (await imap.CommandAsync("DELETE Again")).Last());
+        }
+        Assert.Equal(seen.Order(), seen);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        // Strictly increasing across the mailbox's folders too, and a new folder is never below the others.
+        var status = await imap.CommandAsync("STATUS INBOX (UIDVALIDITY)");
+        Assert.True(long.Parse(System.Text.RegularExpressions.Regex.Match(status[0], @"UIDVALIDITY (\d+)").Groups[1].Value) < seen[0]);
+    }
+
+    [Fact]
     public async Task Status_counts_and_select_reports_the_folder()
     {
         var box = await server.CreateMailboxAsync();
@@ -54,10 +75,11 @@ public sealed class ImapFolderTests(SharedMailServer server)
             for (var i = 0; i < 2; i++) await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = $"s{i}", text_body = "x" });
         await using var imap = await ImapConversation.LoginAsync(server, box);
         var status = await imap.CommandAsync("STATUS INBOX (MESSAGES UNSEEN UIDNEXT RECENT)");
-        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 2 UNSEEN 2 UIDNEXT 3 RECENT 0)", status[0]);
+        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 2 UNSEEN 2 UIDNEXT 3 RECENT 2)", status[0]);
         var select = await imap.CommandAsync("SELECT INBOX");
         Assert.Equal("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)", select[0]);
         Assert.Contains("* 2 EXISTS", select);
+        Assert.Contains("* 2 RECENT", select);
         Assert.Contains("* OK [UNSEEN 1] First unseen", select);
         Assert.Contains(select, l => l.StartsWith("* OK [UIDVALIDITY ", StringComparison.Ordinal));
         Assert.Contains("* OK [UIDNEXT 3] Predicted next UID", select);
@@ -86,7 +108,7 @@ public sealed class ImapFolderTests(SharedMailServer server)
 
         var fetch = await imap.CommandAsync("EXAMINE Drafts");
         var internalDate = await imap.CommandAsync("FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE)");
-        Assert.Equal($"* 1 FETCH (FLAGS (\\Draft \\Seen) INTERNALDATE \"25-Nov-2026 15:00:00 +0000\" RFC822.SIZE {message.Length})", internalDate[0]);
+        Assert.Equal($"* 1 FETCH (FLAGS (\\Draft \\Recent \\Seen) INTERNALDATE \"25-Nov-2026 15:00:00 +0000\" RFC822.SIZE {message.Length})", internalDate[0]);
 
         await imap.SendAsync($"A2 APPEND Nowhere {{{message.Length}+}}\r\n{message}\r\n");
         Assert.Equal("A2 NO [TRYCREATE] No folder Nowhere", (await imap.UntilTaggedAsync("A2")).Last());

@@ -39,14 +39,15 @@ public sealed class ImapRfcExampleTests(SharedMailServer server)
         // C: A142 SELECT ... ; a003 fetch 12 full → here 1 full; a004 fetch 1 body[header]
         await imap.CommandAsyncTagged("A142", "SELECT saved-messages");
         var full = await imap.CommandAsyncTagged("a005", "fetch 1 full");
-        Assert.StartsWith("* 1 FETCH (FLAGS (\\Seen) INTERNALDATE \"", full[0]);
+        // Appended before this SELECT, so \Recent here (the RFC's message 12 had been seen before).
+        Assert.StartsWith("* 1 FETCH (FLAGS (\\Recent \\Seen) INTERNALDATE \"", full[0]);
         Assert.Contains($"RFC822.SIZE {message.Length} ENVELOPE (\"Mon, 7 Feb 1994 21:52:25 -0800 (PST)\" \"afternoon meeting\" " +
             "((\"Fred Foobar\" NIL \"foobar\" \"Blurdybloop.COM\")) ((\"Fred Foobar\" NIL \"foobar\" \"Blurdybloop.COM\")) " +
             "((\"Fred Foobar\" NIL \"foobar\" \"Blurdybloop.COM\")) ((NIL NIL \"mooch\" \"owatagu.siam.edu\")) NIL NIL NIL " +
             "\"<B27397-0100000@Blurdybloop.COM>\") BODY (\"text\" \"plain\" (\"charset\" \"US-ASCII\") NIL NIL \"7bit\" 55 1))", full[0]);
 
         // a006 store 1 +flags \deleted → * 1 FETCH (FLAGS (\Deleted \Seen)); a007 expunge → * 1 EXPUNGE
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Deleted \\Seen))", "a006 OK STORE completed"], await imap.CommandAsyncTagged("a006", "store 1 +flags \\deleted"));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Deleted \\Recent \\Seen))", "a006 OK STORE completed"], await imap.CommandAsyncTagged("a006", "store 1 +flags \\deleted"));
         Assert.Equal(["* 1 EXPUNGE", "a007 OK EXPUNGE completed"], await imap.CommandAsyncTagged("a007", "expunge"));
 
         // A042 STATUS blurdybloop (UIDNEXT MESSAGES) → * STATUS blurdybloop (MESSAGES n UIDNEXT m)

@@ -53,7 +53,9 @@ public sealed class ImapSearchTests(SharedMailServer server)
     [InlineData("SENTSINCE 10-Nov-2026", "2 3")]
     [InlineData("2:*", "2 3")]
     [InlineData("UID 1,3", "1 3")]
-    [InlineData("NEW", "")]
+    [InlineData("NEW", "2 3")]
+    [InlineData("RECENT", "1 2 3")]
+    [InlineData("OLD", "")]
     [InlineData("CHARSET UTF-8 SUBJECT lunch", "2 3")]
     [InlineData("KEYWORD $Junk", "")]
     public async Task Search_keys(string criteria, string expected)

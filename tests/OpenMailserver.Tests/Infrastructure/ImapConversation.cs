@@ -39,6 +39,18 @@ public sealed class ImapConversation : IAsyncDisposable
         return imap;
     }
 
+    /// <summary>APPENDs a small message with this subject (a LITERAL+ literal) and returns its UID from APPENDUID.</summary>
+    public async Task<long> AppendAsync(string folder, string subject, string flags = "")
+    {
+        var message = $"Subject: {subject}\r\n\r\nbody of {subject}\r\n";
+        var tag = "P" + Guid.NewGuid().ToString("N")[..6];
+        await SendAsync($"{tag} APPEND {folder} {(flags.Length > 0 ? $"({flags}) " : "")}{{{message.Length}+}}\r\n{message}\r\n");
+        var done = (await UntilTaggedAsync(tag)).Last();
+        var uid = System.Text.RegularExpressions.Regex.Match(done, @"^\S+ OK \[APPENDUID \d+ (\d+)\]");
+        if (!uid.Success) throw new InvalidOperationException(done);
+        return long.Parse(uid.Groups[1].Value);
+    }
+
     public async Task UpgradeAsync()
     {
         var tls = new SslStream(_stream, false, (_, _, _, _) => true);

@@ -30,7 +30,7 @@ public sealed partial class ImapSession
         // ENVELOPE alone needs only the header block, not the whole message parsed.
         var needsHeaders = !needsContent && items.Any(i => i.Kind == FetchKind.Envelope);
         var setsSeen = !selected.ReadOnly && items.Any(i => i.SetsSeen);
-        var seenChanges = new List<(string Id, string Flags)>();
+        var seen = new List<string>();
 
         foreach (var (sequence, entry) in targets)
         {
@@ -68,9 +68,10 @@ public sealed partial class ImapSession
             if (addSeen)
             {
                 flags = MessageFlags.Format(entry.FlagSet.Append(MessageFlags.Seen));
-                seenChanges.Add((entry.Id, flags));
+                seen.Add(entry.Id);
                 selected.Messages[(int)sequence - 1] = entry with { Flags = flags };
             }
+            var shown = selected.FlagsOf(entry with { Flags = flags });
 
             r.Raw("* ").Number(sequence).Raw(" FETCH (");
             var first = true;
@@ -78,16 +79,17 @@ public sealed partial class ImapSession
             {
                 if (!first) r.Space();
                 first = false;
-                await WriteItemAsync(r, item, entry, flags, structure, headers, ct);
+                await WriteItemAsync(r, item, entry, shown, structure, headers, ct);
             }
-            if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(flags).Raw(")");
+            if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(shown).Raw(")");
             r.Raw(")").Line();
             if (r.Length > ResponseFlushBytes) await WriteAsync(r, ct);
         }
 
-        if (seenChanges.Count > 0)
+        if (seen.Count > 0)
         {
-            await _services.Database.WriteAsync(tx => _services.Messages.SetFlagsAsync(tx, selected.Folder.Id, seenChanges));
+            // Added to the flags as stored, so a change another door made meanwhile is kept (and reported below).
+            await _services.Database.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen)));
             _services.Changes.Notify(User!.Id);
         }
         await WriteUpdatesAsync(r, allowExpunge: byUid);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
@@ -48,11 +47,13 @@ public sealed partial class ImapSession
         var folder = await ExistingFolderAsync(c, r, name);
         if (folder is null) return;
         var entries = (await _services.Messages.ListEntriesAsync(folder.Id)).ToList();
-        Selected = new SelectedFolder(folder, entries, readOnly);
+        var selected = new SelectedFolder(folder, entries, readOnly);
+        await TakeRecentAsync(selected, entries, folder.FirstRecentUid);
+        selected.NewKeywords(entries);
+        Selected = selected;
         State = SessionState.Selected;
-        r.Untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
-        r.Untagged(readOnly ? "OK [PERMANENTFLAGS ()] Read-only" : "OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted");
-        r.Untagged($"{entries.Count} EXISTS").Untagged("0 RECENT");
+        WriteFlagLists(r, selected);
+        r.Untagged($"{entries.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
         var firstUnseen = entries.FindIndex(e => !e.FlagSet.Contains(MessageFlags.Seen));
         if (firstUnseen >= 0) r.Untagged($"OK [UNSEEN {firstUnseen + 1}] First unseen");
         r.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid").Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
@@ -158,19 +159,22 @@ public sealed partial class ImapSession
         a.Space();
         var name = FolderName(a);
         a.End();
-        var folder = await ExistingFolderAsync(c, r, name);
-        if (folder is null) return;
-        await _services.Database.WriteAsync(tx => _services.Messages.SetSubscribedAsync(tx, folder.Id, subscribe));
+        // A name can be unsubscribed after its folder is gone (LIST shows it \NonExistent until then).
+        if (subscribe && await ExistingFolderAsync(c, r, name) is null) return;
+        await _services.Database.WriteAsync(tx => _services.Messages.SetSubscribedAsync(tx, User!.Id, name, subscribe));
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
+    /// <summary>LIST (with RFC 5258 selection and return options) and LSUB. Names come from the folders and,
+    /// where subscriptions matter, from the subscriptions, which outlive their folders.</summary>
     private async Task ListAsync(ImapCommand c, ImapResponse r)
     {
         var a = c.Arguments;
         var lsub = c.Name == "LSUB";
         a.Space();
-        var selectSubscribed = lsub;
+        var selectSubscribed = false;
         var selectSpecialUse = false;
+        var recursiveMatch = false;
         if (!lsub && a.TryExpect('('))
         {
             while (!a.TryExpect(')'))
@@ -179,8 +183,12 @@ public sealed partial class ImapSession
                 var option = a.Atom("a selection option").ToUpperInvariant();
                 if (option == "SUBSCRIBED") selectSubscribed = true;
                 else if (option == "SPECIAL-USE") selectSpecialUse = true;
-                else if (option is not ("REMOTE" or "RECURSIVEMATCH")) throw new ImapParseException($"Unknown LIST selection option {option}");
+                else if (option == "RECURSIVEMATCH") recursiveMatch = true;
+                else if (option != "REMOTE") throw new ImapParseException($"Unknown LIST selection option {option}");
             }
+            // RFC 5258 §3: RECURSIVEMATCH only qualifies another selection option.
+            if (recursiveMatch && !selectSubscribed && !selectSpecialUse)
+                throw new ImapParseException("RECURSIVEMATCH needs another selection option (SUBSCRIBED or SPECIAL-USE)");
             a.Space();
         }
         var reference = ModifiedUtf7.Decode(a.AString("a reference"));
@@ -194,8 +202,7 @@ public sealed partial class ImapSession
         }
         else patterns.Add(ListPattern(a));
 
-        var returnSubscribed = lsub || selectSubscribed;
-        var returnChildren = true;
+        var returnSubscribed = selectSubscribed;
         var statusItems = new List<string>();
         if (!lsub && a.TrySpace())
         {
@@ -223,28 +230,76 @@ public sealed partial class ImapSession
         if (patterns.Count == 1 && patterns[0].Length == 0)
         {
             // LIST "" "": the hierarchy delimiter and root.
-            r.Untagged("LIST (\\Noselect) \"/\" \"\"").Tagged(c.Tag, "OK", $"{c.Name} completed");
+            r.Untagged($"{c.Name} (\\Noselect) \"/\" \"\"").Tagged(c.Tag, "OK", $"{c.Name} completed");
             return;
         }
 
-        var folders = await _services.Messages.ListFoldersAsync(User!.Id);
-        var matchers = patterns.Select(p => (Exact: Pattern(reference + p, RegexOptions.None), AnyCase: Pattern(reference + p, RegexOptions.IgnoreCase))).ToList();
-        foreach (var folder in folders.OrderBy(f => f.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(f => f.Name, StringComparer.Ordinal))
+        var folders = (await _services.Messages.ListFoldersAsync(User!.Id)).ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var subscribed = lsub || selectSubscribed || returnSubscribed ? await _services.Messages.ListSubscriptionsAsync(User.Id) : new HashSet<string>();
+        var matchers = patterns.Select(p => new MailboxPattern(reference + p, Delimiter)).ToList();
+        // INBOX is matched in any case; every other name exactly.
+        bool Matches(string name) => matchers.Any(m => m.Matches(name, ignoreCase: name == SpecialFolders.Inbox));
+        bool HasChildren(string name) => folders.Keys.Any(f => f.StartsWith(name + Delimiter, StringComparison.Ordinal));
+
+        var listed = new List<(string Name, List<string> Attributes, string Extended)>();
+        if (lsub)
         {
-            // INBOX is matched in any case; every other name exactly.
-            if (!matchers.Any(m => (folder.Name == SpecialFolders.Inbox ? m.AnyCase : m.Exact).IsMatch(folder.Name))) continue;
-            if (selectSubscribed && folder.Subscribed == 0) continue;
-            if (selectSpecialUse && folder.SpecialUse is null) continue;
-            var attributes = new List<string>();
-            if (returnChildren)
-                attributes.Add(folders.Any(f => f.Name.StartsWith(folder.Name + Delimiter, StringComparison.Ordinal)) ? "\\HasChildren" : "\\HasNoChildren");
-            if (folder.SpecialUse is not null) attributes.Add(folder.SpecialUse);
-            if (returnSubscribed && folder.Subscribed != 0 && !lsub) attributes.Add("\\Subscribed");
-            r.Raw("* ").Raw(lsub ? "LSUB" : "LIST").Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ")
-                .String(ModifiedUtf7.Encode(folder.Name)).Line();
-            if (statusItems.Count > 0) await WriteStatusAsync(r, folder, statusItems);
+            // RFC 3501 §6.3.9: a subscribed name the pattern does not reach is represented by the level of it the
+            // pattern matches (with '%'), as \Noselect when that level is not subscribed itself.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in subscribed)
+            {
+                var level = Matches(name) ? name : Ancestors(name).FirstOrDefault(Matches);
+                if (level is null || !seen.Add(level)) continue;
+                var attributes = new List<string>();
+                if (!subscribed.Contains(level) || !folders.ContainsKey(level)) attributes.Add("\\Noselect");
+                if (folders.TryGetValue(level, out var folder))
+                {
+                    attributes.Add(HasChildren(level) ? "\\HasChildren" : "\\HasNoChildren");
+                    if (folder.SpecialUse is not null) attributes.Add(folder.SpecialUse);
+                }
+                listed.Add((level, attributes, ""));
+            }
+        }
+        else
+        {
+            bool MeetsCriteria(string name) =>
+                (!selectSubscribed || subscribed.Contains(name)) && (!selectSpecialUse || folders.GetValueOrDefault(name)?.SpecialUse is not null);
+            var names = selectSubscribed ? folders.Keys.Union(subscribed, StringComparer.Ordinal) : folders.Keys;
+            var criteria = string.Join(' ', new[] { selectSubscribed ? "\"SUBSCRIBED\"" : null, selectSpecialUse ? "\"SPECIAL-USE\"" : null }.OfType<string>());
+            var selectAll = !selectSubscribed && !selectSpecialUse;
+            foreach (var name in names)
+            {
+                if (!Matches(name)) continue;
+                var isSelected = selectAll || MeetsCriteria(name);
+                // RFC 5258 §3: with RECURSIVEMATCH a name is also listed for a descendant that meets the criteria.
+                var childInfo = recursiveMatch && names.Any(n => n.StartsWith(name + Delimiter, StringComparison.Ordinal) && MeetsCriteria(n));
+                if (!isSelected && !childInfo) continue;
+                var attributes = new List<string>();
+                if (folders.TryGetValue(name, out var folder))
+                {
+                    attributes.Add(HasChildren(name) ? "\\HasChildren" : "\\HasNoChildren");
+                    if (folder.SpecialUse is not null) attributes.Add(folder.SpecialUse);
+                }
+                else attributes.Add("\\NonExistent");
+                if (returnSubscribed && subscribed.Contains(name)) attributes.Add("\\Subscribed");
+                listed.Add((name, attributes, childInfo ? $" (\"CHILDINFO\" ({criteria}))" : ""));
+            }
+        }
+
+        foreach (var (name, attributes, extended) in listed.OrderBy(l => l.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(l => l.Name, StringComparer.Ordinal))
+        {
+            r.Raw("* ").Raw(c.Name).Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").String(ModifiedUtf7.Encode(name)).Raw(extended).Line();
+            if (statusItems.Count > 0 && folders.TryGetValue(name, out var folder)) await WriteStatusAsync(r, folder, statusItems);
         }
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    /// <summary>The superior levels of a name, nearest first: "a/b/c" gives "a/b", then "a".</summary>
+    private static IEnumerable<string> Ancestors(string name)
+    {
+        for (var i = name.LastIndexOf(Delimiter); i > 0; i = name.LastIndexOf(Delimiter, i - 1))
+            yield return name[..i];
     }
 
     private static string ListPattern(ImapReader a)
@@ -259,18 +314,6 @@ public sealed partial class ImapSession
         }
         if (text.Length == 0) throw new ImapParseException("Expected a folder pattern");
         return ModifiedUtf7.Decode(text);
-    }
-
-    /// <summary>'*' matches anything, '%' anything but the delimiter.</summary>
-    private static Regex Pattern(string pattern, RegexOptions options)
-    {
-        var regex = "^" + string.Concat(pattern.Select(ch => ch switch
-        {
-            '*' => ".*",
-            '%' => "[^/]*",
-            _ => Regex.Escape(ch.ToString()),
-        })) + "$";
-        return new Regex(regex, options | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
     private static List<string> ParseStatusItems(ImapReader a)
@@ -307,7 +350,7 @@ public sealed partial class ImapSession
             values.Add(item + " " + item switch
             {
                 "MESSAGES" => messages,
-                "RECENT" => 0,
+                "RECENT" => (await _services.Messages.ListEntriesAsync(folder.Id)).Count(e => e.Uid >= folder.FirstRecentUid),
                 "UIDNEXT" => folder.UidNext,
                 "UIDVALIDITY" => folder.UidValidity,
                 "UNSEEN" => unseen,

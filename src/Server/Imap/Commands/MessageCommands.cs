@@ -23,11 +23,7 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", "[READ-ONLY] The folder is open read-only (EXAMINE)");
             return;
         }
-        var doomed = selected.Messages
-            .Where(m => m.FlagSet.Contains(MessageFlags.Deleted) && (uids is null || uids.Contains((uint)m.Uid, selected.LargestUid)))
-            .Select(m => m.Id).ToList();
-        await _services.Database.WriteAsync(tx => _services.Messages.DeleteAsync(tx, selected.Folder.Id, doomed));
-        if (doomed.Count > 0) _services.Changes.Notify(User!.Id);
+        var doomed = await ExpungeDeletedAsync(selected, uids);
         foreach (var id in doomed) selected.Vanished.Add(id);
         await WriteUpdatesAsync(r, allowExpunge: true);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
@@ -37,18 +33,27 @@ public sealed partial class ImapSession
     {
         c.Arguments.End();
         var selected = Selected!;
-        if (expunge && !selected.ReadOnly)
-        {
-            var doomed = selected.Messages.Where(m => m.FlagSet.Contains(MessageFlags.Deleted)).Select(m => m.Id).ToList();
-            if (doomed.Count > 0)
-            {
-                await _services.Database.WriteAsync(tx => _services.Messages.DeleteAsync(tx, selected.Folder.Id, doomed));
-                _services.Changes.Notify(User!.Id);
-            }
-        }
+        if (expunge && !selected.ReadOnly) await ExpungeDeletedAsync(selected, uids: null);
         Selected = null;
         State = SessionState.Authenticated;
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    /// <summary>Removes the messages that are \Deleted in the database at this moment (of those with a UID in
+    /// <paramref name="uids"/>, for UID EXPUNGE), whatever this session last saw: a message another session
+    /// undeleted stays, one it deleted goes. Returns their ids.</summary>
+    private async Task<IReadOnlyList<string>> ExpungeDeletedAsync(SelectedFolder selected, SequenceSet? uids)
+    {
+        var doomed = await _services.Database.WriteAsync(async tx =>
+        {
+            var deleted = await _services.Messages.ListDeletedAsync(tx, selected.Folder.Id);
+            var largest = (uint)Math.Max(selected.LargestUid, deleted.Count == 0 ? 0 : deleted[^1].Uid);
+            var ids = deleted.Where(m => uids is null || uids.Contains((uint)m.Uid, largest)).Select(m => m.Id).ToList();
+            await _services.Messages.DeleteAsync(tx, selected.Folder.Id, ids);
+            return ids;
+        });
+        if (doomed.Count > 0) _services.Changes.Notify(User!.Id);
+        return doomed;
     }
 
     /// <summary>COPY and MOVE: the copies get new UIDs in the target in one transaction (MOVE also removes
@@ -93,9 +98,10 @@ public sealed partial class ImapSession
             var destination = (await _services.Messages.FindFolderAsync(User!.Id, target.Name, tx))!;
             foreach (var source in sources.Where(s => present.Contains(s.Id)))
             {
-                var record = await _services.Messages.FindAsync(source.Id);
+                var record = await _services.Messages.FindAsync(source.Id, tx);
                 if (record is null) continue;
-                var copy = await _services.Messages.CopyAsync(tx, record, destination, source.Flags);
+                // The flags as stored now, not as this session last saw them.
+                var copy = await _services.Messages.CopyAsync(tx, record, destination, record.Flags);
                 made.Add(((uint)source.Uid, (uint)copy.Uid));
                 destination = destination with { UidNext = copy.Uid + 1 };
             }

@@ -18,7 +18,7 @@ public sealed partial class ImapSession
         public uint Uid => (uint)entry.Uid;
         public uint LargestSequence => count;
         public uint LargestUid => largestUid;
-        public IReadOnlySet<string> Flags => entry.FlagSet;
+        public IReadOnlySet<string> Flags => session.Selected!.FlagSetOf(entry);
         public long Size => entry.Size;
         public DateTimeOffset InternalDate => DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt);
         public IReadOnlySet<uint> LastSearchResult => session._lastSearch;

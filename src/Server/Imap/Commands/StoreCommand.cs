@@ -29,27 +29,32 @@ public sealed partial class ImapSession
         var flags = new List<string>();
         foreach (var flag in given)
             flags.Add(MessageFlags.Canonical(flag) ?? throw new ImapParseException($"{flag} cannot be stored"));
+        var change = operation switch
+        {
+            "FLAGS" => FlagChange.Replacing(flags),
+            "+FLAGS" => FlagChange.Adding(flags),
+            _ => FlagChange.Removing(flags),
+        };
 
-        var changes = new List<(string Id, string Flags)>();
         var targets = selected.Resolve(set, byUid, _lastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).ToList();
-        foreach (var (sequence, entry) in targets)
+        if (targets.Count > 0)
         {
-            var current = entry.FlagSet;
-            IEnumerable<string> updated = operation switch
-            {
-                "FLAGS" => flags,
-                "+FLAGS" => current.Concat(flags),
-                _ => current.Where(f => !flags.Contains(f, StringComparer.OrdinalIgnoreCase)),
-            };
-            var text = MessageFlags.Format(updated);
-            if (text != entry.Flags) changes.Add((entry.Id, text));
-            selected.Messages[(int)sequence - 1] = entry with { Flags = text };
-            if (!silent) r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {entry.Uid} " : "").Raw("FLAGS (").Raw(text).Raw("))").Line();
-        }
-        if (changes.Count > 0)
-        {
-            await _services.Database.WriteAsync(tx => _services.Messages.SetFlagsAsync(tx, selected.Folder.Id, changes));
+            // Applied to the flags as stored now, not to what this session last saw, so a change made by
+            // another session or the API in between is kept.
+            var ids = targets.Select(t => t.Message.Id).ToList();
+            var stored = (await _services.Database.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, ids, change)))
+                .ToDictionary(e => e.Id);
             _services.Changes.Notify(User!.Id);
+            WriteNewKeywords(r, selected, stored.Values);
+            foreach (var (sequence, entry) in targets)
+            {
+                // Gone meanwhile: reported as EXPUNGE when the client may be told.
+                if (!stored.TryGetValue(entry.Id, out var now)) continue;
+                selected.Messages[(int)sequence - 1] = now;
+                // .SILENT still reports flags that differ from what the client expects (another door changed them).
+                if (silent && now.Flags == change.ApplyTo(entry.Flags)) continue;
+                r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {now.Uid} " : "").Raw("FLAGS (").Raw(selected.FlagsOf(now)).Raw("))").Line();
+            }
         }
         await WriteUpdatesAsync(r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");

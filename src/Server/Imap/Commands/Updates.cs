@@ -4,8 +4,8 @@ using OpenMailserver.Server.Messages;
 namespace OpenMailserver.Server.Imap.Session;
 
 /// <summary>Tells the client what changed in its selected folder since it was last told: new messages
-/// (EXISTS), removed ones (EXPUNGE, only where RFC 3501 §7.4.1 allows it) and flag changes (FETCH FLAGS),
-/// whichever door made the change.</summary>
+/// (EXISTS, RECENT), removed ones (EXPUNGE, only where RFC 3501 §7.4.1 allows it), new keywords (FLAGS and
+/// PERMANENTFLAGS, before any FETCH shows them) and flag changes (FETCH FLAGS), whichever door made the change.</summary>
 public sealed partial class ImapSession
 {
     private async Task WriteUpdatesAsync(ImapResponse r, bool allowExpunge)
@@ -35,21 +35,58 @@ public sealed partial class ImapSession
             selected.Vanished.Clear();
         }
 
-        for (var i = 0; i < selected.Messages.Count; i++)
-        {
-            var known = selected.Messages[i];
-            if (!byId.TryGetValue(known.Id, out var now) || now.Flags == known.Flags) continue;
-            selected.Messages[i] = now;
-            r.Untagged($"{i + 1} FETCH (UID {now.Uid} FLAGS ({now.Flags}))");
-        }
-
         var largest = selected.Messages.Count == 0 ? 0 : selected.Messages.Max(m => m.Uid);
         var added = current.Where(e => e.Uid > largest).ToList();
+        var changed = new List<(int Index, MessageEntry Now)>();
+        for (var i = 0; i < selected.Messages.Count; i++)
+            if (byId.TryGetValue(selected.Messages[i].Id, out var now) && now.Flags != selected.Messages[i].Flags) changed.Add((i, now));
+
+        WriteNewKeywords(r, selected, changed.Select(c => c.Now).Concat(added));
+        foreach (var (index, now) in changed)
+        {
+            selected.Messages[index] = now;
+            r.Untagged($"{index + 1} FETCH (UID {now.Uid} FLAGS ({selected.FlagsOf(now)}))");
+        }
+
         if (added.Count > 0)
         {
+            await TakeRecentAsync(selected, added, folder.FirstRecentUid);
             selected.Messages.AddRange(added);
-            r.Untagged($"{selected.Messages.Count} EXISTS");
+            r.Untagged($"{selected.Messages.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
         }
         selected.Folder = folder;
+    }
+
+    /// <summary>Marks \Recent in this session those of <paramref name="arrived"/> (in UID order) that no session
+    /// saw yet. A read-write session takes them, so no other session sees them as recent; a read-only one
+    /// (EXAMINE) only looks, from <paramref name="firstRecent"/> as last read.</summary>
+    private async Task TakeRecentAsync(SelectedFolder selected, IReadOnlyList<MessageEntry> arrived, long firstRecent)
+    {
+        // All taken already (as last read): nothing to write, which keeps SELECT of a quiet folder a pure read.
+        if (arrived.Count == 0 || arrived[^1].Uid < firstRecent) return;
+        if (!selected.ReadOnly)
+        {
+            var upTo = arrived[^1].Uid + 1;
+            firstRecent = await _services.Database.WriteAsync(tx => _services.Messages.ClaimRecentAsync(tx, selected.Folder.Id, upTo));
+        }
+        foreach (var entry in arrived)
+            if (entry.Uid >= firstRecent) selected.RecentUids.Add(entry.Uid);
+    }
+
+    /// <summary>Announces keywords the client has not seen yet with FLAGS and PERMANENTFLAGS, as RFC 3501
+    /// §7.2.6 requires before a FETCH may show them.</summary>
+    private static void WriteNewKeywords(ImapResponse r, SelectedFolder selected, IEnumerable<MessageEntry> entries)
+    {
+        if (selected.NewKeywords(entries).Count == 0) return;
+        WriteFlagLists(r, selected);
+    }
+
+    private static void WriteFlagLists(ImapResponse r, SelectedFolder selected)
+    {
+        var keywords = string.Concat(selected.Keywords.Select(k => " " + k));
+        r.Untagged($"FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft{keywords})");
+        r.Untagged(selected.ReadOnly
+            ? "OK [PERMANENTFLAGS ()] Read-only"
+            : $"OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft{keywords} \\*)] Flags permitted");
     }
 }

@@ -293,7 +293,9 @@ public sealed class MessageStructure
         var at = mailbox.Address.LastIndexOf('@');
         var local = at < 0 ? mailbox.Address : mailbox.Address[..at];
         var domain = at < 0 ? null : mailbox.Address[(at + 1)..];
-        r.Raw("(").NString(EncodedName(mailbox.Name)).Raw(" NIL ").NString(local).Space().NString(domain).Raw(")");
+        // The source route (obsolete, but still parsed) is the adl field: "@a,@b" (RFC 3501 §9 address).
+        var route = mailbox.Route.Count > 0 ? mailbox.Route.ToString() : null;
+        r.Raw("(").NString(EncodedName(mailbox.Name)).Space().NString(route).Space().NString(local).Space().NString(domain).Raw(")");
     }
 
     private static string? EncodedName(string? name)

@@ -45,12 +45,6 @@ public abstract record SearchKey
         public override bool Matches(ISearchTarget t) => t.Flags.Contains(Flag) == Set;
     }
 
-    /// <summary>NEW is RECENT and UNSEEN; no message is \Recent here, so NEW matches nothing.</summary>
-    public sealed record Nothing : SearchKey
-    {
-        public override bool Matches(ISearchTarget t) => false;
-    }
-
     public sealed record Sequence(SequenceSet Set, bool ByUid) : SearchKey
     {
         public override bool Matches(ISearchTarget t) => Set.IsSearchResult

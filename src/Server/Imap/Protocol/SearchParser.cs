@@ -51,9 +51,9 @@ public static class SearchParser
             case "UNFLAGGED": return new SearchKey.HasFlag("\\Flagged", false);
             case "SEEN": return new SearchKey.HasFlag("\\Seen", true);
             case "UNSEEN": return new SearchKey.HasFlag("\\Seen", false);
-            case "RECENT": return new SearchKey.Nothing();
-            case "NEW": return new SearchKey.Nothing();
-            case "OLD": return new SearchKey.All();
+            case "RECENT": return new SearchKey.HasFlag("\\Recent", true);
+            case "NEW": return new SearchKey.And([new SearchKey.HasFlag("\\Recent", true), new SearchKey.HasFlag("\\Seen", false)]);
+            case "OLD": return new SearchKey.HasFlag("\\Recent", false);
             case "KEYWORD": reader.Space(); return new SearchKey.HasFlag(reader.Atom("a keyword"), true);
             case "UNKEYWORD": reader.Space(); return new SearchKey.HasFlag(reader.Atom("a keyword"), false);
             case "BCC" or "CC" or "FROM" or "TO" or "SUBJECT":
