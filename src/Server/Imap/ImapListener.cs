@@ -117,6 +117,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
             {
                 session = new ImapSession(services, stream, remote, tls, () => QuickAck(client.Client));
                 await session.RunAsync(_stopping.Token);
+                await LingeringCloseAsync(client, stream);
             }
         }
         catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or ObjectDisposedException)
@@ -132,6 +133,28 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
             if (session is not null) services.MailboxSessions.Leave(session);
             _perAddress.Remove(remote);
             _slots.Release();
+        }
+    }
+
+    /// <summary>Ends a connection so that our last reply (a BYE) reaches a client that is still sending: closing a
+    /// socket with unread input makes the kernel send a reset, which can destroy the reply on its way. So we
+    /// stop sending first, then read and drop what still comes, for at most a second.</summary>
+    private static async Task LingeringCloseAsync(TcpClient client, Stream stream)
+    {
+        try
+        {
+            if (stream is SslStream ssl) await ssl.ShutdownAsync();
+            client.Client.Shutdown(SocketShutdown.Send);
+            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            var buffer = new byte[16 * 1024];
+            var network = client.GetStream();
+            while (await network.ReadAsync(buffer, linger.Token) > 0)
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Gone already, or still sending after a second: the connection is closed either way.
         }
     }
 

@@ -117,7 +117,7 @@ public sealed class ImapLimitsTests(SharedMailServer server)
         Assert.Equal(["* SEARCH 2", "T5 OK UID SEARCH completed"], await imap.CommandAsync("UID SEARCH UID 3:*"));
         Assert.Equal(["* SEARCH 1 2", "T6 OK UID SEARCH completed"], await imap.CommandAsync("UID SEARCH UID 1:4294967295"));
         Assert.Equal(["T7 OK UID FETCH completed"], await imap.CommandAsync("UID FETCH 4294967295 FLAGS"));
-        Assert.Equal(["* 2 FETCH (UID 2 FLAGS ())", "T8 OK UID FETCH completed"], await imap.CommandAsync("UID FETCH 4294967295:* FLAGS"));
+        Assert.Equal(["* 2 FETCH (UID 2 FLAGS (\\Recent))", "T8 OK UID FETCH completed"], await imap.CommandAsync("UID FETCH 4294967295:* FLAGS"));
     }
 
     [Fact]
