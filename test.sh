@@ -8,7 +8,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   # postfix: the real MTA our delivery tests send to; dnsmasq-base: a real DNS server for MX, SPF and DKIM.
   # chromium: the real browser the dashboard tests drive through Playwright.
-  for pkg in curl python3 swaks isync postfix dnsmasq-base chromium; do
+  # afl++: the coverage-guided fuzzer that fuzz/run.sh drives through SharpFuzz.
+  for pkg in curl python3 swaks isync postfix dnsmasq-base chromium afl++; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   if [ -n "$missing" ]; then
@@ -35,5 +36,18 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# Each parser facing the network, fuzzed for a minute (FUZZ_SECONDS to change); a target counts as one
+# test, passed when it found no crash and no hang.
+fuzz_output=$(fuzz/run.sh "${FUZZ_SECONDS:-60}" 2>&1)
+fuzz_status=$?
+head -n -1 <<<"$fuzz_output"
+fuzz_totals=$(tail -n 1 <<<"$fuzz_output")
+fuzz_passed=$(sed -n 's/^\([0-9]*\) passed.*/\1/p' <<<"$fuzz_totals")
+fuzz_failed=$(sed -n 's/.*, \([0-9]*\) failed$/\1/p' <<<"$fuzz_totals")
+passed=$((passed + ${fuzz_passed:-0}))
+failed=$((failed + ${fuzz_failed:-1}))
+if [ "$fuzz_status" -ne 0 ] && [ "$status" -eq 0 ]; then status=$fuzz_status; fi
+
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -1,0 +1,34 @@
+using MimeKit;
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Messages;
+
+namespace OpenMailserver.Fuzz;
+
+/// <summary>A message as it arrives from anyone on the MX: what ingest reads of it (indexed fields, the
+/// attachment list) and what IMAP presents of it (BODYSTRUCTURE, ENVELOPE, a few body sections). MIME may
+/// be any bytes at all, so no exception is expected.</summary>
+public static class MimeTarget
+{
+    public static void Run(byte[] input)
+    {
+        IndexedFields.Read(input);
+        var structure = MessageStructure.Parse(input);
+        var response = new ImapResponse();
+        structure.WriteBodyStructure(response, extended: true);
+        MessageStructure.WriteEnvelope(response, structure.Message.Headers);
+        foreach (var (id, part) in MessageParts.Attachments(structure.Message))
+        {
+            MessageParts.FileName(part);
+            MessageParts.Find(structure.Message, id);
+        }
+        int[][] paths = [[], [1], [1, 1], [2], [1, 2, 1]];
+        foreach (var path in paths)
+        {
+            structure.Section(path, null, null);
+            structure.Section(path, "HEADER", null);
+            structure.Section(path, "MIME", null);
+            structure.Section(path, "TEXT", null);
+        }
+        structure.Section([], "HEADER.FIELDS", ["From", "Subject"]);
+    }
+}
