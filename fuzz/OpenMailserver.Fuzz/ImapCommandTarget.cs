@@ -1,3 +1,4 @@
+using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Imap.Protocol;
 
 namespace OpenMailserver.Fuzz;
@@ -7,6 +8,8 @@ namespace OpenMailserver.Fuzz;
 /// the expected answer to garbage; any other exception, a hang or a stack overflow is a finding.</summary>
 public static class ImapCommandTarget
 {
+    private static readonly ImapOptions Limits = new();
+
     public static void Run(byte[] input)
     {
         var space = Array.IndexOf(input, (byte)' ');
@@ -34,13 +37,13 @@ public static class ImapCommandTarget
         {
             case "SEARCH":
                 a.Space();
-                SearchParser.Parse(a, out _);
+                SearchParser.Parse(a, Limits.MaxNestingDepth, out _);
                 break;
             case "FETCH":
                 a.Space();
                 a.SequenceSet();
                 a.Space();
-                FetchParser.Parse(a);
+                FetchParser.Parse(a, Limits.MaxFetchItems, Limits.MaxNestingDepth);
                 break;
             case "STORE":
                 a.Space();
@@ -76,7 +79,7 @@ public static class ImapCommandTarget
                     ImapDateTime.TryParse(a.String("a date"), out _);
                     a.Space();
                 }
-                a.StringBytes("the message");
+                a.StringMemory("the message");
                 break;
             default:
                 a.Space();

@@ -1,4 +1,5 @@
 using MimeKit;
+using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
 
@@ -14,7 +15,7 @@ public static class MimeTarget
         IndexedFields.Read(input);
         var structure = MessageStructure.Parse(input);
         var response = new ImapResponse();
-        structure.WriteBodyStructure(response, extended: true);
+        structure.WriteBodyStructure(response, extended: true, new ImapOptions().MaxNestingDepth);
         MessageStructure.WriteEnvelope(response, structure.Message.Headers);
         foreach (var (id, part) in MessageParts.Attachments(structure.Message))
         {
