@@ -19,6 +19,8 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public int HttpPort { get; }
+    /// <summary>The operating system's id of the server process, to read what it costs from <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
     public int GrpcPort { get; }
     public string DataDirectory { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
