@@ -98,7 +98,7 @@ public sealed class HostileMxTests(ITestOutputHelper output)
         var reason = Assert.Single(trace.Events("failed")).GetProperty("details").GetProperty("reason").GetString()!;
         foreach (var kept in new[] { rcpt, reason })
         {
-            Assert.StartsWith("550 5.1.1 xxxx", kept);
+            Assert.StartsWith("550 5.1.1 No such user\nAction: delivered\n5.1.1 xxxx", kept);
             Assert.Matches(@"\.\.\. \(\d+ more characters not kept\)$", kept);
             Assert.InRange(kept.Length, 2048, 2100);
         }
@@ -107,6 +107,15 @@ public sealed class HostileMxTests(ITestOutputHelper output)
         var bounce = Assert.Single((await rest.GetJsonAsync($"/v1/mailboxes/{agent.Address}/messages?folder=INBOX")).EnumerateArray());
         var size = bounce.GetProperty("size").GetInt64();
         Assert.True(size < 12_000, $"the bounce is {size} bytes");
+        // The remote reply stays one field of the report, whatever its lines look like.
+        using var imap = await server.ImapAsAsync(agent);
+        await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+        var report = Assert.IsType<MimeKit.MultipartReport>((await imap.Inbox.GetMessageAsync(0)).Body);
+        var group = Assert.IsType<MimeKit.MessageDeliveryStatus>(report[1]).StatusGroups[1];
+        Assert.Equal("failed", group["Action"]);
+        Assert.Equal(["Final-Recipient", "Action", "Status", "Remote-MTA", "Diagnostic-Code", "Last-Attempt-Date"], group.Select(h => h.Field));
+        var diagnostic = group["Diagnostic-Code"]!;
+        Assert.True(diagnostic.StartsWith("smtp; 550 5.1.1 No such user Action: delivered 5.1.1 xxxx"), diagnostic[..200]);
     }
 
     private static DateTimeOffset At(JsonElement e) => DateTimeOffset.Parse(e.GetProperty("created_at").GetString()!);

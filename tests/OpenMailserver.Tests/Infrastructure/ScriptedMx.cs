@@ -141,11 +141,12 @@ public sealed class ScriptedMx : IAsyncDisposable
         }
     }
 
-    /// <summary>100 lines of 600 bytes: within the line and line-count bounds, a 60 KB reply in all.</summary>
+    /// <summary>100 lines, most of 600 bytes: within the line and line-count bounds, a 60 KB reply in all. Its
+    /// second line reads like a field of a delivery status report, as a server forging one would write.</summary>
     public static string LongRefusal()
     {
-        var text = new StringBuilder();
-        for (var i = 0; i < 99; i++) text.Append("550-5.1.1 ").Append('x', 588).Append("\r\n");
+        var text = new StringBuilder("550-5.1.1 No such user\r\n550-Action: delivered\r\n");
+        for (var i = 0; i < 97; i++) text.Append("550-5.1.1 ").Append('x', 588).Append("\r\n");
         return text.Append("550 5.1.1 No such user here\r\n").ToString();
     }
 
