@@ -19,7 +19,8 @@ public static class DeliveryEventType
     public const string DkimSigned = "dkim_signed";
     /// <summary>A TCP connection to a mail host is being opened.</summary>
     public const string Connecting = "connecting";
-    /// <summary>A mail host could not be reached or its session broke; the next one is tried.</summary>
+    /// <summary>A mail host could not be reached, was refused as a private address, crossed a bound on its
+    /// replies or a deadline, or its session broke; the next one is tried.</summary>
     public const string HostFailed = "host_failed";
     /// <summary>An SMTP session is open; says whether it is encrypted.</summary>
     public const string Connected = "connected";

@@ -36,8 +36,28 @@ public sealed class DeliveryOptions
     public TimeSpan SessionIdleTime { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>How long a TCP connection to a remote host may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
-    /// <summary>How long one SMTP command may wait for its reply (RFC 5321 §4.5.3.2 asks for minutes).</summary>
+    /// <summary>How long the remote server may take to complete one reply (the greeting, or the reply to a
+    /// command), counted from the command or the previous reply, however the bytes trickle in (RFC 5321
+    /// §4.5.3.2 asks for minutes).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long one SMTP session may last from its connection, whatever the remote server does; a
+    /// kept session is not reused past it.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>The longest reply line taken from a remote server, in bytes (RFC 5321 §4.5.3.1.5 says 512).</summary>
+    public int MaxReplyLineLength { get; set; } = 4096;
+    /// <summary>The most lines one reply may have (an EHLO reply has one per extension).</summary>
+    public int MaxReplyLines { get; set; } = 100;
+    /// <summary>The most bytes one reply may have, all lines together.</summary>
+    public int MaxReplyBytes { get; set; } = 64 * 1024;
+    /// <summary>How much of a remote reply is kept in the trace and in a bounce, in characters.</summary>
+    public int MaxStoredReplyLength { get; set; } = 2048;
+    /// <summary>Addresses tried in one attempt, over all the MX hosts of a destination (Postfix's
+    /// <c>smtp_mx_address_limit</c>): a domain cannot make one message open dozens of connections.</summary>
+    public int MaxHostsPerAttempt { get; set; } = 5;
+    /// <summary>Lets MX records and a recipient domain's own address point at loopback, private, link-local,
+    /// unique-local or carrier-grade NAT addresses. Off, such hosts are refused, so mail cannot reach inside our
+    /// network; turn on only for split-horizon DNS and tests. <c>MxOverrides</c> and the relay are always allowed.</summary>
+    public bool AllowPrivateDestinations { get; set; }
     /// <summary>The deliverability report checks that outbound port 25 is open by connecting to this domain's
     /// MX (many providers block it; then use <c>relay</c> mode).</summary>
     public string Port25ProbeDomain { get; set; } = "gmail.com";

@@ -84,6 +84,16 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
             errors.Add($"{p}Delivery:SessionIdleTime must be between 00:00:00 (no reuse) and 00:01:00; receivers close idle sessions soon after.");
         if (o.Delivery.ConnectTimeout < TimeSpan.FromSeconds(1) || o.Delivery.CommandTimeout < TimeSpan.FromSeconds(1))
             errors.Add($"{p}Delivery:ConnectTimeout and Delivery:CommandTimeout must be at least one second, e.g. 00:00:30.");
+        if (o.Delivery.SessionTimeout < o.Delivery.CommandTimeout)
+            errors.Add($"{p}Delivery:SessionTimeout must be at least Delivery:CommandTimeout, e.g. 00:10:00.");
+        if (o.Delivery.MaxReplyLineLength is < 512 or > 1024 * 1024 || o.Delivery.MaxReplyLines is < 1 or > 10_000
+            || o.Delivery.MaxReplyBytes < o.Delivery.MaxReplyLineLength || o.Delivery.MaxReplyBytes > 16 * 1024 * 1024)
+            errors.Add($"{p}Delivery:MaxReplyLineLength must be between 512 and 1048576, Delivery:MaxReplyLines between 1 and 10000, "
+                       + "and Delivery:MaxReplyBytes between Delivery:MaxReplyLineLength and 16777216.");
+        if (o.Delivery.MaxStoredReplyLength is < 100 or > 65_536)
+            errors.Add($"{p}Delivery:MaxStoredReplyLength must be between 100 and 65536 characters.");
+        if (o.Delivery.MaxHostsPerAttempt is < 1 or > 100)
+            errors.Add($"{p}Delivery:MaxHostsPerAttempt must be between 1 and 100.");
         if (!DomainName.IsValid(o.Delivery.DkimSelector) || o.Delivery.DkimSelector.Contains('.'))
             errors.Add($"{p}Delivery:DkimSelector '{o.Delivery.DkimSelector}' must be a single DNS label such as 'oms'.");
         foreach (var server in o.Delivery.DnsServers)

@@ -16,6 +16,11 @@ public sealed class DeliveryOptionsValidationTests
     [InlineData("DkimSelector", "Delivery:DkimSelector 'a.b' must be a single DNS label")]
     [InlineData("MxPort", "Delivery:RelayPort and Delivery:MxPort must be between 1 and 65535")]
     [InlineData("ConnectTimeout", "Delivery:ConnectTimeout and Delivery:CommandTimeout must be at least one second")]
+    [InlineData("SessionTimeout", "Delivery:SessionTimeout must be at least Delivery:CommandTimeout")]
+    [InlineData("MaxReplyLines", "Delivery:MaxReplyLineLength must be between 512 and 1048576, Delivery:MaxReplyLines between 1 and 10000")]
+    [InlineData("MaxReplyBytes", "and Delivery:MaxReplyBytes between Delivery:MaxReplyLineLength and 16777216")]
+    [InlineData("MaxStoredReplyLength", "Delivery:MaxStoredReplyLength must be between 100 and 65536 characters")]
+    [InlineData("MaxHostsPerAttempt", "Delivery:MaxHostsPerAttempt must be between 1 and 100")]
     public void Names_the_bad_key(string setting, string expected)
     {
         var options = Valid();
@@ -29,6 +34,11 @@ public sealed class DeliveryOptionsValidationTests
             case "DkimSelector": delivery.DkimSelector = "a.b"; break;
             case "MxPort": delivery.MxPort = 0; break;
             case "ConnectTimeout": delivery.ConnectTimeout = TimeSpan.Zero; break;
+            case "SessionTimeout": delivery.SessionTimeout = TimeSpan.FromMinutes(1); break;
+            case "MaxReplyLines": delivery.MaxReplyLines = 0; break;
+            case "MaxReplyBytes": delivery.MaxReplyBytes = 100; break;
+            case "MaxStoredReplyLength": delivery.MaxStoredReplyLength = 10; break;
+            case "MaxHostsPerAttempt": delivery.MaxHostsPerAttempt = 0; break;
         }
         var result = new OpenMailserverOptionsValidator().Validate(null, options);
         Assert.True(result.Failed);

@@ -29,6 +29,8 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly::Program>
             ["OpenMailserver:Imap:Port"] = "0",
             // No test asks the internet's DNS; a test that needs records runs its own server.
             ["OpenMailserver:Delivery:DnsServers:0"] = Dnsmasq.Shared.Address,
+            // Test DNS points mail hosts at loopback; the tests of the refusal turn this off.
+            ["OpenMailserver:Delivery:AllowPrivateDestinations"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
         _settings["OpenMailserver:DataDirectory"] = DataDirectory;

@@ -51,7 +51,9 @@ public static class BounceMessage
                 { "Status", result.Status.StartsWith('5') ? result.Status : "5" + result.Status[1..] },
             };
             if (result.RemoteHost is { } host) group.Add("Remote-MTA", $"dns; {host}");
-            group.Add("Diagnostic-Code", $"smtp; {result.Reply}");
+            // A multi-line reply becomes one line, as Postfix writes it: its line breaks are the remote server's,
+            // and in a header they would be folded into whatever a reader makes of them.
+            group.Add("Diagnostic-Code", "smtp; " + string.Join(' ', result.Reply.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)));
             group.Add("Last-Attempt-Date", DateUtils.FormatDate(now));
             status.StatusGroups.Add(group);
         }

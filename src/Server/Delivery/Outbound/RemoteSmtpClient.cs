@@ -4,9 +4,12 @@ using MimeKit;
 namespace OpenMailserver.Server.Delivery.Outbound;
 
 /// <summary>MailKit's client, told to keep going when a recipient is refused: each RCPT reply is recorded,
-/// the message goes to the recipients that were accepted, and the refused ones are judged one by one.</summary>
-public sealed class RemoteSmtpClient : SmtpClient
+/// the message goes to the recipients that were accepted, and the refused ones are judged one by one. Its
+/// <see cref="Guard"/> bounds what the remote server can make it read and how long it can make it wait.</summary>
+public sealed class RemoteSmtpClient(SessionGuard guard) : SmtpClient(guard)
 {
+    public SessionGuard Guard { get; } = guard;
+
     public Dictionary<string, MailKit.Net.Smtp.SmtpResponse> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>

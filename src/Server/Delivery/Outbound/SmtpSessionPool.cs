@@ -5,8 +5,9 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 
 /// <summary>SMTP sessions kept open after a delivered message, so the next message to the same host and
 /// address skips the connection, the TLS handshake and EHLO (as Postfix's connection cache does). A
-/// session is reused for at most <see cref="MaxMessages"/> messages and <see cref="MaxAge"/>, and closed
-/// after <c>Delivery:SessionIdleTime</c> without one.</summary>
+/// session is reused for at most <see cref="MaxMessages"/> messages and <see cref="MaxAge"/> (and not so close
+/// to its <c>Delivery:SessionTimeout</c> that a message could not finish), and closed after
+/// <c>Delivery:SessionIdleTime</c> without one.</summary>
 public sealed class SmtpSessionPool : IAsyncDisposable
 {
     public const int MaxMessages = 100;
@@ -27,12 +28,14 @@ public sealed class SmtpSessionPool : IAsyncDisposable
 
     private readonly Dictionary<Key, Stack<Session>> _idle = [];
     private readonly TimeSpan _idleTime;
+    private readonly TimeSpan _commandTimeout;
     private readonly TimeProvider _time;
     private readonly ITimer? _sweeper;
 
     public SmtpSessionPool(IOptions<OpenMailserverOptions> options, TimeProvider time)
     {
         _idleTime = options.Value.Delivery.SessionIdleTime;
+        _commandTimeout = options.Value.Delivery.CommandTimeout;
         _time = time;
         if (_idleTime > TimeSpan.Zero) _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
@@ -70,7 +73,13 @@ public sealed class SmtpSessionPool : IAsyncDisposable
         }
     }
 
-    private bool Fresh(Session session) => _time.GetUtcNow() - session.OpenedAt < MaxAge;
+    /// <summary>Young enough to reuse, with time left before its <c>Delivery:SessionTimeout</c> for one more
+    /// message.</summary>
+    private bool Fresh(Session session)
+    {
+        var now = _time.GetUtcNow();
+        return now - session.OpenedAt < MaxAge && session.Client.Guard.Deadline - now > _commandTimeout;
+    }
 
     private void Sweep()
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using OpenMailserver.Server.Dns;
 using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
 
@@ -24,9 +25,16 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
     public async Task<IReadOnlyDictionary<string, RecipientResult>> SendAsync(AttemptLog log, DeliveryRoute route, MimeMessage message,
         string sender, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
+        var o = options.Value.Delivery;
+        // Names from DNS are the recipient domain's say; an override or the relay is the operator's.
+        var publicOnly = !o.AllowPrivateDestinations && route.Kind is "mx" or "address";
         var lastError = "no mail host was tried";
+        var tries = 0;
+        var refused = new List<string>();
+        var otherwiseFailed = false;
         foreach (var host in route.Hosts)
         {
+            if (tries >= o.MaxHostsPerAttempt) break;
             IReadOnlyList<IPAddress> addresses;
             string? lookupError = null;
             try
@@ -42,6 +50,8 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
             }
             if (addresses.Count == 0)
             {
+                tries++;
+                otherwiseFailed = true;
                 lastError = lookupError ?? $"{host.Name}: the host has no address";
                 log.Record("", DeliveryEventType.HostFailed, new { host = host.Name, port = host.Port, error = lastError });
                 continue;
@@ -49,6 +59,15 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
 
             foreach (var address in addresses.Take(MaxAddressesPerHost))
             {
+                if (tries++ >= o.MaxHostsPerAttempt) break;
+                if (publicOnly && PrivateAddresses.IsPrivate(address))
+                {
+                    refused.Add($"{host.Name}[{address}]");
+                    lastError = $"{host.Name}[{address}]:{host.Port}: refused: {address} is a private address, and mail is not delivered inside our network";
+                    log.Record("", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error = lastError });
+                    continue;
+                }
+                otherwiseFailed = true;
                 if (await TryIdleSessionAsync(log, route, host, address, message, sender, recipients, cancellationToken) is { } reused) return reused;
                 var outcome = await TrySessionAsync(log, route, host, address, message, sender, recipients, plain: false, cancellationToken);
                 // Opportunistic TLS that fails its handshake falls back to clear text, as Postfix's "may" level does.
@@ -58,8 +77,14 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
                 lastError = outcome.Error!;
             }
         }
-        var deferred = new RecipientResult(RecipientOutcome.Deferred, lastError, "4.4.1", null);
-        return recipients.ToDictionary(r => r, _ => deferred, StringComparer.OrdinalIgnoreCase);
+        // Every host the domain names is inside some network, ours perhaps: DNS said so completely, and asking
+        // again for days would only bring the same answer later. An operator with split-horizon DNS allows it.
+        var result = refused.Count > 0 && !otherwiseFailed
+            ? new RecipientResult(RecipientOutcome.Failed,
+                $"refused: every mail host of the domain is at a private address ({string.Join(", ", refused)}), and mail is not delivered inside our network",
+                "5.4.4", null)
+            : new RecipientResult(RecipientOutcome.Deferred, lastError, "4.4.1", null);
+        return recipients.ToDictionary(r => r, _ => result, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Either the recipients' results, or why this host could not take the message.</summary>
@@ -116,7 +141,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
 
         var certificateVerified = false;
         Dictionary<string, object?> facts;
-        var client = new RemoteSmtpClient
+        var client = new RemoteSmtpClient(new SessionGuard(o.Delivery, time))
         {
             LocalDomain = o.Hostname,
             Timeout = (int)Math.Min(int.MaxValue, o.Delivery.CommandTimeout.TotalMilliseconds),
@@ -133,7 +158,8 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
                 : route.ImplicitTls ? SecureSocketOptions.SslOnConnect
                 : route.RequireTls ? SecureSocketOptions.StartTls
                 : SecureSocketOptions.StartTlsWhenAvailable;
-            await client.ConnectAsync(socket, host.Name, host.Port, tls, cancellationToken);
+            using var watch = client.Guard.Watch(cancellationToken);
+            await client.ConnectAsync(socket, host.Name, host.Port, tls, watch.Token);
             facts = new Dictionary<string, object?>
             {
                 ["host"] = host.Name,
@@ -145,14 +171,14 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
                 ["certificate_verified"] = client.IsEncrypted && certificateVerified,
             };
             log.Record("", DeliveryEventType.Connected, facts);
-            if (route.Credentials is { } credentials) await client.AuthenticateAsync(credentials, cancellationToken);
+            if (route.Credentials is { } credentials) await client.AuthenticateAsync(credentials, watch.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             client.Dispose();
             socket.Dispose();
-            logger.LogInformation("Session for outbound {OutboundId} with {Endpoint} failed: {Error}", log.OutboundId, endpoint, Describe(e));
-            return HostFailed(log, host, address, $"{endpoint}: {Describe(e)}") with { TlsFailed = e is SslHandshakeException };
+            logger.LogInformation("Session for outbound {OutboundId} with {Endpoint} failed: {Error}", log.OutboundId, endpoint, Describe(e, client.Guard));
+            return HostFailed(log, host, address, $"{endpoint}: {Describe(e, client.Guard)}") with { TlsFailed = e is SslHandshakeException };
         }
         catch
         {
@@ -177,7 +203,8 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         try
         {
             var envelope = recipients.Select(r => new MailboxAddress("", r)).ToList();
-            dataReply = await client.SendAsync(FormatOptions.Default, message, new MailboxAddress("", sender), envelope, cancellationToken);
+            using var watch = client.Guard.Watch(cancellationToken);
+            dataReply = await client.SendAsync(FormatOptions.Default, message, new MailboxAddress("", sender), envelope, watch.Token);
         }
         catch (NoRecipientsAcceptedException)
         {
@@ -188,7 +215,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
         {
             // With PIPELINING the RCPTs were answered too (with "need MAIL first"); the MAIL reply is what counts.
-            var reply = RecipientResult.FromReply((int)e.StatusCode, e.Message, host.Name);
+            var reply = RecipientResult.FromReply((int)e.StatusCode, Clip(e.Message), host.Name);
             log.Record("", DeliveryEventType.MailFrom, new { host = host.Name, reply = reply.Reply });
             SmtpSessionPool.Close(client);
             return new SessionOutcome(recipients.ToDictionary(r => r, _ => reply, StringComparer.OrdinalIgnoreCase), null);
@@ -198,7 +225,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
             // DATA, or the message after it, was refused.
             RecordRecipientReplies(log, client, recipients);
             var code = (int)e.StatusCode;
-            log.Record("", DeliveryEventType.Data, new { host = host.Name, reply = $"{code} {e.Message}" });
+            log.Record("", DeliveryEventType.Data, new { host = host.Name, reply = Clip($"{code} {e.Message}") });
             SmtpSessionPool.Close(client);
             return new SessionOutcome(Judge(client, recipients, host.Name, data: (code, e.Message)), null);
         }
@@ -206,9 +233,9 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         {
             client.Dispose();
             // A kept session the other side closed meanwhile is not the host's fault; the caller opens a new one.
-            if (reused) return new SessionOutcome(null, $"{endpoint}: {Describe(e)}");
+            if (reused) return new SessionOutcome(null, Clip($"{endpoint}: {Describe(e, client.Guard)}"));
             // The session broke before the message was accepted: the next host may do better.
-            return HostFailed(log, host, address, $"{endpoint}: {Describe(e)}");
+            return HostFailed(log, host, address, $"{endpoint}: {Describe(e, client.Guard)}");
         }
         catch
         {
@@ -219,43 +246,56 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         RecordRecipientReplies(log, client, recipients);
         var queueId = QueuedAs().Match(dataReply);
         log.Record("", DeliveryEventType.Data,
-            new { host = host.Name, reply = $"250 {dataReply}", remote_queue_id = queueId.Success ? queueId.Groups[1].Value : null });
+            new { host = host.Name, reply = Clip($"250 {dataReply}"), remote_queue_id = queueId.Success ? queueId.Groups[1].Value : null });
         var results = Judge(client, recipients, host.Name, data: (250, dataReply));
         sessions.Return(key, session);
         return new SessionOutcome(results, null);
     }
 
-    private static SessionOutcome HostFailed(AttemptLog log, RouteHost host, IPAddress address, string error)
+    private SessionOutcome HostFailed(AttemptLog log, RouteHost host, IPAddress address, string error)
     {
+        error = Clip(error);
         log.Record("", DeliveryEventType.HostFailed, new { host = host.Name, address = address.ToString(), port = host.Port, error });
         return new SessionOutcome(null, error);
     }
 
-    private static void RecordRecipientReplies(AttemptLog log, RemoteSmtpClient client, IReadOnlyList<string> recipients)
+    private void RecordRecipientReplies(AttemptLog log, RemoteSmtpClient client, IReadOnlyList<string> recipients)
     {
         foreach (var recipient in recipients)
             if (client.RecipientReplies.TryGetValue(recipient, out var reply))
-                log.Record(recipient, DeliveryEventType.Rcpt, new { reply = $"{(int)reply.StatusCode} {reply.Response}" });
+                log.Record(recipient, DeliveryEventType.Rcpt, new { reply = Clip($"{(int)reply.StatusCode} {reply.Response}") });
     }
 
     /// <summary>A recipient is delivered only if its RCPT and the DATA were both accepted; otherwise the
     /// first refusal decides (5xx fails it, 4xx defers it).</summary>
-    private static Dictionary<string, RecipientResult> Judge(RemoteSmtpClient client, IReadOnlyList<string> recipients, string host, (int Code, string Text)? data)
+    private Dictionary<string, RecipientResult> Judge(RemoteSmtpClient client, IReadOnlyList<string> recipients, string host, (int Code, string Text)? data)
     {
         var results = new Dictionary<string, RecipientResult>(StringComparer.OrdinalIgnoreCase);
         foreach (var recipient in recipients)
         {
             if (client.RecipientReplies.TryGetValue(recipient, out var rcpt) && (int)rcpt.StatusCode >= 300)
-                results[recipient] = RecipientResult.FromReply((int)rcpt.StatusCode, rcpt.Response, host);
+                results[recipient] = RecipientResult.FromReply((int)rcpt.StatusCode, Clip(rcpt.Response), host);
             else if (data is { } reply)
-                results[recipient] = RecipientResult.FromReply(reply.Code, reply.Text, host);
+                results[recipient] = RecipientResult.FromReply(reply.Code, Clip(reply.Text), host);
             else
                 results[recipient] = new RecipientResult(RecipientOutcome.Deferred, "the session ended before this recipient was answered", "4.4.2", host);
         }
         return results;
     }
 
-    private static string Describe(Exception e) => e switch
+    /// <summary>A remote reply as the trace and a bounce keep it: at most <c>Delivery:MaxStoredReplyLength</c>
+    /// characters, so a server cannot grow our database or the sender's mailbox with its replies.</summary>
+    private string Clip(string text)
+    {
+        var max = options.Value.Delivery.MaxStoredReplyLength;
+        if (text.Length <= max) return text;
+        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return $"{text[..cut]}... ({text.Length - cut} more characters not kept)";
+    }
+
+    /// <summary>Why a session failed: the bound the remote server crossed, if it crossed one (the exception is
+    /// then only its consequence, a cancelled or failed read).</summary>
+    private static string Describe(Exception e, SessionGuard guard) => guard.Violation ?? e switch
     {
         SmtpCommandException command => $"{(int)command.StatusCode} {command.Message}",
         NotSupportedException when e.Message.Contains("STARTTLS", StringComparison.OrdinalIgnoreCase) => "the server does not offer STARTTLS, which this route requires",
