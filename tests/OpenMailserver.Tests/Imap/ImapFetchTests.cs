@@ -41,6 +41,25 @@ public sealed class ImapFetchTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task A_message_that_does_not_begin_with_a_header_field_is_shown_as_a_body_without_header_fields()
+    {
+        // MimeKit refuses such bytes; a client appended them, so IMAP must still show them, and the session go on.
+        const string headerless = "no header here\r\n\r\nthe body\r\n";
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        await imap.SendAsync($"A1 APPEND INBOX {{{headerless.Length}+}}\r\n{headerless}\r\n");
+        Assert.Contains(" OK ", (await imap.UntilTaggedAsync("A1")).Last());
+        await imap.CommandAsync("SELECT INBOX");
+
+        var fetched = await imap.CommandAsync("FETCH 1 (BODYSTRUCTURE ENVELOPE BODY.PEEK[HEADER] BODY.PEEK[TEXT])");
+        Assert.StartsWith("* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" ", fetched[0]);
+        Assert.Contains($" ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) BODY[HEADER] {{0}}\r\n BODY[TEXT] {{{headerless.Length}}}\r\n{headerless})", fetched[0]);
+        Assert.EndsWith(" OK FETCH completed", fetched[^1]);
+        Assert.Equal("* SEARCH 1", (await imap.CommandAsync("SEARCH BODY \"the body\""))[0]);
+        Assert.Equal("* SEARCH", (await imap.CommandAsync("SEARCH HEADER Subject x"))[0]);
+    }
+
+    [Fact]
     public async Task Whole_message_header_text_and_size_agree_with_the_stored_bytes()
     {
         await using var imap = await WithMessageAsync();

@@ -21,8 +21,6 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's own process (the dotnet host runs it in-process), for /proc/&lt;pid&gt;.</summary>
     public int ProcessId => _process.Id;
     public int HttpPort { get; }
-    /// <summary>The operating system's id of the server process, to read what it costs from <c>/proc</c>.</summary>
-    public int ProcessId => _process.Id;
     public int GrpcPort { get; }
     public string DataDirectory { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }

@@ -43,13 +43,21 @@ public sealed partial class ImapSession
         private MimeMessage Load()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
-            return MimeMessage.Load(stream, ct);
+            return StoredMime.Load(stream, ct);
         }
 
         private HeaderList LoadHeaders()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
-            return HeaderList.Load(stream, ct);
+            try
+            {
+                return HeaderList.Load(stream, ct);
+            }
+            catch (FormatException)
+            {
+                // Bytes that do not begin with a header field: a message without any (see StoredMime.Load).
+                return [];
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using MimeKit;
 using MimeKit.Utils;
+using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.Imap.Protocol;
 
@@ -20,15 +21,33 @@ public sealed class MessageStructure
 
     public MimeMessage Message { get; private set; } = null!;
 
+    /// <summary>Parses a stored message. Anything may have arrived on the MX, including bytes whose first line
+    /// is no header field, which MimeKit refuses: such a message is shown as it is, with no header fields and
+    /// the whole of it as its (text/plain) body.</summary>
     public static MessageStructure Parse(byte[] raw)
     {
+        try
+        {
+            return Parse(raw, raw, shift: 0);
+        }
+        catch (FormatException)
+        {
+            return Parse(raw, [.. StoredMime.EmptyHeader, .. raw], StoredMime.EmptyHeader.Length);
+        }
+    }
+
+    /// <summary>Parses <paramref name="parsed"/>, which is <paramref name="raw"/> after <paramref name="shift"/>
+    /// bytes of its own, and keeps offsets into <paramref name="raw"/>.</summary>
+    private static MessageStructure Parse(byte[] raw, byte[] parsed, int shift)
+    {
         var structure = new MessageStructure(raw);
-        using var stream = new MemoryStream(raw, writable: false);
+        long At(long offset) => Math.Max(0, offset - shift);
+        using var stream = new MemoryStream(parsed, writable: false);
         var parser = new MimeParser(stream, MimeFormat.Entity, persistent: false);
-        parser.MimeEntityBegin += (_, e) => structure._begins[e.Entity] = e.BeginOffset;
-        parser.MimeMessageBegin += (_, e) => structure._begins[e.Message] = e.BeginOffset;
-        parser.MimeEntityEnd += (_, e) => structure._entities[e.Entity] = structure.RangeOf(structure._begins[e.Entity], e.HeadersEndOffset, e.EndOffset, e.Lines);
-        parser.MimeMessageEnd += (_, e) => structure._messages[e.Message] = structure.RangeOf(structure._begins[e.Message], e.HeadersEndOffset, e.EndOffset, 0);
+        parser.MimeEntityBegin += (_, e) => structure._begins[e.Entity] = At(e.BeginOffset);
+        parser.MimeMessageBegin += (_, e) => structure._begins[e.Message] = At(e.BeginOffset);
+        parser.MimeEntityEnd += (_, e) => structure._entities[e.Entity] = structure.RangeOf(structure._begins[e.Entity], At(e.HeadersEndOffset), At(e.EndOffset), e.Lines);
+        parser.MimeMessageEnd += (_, e) => structure._messages[e.Message] = structure.RangeOf(structure._begins[e.Message], At(e.HeadersEndOffset), At(e.EndOffset), 0);
         structure.Message = parser.ParseMessage();
         return structure;
     }
