@@ -41,14 +41,14 @@ public sealed class ImapResourceExhaustionTests(ITestOutputHelper output)
             Assert.StartsWith("A OK [APPENDUID", (await setup.UntilTaggedAsync("A")).Last());
         }
 
-        var baseline = Rss(server.ProcessId);
+        var baseline = server.ResidentBytes();
         var peak = baseline;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                peak = Math.Max(peak, Rss(server.ProcessId));
+                peak = Math.Max(peak, server.ResidentBytes());
                 await Task.Delay(50);
             }
         });
@@ -106,11 +106,5 @@ public sealed class ImapResourceExhaustionTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         replies.Add(await imap.LineAsync(timeout.Token) ?? "<closed>");
         return replies;
-    }
-
-    private static long Rss(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]) * 1024;
     }
 }

@@ -20,6 +20,13 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The server's own process (the dotnet host runs it in-process), for /proc/&lt;pid&gt;.</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>The server's resident memory now (VmRSS), in bytes: what the machine really gives it.</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
     public int HttpPort { get; }
     public int GrpcPort { get; }
     public string DataDirectory { get; }
