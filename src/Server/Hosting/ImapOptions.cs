@@ -16,6 +16,11 @@ public sealed class ImapOptions
     public int MaxSessionsPerMailbox { get; set; } = 20;
     /// <summary>An authenticated client silent this long is logged out (RFC 3501 §5.4: at least 30 minutes).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>Time from connecting to logging in, whatever the client sends meanwhile; then BYE.</summary>
+    public TimeSpan LoginTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long one reply may wait for the client to read it; a client that reads nothing for this
+    /// long is disconnected, so it cannot hold its session by not reading.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Commands one session may run per second; a faster client is slowed down, not refused.</summary>
     public int MaxCommandsPerSecond { get; set; } = 200;
     /// <summary>The text of one command, all its lines together without the literals; longer is BYE.</summary>

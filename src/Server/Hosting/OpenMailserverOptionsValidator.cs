@@ -50,6 +50,8 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
         if (o.Imap.MaxSessionsPerAddress < 1 || o.Imap.MaxSessionsPerMailbox < 1)
             errors.Add($"{p}Imap:MaxSessionsPerAddress and Imap:MaxSessionsPerMailbox must be at least 1.");
         if (o.Imap.MaxCommandsPerSecond < 1) errors.Add($"{p}Imap:MaxCommandsPerSecond must be at least 1.");
+        if (o.Imap.LoginTimeout < TimeSpan.FromSeconds(10)) errors.Add($"{p}Imap:LoginTimeout must be at least ten seconds, e.g. 00:02:00.");
+        if (o.Imap.WriteTimeout < TimeSpan.FromSeconds(1)) errors.Add($"{p}Imap:WriteTimeout must be at least one second, e.g. 00:01:00.");
         if (o.Imap.IdleTimeout < TimeSpan.FromMinutes(1)) errors.Add($"{p}Imap:IdleTimeout must be at least one minute (RFC 3501 asks for 30).");
         if (o.Imap.MaxLineBytes is < 8192 or > 16 * 1024 * 1024)
             errors.Add($"{p}Imap:MaxLineBytes must be between 8192 (RFC 7162 §4 asks servers to take commands that long) and 16777216.");

@@ -143,7 +143,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
     {
         try
         {
-            if (stream is SslStream ssl) await ssl.ShutdownAsync();
+            if (stream is SslStream ssl) await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(1));
             client.Client.Shutdown(SocketShutdown.Send);
             using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             var buffer = new byte[16 * 1024];
@@ -152,7 +152,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
             {
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or TimeoutException)
         {
             // Gone already, or still sending after a second: the connection is closed either way.
         }

@@ -48,6 +48,11 @@ public sealed partial class ImapSession
                 {
                     continue;
                 }
+                catch (FormatException)
+                {
+                    // Bytes that do not begin with a header field: a message without any (see StoredMime.Load).
+                    headers = [];
+                }
             }
             if (needsContent)
             {
@@ -144,6 +149,6 @@ public sealed partial class ImapSession
         }
         r.Raw("{").Number(bytes.Length).Raw("}\r\n");
         await WriteAsync(r, ct);
-        await _stream.WriteAsync(bytes, ct);
+        await WriteBytesAsync(bytes, ct);
     }
 }

@@ -10,6 +10,7 @@ namespace OpenMailserver.Server.Imap.Session;
 public sealed partial class ImapSession
 {
     private const char Delimiter = '/';
+    private const int MaxListPatterns = 32;
 
     private static readonly string[] StatusItems = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"];
 
@@ -197,7 +198,12 @@ public sealed partial class ImapSession
         if (!lsub && a.TryExpect('('))
         {
             patterns.Add(ListPattern(a));
-            while (a.TrySpace()) patterns.Add(ListPattern(a));
+            while (a.TrySpace())
+            {
+                // Each pattern is matched against every folder: a few serve any client (RFC 5258 shows two).
+                if (patterns.Count == MaxListPatterns) throw new ImapParseException($"LIST takes at most {MaxListPatterns} patterns");
+                patterns.Add(ListPattern(a));
+            }
             a.Expect(')');
         }
         else patterns.Add(ListPattern(a));
@@ -306,14 +312,7 @@ public sealed partial class ImapSession
     {
         // list-mailbox allows '%' and '*', which are not atom characters.
         if (a.Peek() is '"' or '{') return ModifiedUtf7.Decode(a.String("a pattern"));
-        var text = "";
-        while (!a.AtEnd && (ImapReader.IsAtomChar(a.Peek()) || a.Peek() is '%' or '*' or ']'))
-        {
-            text += a.Peek();
-            a.Expect(a.Peek());
-        }
-        if (text.Length == 0) throw new ImapParseException("Expected a folder pattern");
-        return ModifiedUtf7.Decode(text);
+        return ModifiedUtf7.Decode(a.ListPatternAtom());
     }
 
     private static List<string> ParseStatusItems(ImapReader a)
@@ -324,7 +323,8 @@ public sealed partial class ImapSession
         a.Expect(')');
         foreach (var item in items)
             if (!StatusItems.Contains(item)) throw new ImapParseException($"Unknown STATUS item {item}");
-        return items;
+        // Each item is counted once however often it is asked for.
+        return [.. items.Distinct()];
     }
 
     private async Task StatusAsync(ImapCommand c, ImapResponse r)

@@ -95,12 +95,12 @@ public sealed partial class ImapSession
         IReadOnlyDictionary<string, MessageRecord>? index = null;
         if (key.UsesIndexedHeaders)
             index = (await _services.Messages.QueryAsync(new MessageQuery(selected.Folder.MailboxId, int.MaxValue) { FolderId = selected.Folder.Id })).ToDictionary(m => m.Id);
-        await Task.Run(() => Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1 }, i =>
+        await Task.Run(() => Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1, CancellationToken = ct }, i =>
         {
             if (selected.Vanished.Contains(messages[i].Id)) return;
             try
             {
-                hit[i] = key.Matches(new Target(this, (uint)(i + 1), messages[i], count, largestUid, index, CancellationToken.None));
+                hit[i] = key.Matches(new Target(this, (uint)(i + 1), messages[i], count, largestUid, index, ct));
             }
             catch (FileNotFoundException)
             {

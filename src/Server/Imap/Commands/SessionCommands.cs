@@ -45,7 +45,9 @@ public sealed partial class ImapSession
                 fields.Add(a.NString("a field value") ?? "NIL");
                 if (fields.Count > 60) throw new ImapParseException("ID takes at most 30 fields");
             }
-            _services.Logger.LogInformation("IMAP client from {Remote} identifies as {Id}", _remote, string.Join(' ', fields));
+            // What a client says of itself is logged short and on one line: it is not ours to trust.
+            var id = string.Concat(string.Join(' ', fields).Take(200).Select(ch => char.IsControl(ch) ? ' ' : ch));
+            _services.Logger.LogInformation("IMAP client from {Remote} identifies as {Id}", _remote, id);
         }
         a.End();
         r.Untagged("ID (\"name\" \"Open Mailserver\" \"vendor\" \"Open Mailserver\")").Tagged(c.Tag, "OK", "ID completed");

@@ -15,7 +15,11 @@ public static class ImapDateTime
                 DateTimeStyles.None, out var local)) return false;
         var offset = new TimeSpan(int.Parse(parts[2][1..3]), int.Parse(parts[2][3..5]), 0);
         if (offset > TimeSpan.FromHours(14)) return false;
-        value = new DateTimeOffset(local, parts[2][0] == '-' ? -offset : offset);
+        var signed = parts[2][0] == '-' ? -offset : offset;
+        // A date at the edge of the calendar ("01-Jan-0001 00:00:00 +0100") has no UTC instant.
+        var utc = local - signed;
+        if (utc < DateTime.MinValue.AddHours(14) || utc > DateTime.MaxValue.AddHours(-14)) return false;
+        value = new DateTimeOffset(local, signed);
         return true;
     }
 

@@ -106,31 +106,38 @@ public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
         return true;
     }
 
+    /// <summary>An unquoted LIST pattern (list-mailbox): atom characters and the wildcards '%' and '*'.</summary>
+    public string ListPatternAtom() => Chars(c => IsAtomChar(c) || c is '%' or '*' or ']', "a folder pattern");
+
+    /// <summary>Longest keyword stored (Dovecot's mail_max_keyword_length is 50): flags are kept with every
+    /// message and repeated in every FETCH FLAGS, so their size is bounded like any input.</summary>
+    public const int MaxFlagLength = 64;
+
+    /// <summary>Most flags in one flag list (STORE, APPEND).</summary>
+    public const int MaxFlagsPerList = 64;
+
     /// <summary>A flag: <c>\Word</c> or a keyword atom.</summary>
     public string Flag()
     {
-        if (Peek() == '\\')
-        {
-            _position++;
-            return "\\" + Atom("a flag name");
-        }
-        return Atom("a flag");
+        var system = TryExpect('\\');
+        var flag = system ? "\\" + Atom("a flag name") : Atom("a flag");
+        if (flag.Length > MaxFlagLength) throw new ImapParseException($"A flag has at most {MaxFlagLength} characters");
+        return flag;
     }
 
     /// <summary>A parenthesised list of flags, or a single flag without parentheses.</summary>
     public List<string> FlagList()
     {
         var flags = new List<string>();
-        if (!TryExpect('('))
-        {
-            flags.Add(Flag());
-            while (TrySpace()) flags.Add(Flag());
-            return flags;
-        }
-        if (TryExpect(')')) return flags;
+        var parenthesised = TryExpect('(');
+        if (parenthesised && TryExpect(')')) return flags;
         flags.Add(Flag());
-        while (TrySpace()) flags.Add(Flag());
-        Expect(')');
+        while (TrySpace())
+        {
+            if (flags.Count == MaxFlagsPerList) throw new ImapParseException($"A flag list holds at most {MaxFlagsPerList} flags");
+            flags.Add(Flag());
+        }
+        if (parenthesised) Expect(')');
         return flags;
     }
 

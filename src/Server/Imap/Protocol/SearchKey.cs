@@ -1,4 +1,3 @@
-using System.Globalization;
 using MimeKit;
 
 namespace OpenMailserver.Server.Imap.Protocol;
@@ -55,23 +54,25 @@ public abstract record SearchKey
     public sealed record Not(SearchKey Key) : SearchKey
     {
         public override bool Matches(ISearchTarget t) => !Key.Matches(t);
-        public override bool NeedsContent => Key.NeedsContent;
-        public override bool UsesIndexedHeaders => Key.UsesIndexedHeaders;
+        public override bool NeedsContent { get; } = Key.NeedsContent;
+        public override bool UsesIndexedHeaders { get; } = Key.UsesIndexedHeaders;
     }
 
     public sealed record Or(SearchKey Left, SearchKey Right) : SearchKey
     {
         public override bool Matches(ISearchTarget t) => Left.Matches(t) || Right.Matches(t);
-        public override bool NeedsContent => Left.NeedsContent || Right.NeedsContent;
-        public override bool UsesIndexedHeaders => Left.UsesIndexedHeaders || Right.UsesIndexedHeaders;
+        public override bool NeedsContent { get; } = Left.NeedsContent || Right.NeedsContent;
+        public override bool UsesIndexedHeaders { get; } = Left.UsesIndexedHeaders || Right.UsesIndexedHeaders;
     }
 
     public sealed record And(IReadOnlyList<SearchKey> Keys) : SearchKey
     {
-        // Cheap keys first, so content is loaded only for messages that pass them.
-        public override bool Matches(ISearchTarget t) => Keys.OrderBy(k => k.NeedsContent).All(k => k.Matches(t));
-        public override bool NeedsContent => Keys.Any(k => k.NeedsContent);
-        public override bool UsesIndexedHeaders => Keys.Any(k => k.UsesIndexedHeaders);
+        // Cheap keys first, so content is loaded only for messages that pass them; ordered once, not per message.
+        private readonly SearchKey[] _cheapFirst = [.. Keys.OrderBy(k => k.NeedsContent)];
+
+        public override bool Matches(ISearchTarget t) => _cheapFirst.All(k => k.Matches(t));
+        public override bool NeedsContent { get; } = Keys.Any(k => k.NeedsContent);
+        public override bool UsesIndexedHeaders { get; } = Keys.Any(k => k.UsesIndexedHeaders);
     }
 
     public sealed record Size(bool Larger, long Octets) : SearchKey
@@ -143,5 +144,5 @@ public abstract record SearchKey
     }
 
     private static bool Contains(string? haystack, string needle) =>
-        haystack is not null && CultureInfo.InvariantCulture.CompareInfo.IndexOf(haystack, needle, CompareOptions.IgnoreCase) >= 0;
+        haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
 }

@@ -22,7 +22,33 @@ public static class SearchParser
         var keys = new List<SearchKey> { Key(reader, 0, maxDepth) };
         while (reader.TrySpace()) keys.Add(Key(reader, 0, maxDepth));
         reader.End();
-        return keys.Count == 1 ? keys[0] : new SearchKey.And(keys);
+        var key = keys.Count == 1 ? keys[0] : new SearchKey.And(keys);
+        var count = 0;
+        Bound(key, ref count);
+        return key;
+    }
+
+    /// <summary>Most keys in one SEARCH: every key is evaluated against every message of the folder.</summary>
+    public const int MaxKeys = 1000;
+
+    /// <summary>Longest string a key searches for: each is looked for in every message's text.</summary>
+    public const int MaxStringLength = 1024;
+
+    /// <summary>Holds the criteria to <see cref="MaxKeys"/> and <see cref="MaxStringLength"/> (the tree is
+    /// already no deeper than the nesting bound, so this walk is too).</summary>
+    private static void Bound(SearchKey key, ref int count)
+    {
+        if (++count > MaxKeys) throw new ImapParseException($"SEARCH takes at most {MaxKeys} keys");
+        switch (key)
+        {
+            case SearchKey.Not not: Bound(not.Key, ref count); break;
+            case SearchKey.Or or: Bound(or.Left, ref count); Bound(or.Right, ref count); break;
+            case SearchKey.And and:
+                foreach (var inner in and.Keys) Bound(inner, ref count);
+                break;
+            case SearchKey.Header { Value.Length: > MaxStringLength } or SearchKey.Text { Value.Length: > MaxStringLength }:
+                throw new ImapParseException($"A SEARCH string has at most {MaxStringLength} characters");
+        }
     }
 
     private static SearchKey Key(ImapReader reader, int depth, int maxDepth)

@@ -8,11 +8,23 @@ public sealed class SequenceSet
     // Numbers start at 1, so 0 is free to stand for '*'.
     private const uint Star = 0;
 
-    private readonly List<(uint From, uint To)> _ranges;
+    private readonly string _text;
 
-    private SequenceSet(List<(uint, uint)> ranges, bool isSearchResult)
+    // The ranges without '*', sorted and merged, so that a membership test is a binary search however many
+    // ranges a client wrote ("1,1,1,…" costs once, not once per message).
+    private readonly (uint Low, uint High)[] _fixed;
+
+    // Every range with '*' holds the largest number, so together they are one range from the smallest to the
+    // largest of their other ends, the largest number included: only those two ends need keeping.
+    private readonly uint? _starLow;
+    private readonly uint? _starHigh;
+
+    private SequenceSet(string text, (uint, uint)[] fixedRanges, uint? starLow, uint? starHigh, bool isSearchResult)
     {
-        _ranges = ranges;
+        _text = text;
+        _fixed = fixedRanges;
+        _starLow = starLow;
+        _starHigh = starHigh;
         IsSearchResult = isSearchResult;
     }
 
@@ -20,17 +32,43 @@ public sealed class SequenceSet
 
     public static SequenceSet Parse(string text)
     {
-        if (text == "$") return new SequenceSet([], true);
-        var ranges = new List<(uint, uint)>();
+        if (text == "$") return new SequenceSet(text, [], null, null, true);
+        var ranges = new List<(uint Low, uint High)>();
+        uint? starLow = null, starHigh = null;
         foreach (var part in text.Split(','))
         {
             var bounds = part.Split(':');
             if (bounds.Length is < 1 or > 2) throw new ImapParseException($"Invalid sequence set \"{text}\"");
             var from = Number(bounds[0], text);
             var to = bounds.Length == 2 ? Number(bounds[1], text) : from;
-            ranges.Add((from, to));
+            if (from == Star || to == Star)
+            {
+                // n:* (or *:n, or * alone, where the other end is the largest itself).
+                var other = from == Star ? to : from;
+                if (other != Star)
+                {
+                    starLow = Math.Min(starLow ?? other, other);
+                    starHigh = Math.Max(starHigh ?? other, other);
+                }
+                ranges.Add((Star, Star));
+                continue;
+            }
+            ranges.Add(from <= to ? (from, to) : (to, from));
         }
-        return new SequenceSet(ranges, false);
+        var hasStar = ranges.Any(r => r.Low == Star);
+        return new SequenceSet(text, Merge(ranges.Where(r => r.Low != Star)), hasStar ? starLow ?? Star : null, hasStar ? starHigh ?? Star : null, false);
+    }
+
+    private static (uint, uint)[] Merge(IEnumerable<(uint Low, uint High)> ranges)
+    {
+        var merged = new List<(uint Low, uint High)>();
+        foreach (var (low, high) in ranges.OrderBy(r => r.Low))
+        {
+            if (merged.Count > 0 && low <= (ulong)merged[^1].High + 1)
+                merged[^1] = (merged[^1].Low, Math.Max(merged[^1].High, high));
+            else merged.Add((low, high));
+        }
+        return [.. merged];
     }
 
     private static uint Number(string text, string set)
@@ -44,20 +82,25 @@ public sealed class SequenceSet
     /// <summary>Whether <paramref name="value"/> is in the set, with '*' meaning <paramref name="largest"/>.</summary>
     public bool Contains(uint value, uint largest)
     {
-        foreach (var (from, to) in _ranges)
+        if (_starLow is { } starLow)
         {
-            var low = from == Star ? largest : from;
-            var high = to == Star ? largest : to;
-            if (low > high) (low, high) = (high, low);
+            // Star (0) for an end means '*' alone: the range is the largest number only.
+            var low = starLow == Star ? largest : Math.Min(starLow, largest);
+            var high = _starHigh == Star ? largest : Math.Max(_starHigh!.Value, largest);
             if (value >= low && value <= high) return true;
+        }
+        int first = 0, last = _fixed.Length - 1;
+        while (first <= last)
+        {
+            var middle = first + (last - first) / 2;
+            if (value < _fixed[middle].Low) last = middle - 1;
+            else if (value > _fixed[middle].High) first = middle + 1;
+            else return true;
         }
         return false;
     }
 
-    public override string ToString() => IsSearchResult ? "$" : string.Join(',', _ranges.Select(r =>
-        r.From == r.To ? Text(r.From) : $"{Text(r.From)}:{Text(r.To)}"));
-
-    private static string Text(uint n) => n == Star ? "*" : n.ToString();
+    public override string ToString() => _text;
 
     /// <summary>The compact form of a list of numbers, e.g. 1:3,7 (for COPYUID and friends).</summary>
     public static string Format(IEnumerable<uint> numbers)

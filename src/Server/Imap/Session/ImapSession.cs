@@ -40,6 +40,7 @@ public sealed partial class ImapSession
         _remote = remote;
         _tlsPort = tlsPort;
         IsSecure = stream is SslStream;
+        _connectedAt = services.Time.GetUtcNow();
     }
 
     public SessionState State { get; private set; } = SessionState.NotAuthenticated;
@@ -47,7 +48,20 @@ public sealed partial class ImapSession
     public MailboxRecord? User { get; private set; }
     public SelectedFolder? Selected { get; private set; }
 
-    private TimeSpan Timeout => State == SessionState.NotAuthenticated ? TimeSpan.FromMinutes(1) : _services.Options.Value.Imap.IdleTimeout;
+    /// <summary>How long the next command may take to arrive. Before login the whole connection has
+    /// <see cref="ImapOptions.LoginTimeout"/>, however busy the client keeps it with NOOP or CAPABILITY, so a
+    /// connection that never logs in cannot keep its slot.</summary>
+    private TimeSpan Timeout
+    {
+        get
+        {
+            if (State != SessionState.NotAuthenticated) return _services.Options.Value.Imap.IdleTimeout;
+            var left = _connectedAt + _services.Options.Value.Imap.LoginTimeout - _services.Time.GetUtcNow();
+            return left < TimeSpan.FromMinutes(1) ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : TimeSpan.FromMinutes(1);
+        }
+    }
+
+    private readonly DateTimeOffset _connectedAt;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -192,6 +206,12 @@ public sealed partial class ImapSession
         {
             response.Tagged(command.Tag, "NO", e.Message);
         }
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
+        {
+            // A fault of ours in one command ends that command, not the client's session.
+            _services.Logger.LogError(e, "IMAP {Command} from {Remote} failed", command.Name, _remote);
+            response.Tagged(command.Tag, "NO", "[SERVERBUG] The command failed on the server; it has been logged");
+        }
         if (response.Length > 0) await WriteAsync(response, cancellationToken);
     }
 
@@ -206,9 +226,25 @@ public sealed partial class ImapSession
 
     private async Task WriteAsync(ImapResponse response, CancellationToken cancellationToken)
     {
-        await _stream.WriteAsync(response.Bytes, cancellationToken);
-        await _stream.FlushAsync(cancellationToken);
+        await WriteBytesAsync(response.Bytes, cancellationToken);
         response.Clear();
+    }
+
+    /// <summary>Writes and flushes within <see cref="ImapOptions.WriteTimeout"/>: a client that stops reading
+    /// its replies must not hold its session, and the slots it counts in, for ever.</summary>
+    private async Task WriteBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_services.Options.Value.Imap.WriteTimeout);
+        try
+        {
+            await _stream.WriteAsync(bytes, deadline.Token);
+            await _stream.FlushAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"The client read no reply for {_services.Options.Value.Imap.WriteTimeout}");
+        }
     }
 
     private async Task TryWriteAsync(ImapResponse response)
