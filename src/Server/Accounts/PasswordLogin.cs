@@ -5,7 +5,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Checks a mailbox address and password for the mail protocols (SMTP AUTH now, IMAP later),
 /// through the shared <see cref="LoginThrottle"/>. Unknown addresses cost the same hash as known ones, so
 /// timing does not tell which addresses exist.</summary>
-public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle throttle, ILogger<PasswordLogin> logger)
+public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle throttle, CredentialRevocations revocations, ILogger<PasswordLogin> logger)
 {
     private static readonly string DummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
 
@@ -18,13 +18,16 @@ public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle th
             return new LoginResult(null, until);
         }
 
-        var mailbox = EmailAddress.TryParse(address, out var parsed) ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
+        var valid = EmailAddress.TryParse(address, out var parsed);
+        // Taken before the hash is read, so a reset committed after the read still ends this login's session.
+        var revoked = valid ? revocations.ForPassword(parsed.ToString()) : default;
+        var mailbox = valid ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
         var ok = PasswordHasher.Verify(password ?? "", mailbox?.PasswordHash ?? DummyHash) && mailbox is { IsActive: true };
         if (ok)
         {
             throttle.RecordSuccess(address);
             logger.LogInformation("{Protocol} login for {Address} from {Remote}", protocol, address, remote);
-            return new LoginResult(mailbox, null);
+            return new LoginResult(mailbox, null, revoked);
         }
 
         var delay = throttle.RecordFailure(address, remote);
