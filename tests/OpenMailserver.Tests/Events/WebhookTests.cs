@@ -123,6 +123,37 @@ public sealed class WebhookTests
         Assert.Single((await admin.GetJsonAsync("/v1/webhooks")).EnumerateArray());
     }
 
+    [Fact]
+    public async Task A_disabled_mailbox_s_webhook_stops_delivering_and_its_due_retries_fail()
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: true));
+        var box = await server.CreateMailboxAsync();
+        using var api = server.Rest(box.Key);
+        using var admin = server.Rest(server.AdminKey);
+        using var receiver = new Receiver();
+        receiver.FailNext(1000);
+        var webhookId = (await api.PostJsonAsync("/v1/webhooks", new { url = receiver.Url, address = box.Address, event_types = new[] { "message.received" } }))
+            .GetProperty("id").GetInt64();
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "Retried", text_body = "x" });
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (receiver.Calls("Retried") == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(receiver.Calls("Retried") > 0, "the first attempt never came");
+
+        (await admin.PostAsJsonAsync($"/v1/mailboxes/{box.Address}/disable", new { })).EnsureSuccessStatusCode();
+        JsonElement delivery;
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await Task.Delay(200);
+            delivery = (await admin.GetJsonAsync($"/v1/webhooks/{webhookId}/deliveries"))[0];
+        } while (delivery.GetProperty("state").GetString() == "pending" && DateTime.UtcNow < deadline);
+        Assert.Equal("failed", delivery.GetProperty("state").GetString());
+        Assert.Equal("the mailbox is disabled", delivery.GetProperty("last_error").GetString());
+        var calls = receiver.Calls("Retried");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three retry rounds
+        Assert.Equal(calls, receiver.Calls("Retried"));
+    }
+
     [Theory]
     [InlineData("http://[64:ff9b::7f00:1]/hook")] // NAT64 of 127.0.0.1
     [InlineData("http://[64:ff9b::a9fe:a9fe]/latest")] // NAT64 of 169.254.169.254
