@@ -56,31 +56,36 @@ public sealed class AdminKeyTests
     public async Task Two_concurrent_revocations_of_the_last_two_admin_keys_leave_one()
     {
         await using var server = new ServerFactory();
-        using var admin = server.Rest(server.AdminKey);
         var keys = server.Services.GetRequiredService<IApiKeyRepository>();
         var database = server.Services.GetRequiredService<Database>();
-        var first = (await keys.FindByHashAsync(ApiKeySecret.Hash(server.AdminKey)))!.Id;
-        var secondRaw = ApiKeySecret.Generate();
-        var second = await database.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(secondRaw), ApiKeySecret.DisplayPrefix(secondRaw), "second operator",
-            null, string.Join(' ', Scopes.AdminScopes), 0));
         var service = server.Services.GetRequiredService<ApiKeyService>();
+        var survivor = (Id: (await keys.FindByHashAsync(ApiKeySecret.Hash(server.AdminKey)))!.Id, Raw: server.AdminKey);
 
-        var outcomes = await Task.WhenAll(new[] { first, second }.Select(async id =>
+        // Each round adds a second operator key and revokes both at the same moment, from two threads.
+        for (var round = 0; round < 20; round++)
         {
-            try
+            var raw = ApiKeySecret.Generate();
+            var id = await database.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), $"operator {round}",
+                null, string.Join(' ', Scopes.AdminScopes), 0));
+            using var start = new Barrier(2);
+            var outcomes = await Task.WhenAll(new[] { survivor.Id, id }.Select(target => Task.Run(async () =>
             {
-                await service.RevokeAsync(id);
-                return "revoked";
-            }
-            catch (MailServerException e)
-            {
-                return e.Message;
-            }
-        }));
-        Assert.Equal(["This is the last admin key; revoking it would lock every operator out.", "revoked"], outcomes.Order(StringComparer.Ordinal));
-        Assert.Equal(1, await keys.CountActiveAdminKeysAsync());
-        var survivor = await keys.FindByIdAsync(first) is { RevokedAt: null } ? server.AdminKey : secondRaw;
-        using var operatorClient = server.Rest(survivor);
+                start.SignalAndWait();
+                try
+                {
+                    await service.RevokeAsync(target);
+                    return "revoked";
+                }
+                catch (MailServerException e)
+                {
+                    return e.Message;
+                }
+            })));
+            Assert.Equal(["This is the last admin key; revoking it would lock every operator out.", "revoked"], outcomes.Order(StringComparer.Ordinal));
+            Assert.Equal(1, await keys.CountActiveAdminKeysAsync());
+            if (outcomes[0] == "revoked") survivor = (id, raw);
+        }
+        using var operatorClient = server.Rest(survivor.Raw);
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/v1/mailboxes")).StatusCode);
     }
 
