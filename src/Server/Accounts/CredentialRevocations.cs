@@ -26,9 +26,6 @@ public sealed class CredentialRevocations
     /// reset or the mailbox disabled. Take it before reading the hash the password is checked against.</summary>
     public CancellationToken ForPassword(string address) => Source(PasswordName(address)).Token;
 
-    /// <summary>Cancelled when the mailbox is disabled; a mailbox disabled now gives a cancelled token.</summary>
-    public CancellationToken ForMailbox(string address) => Source(MailboxName(address)).Token;
-
     public void KeyRevoked(long keyId) => Source(KeyName(keyId)).Cancel();
 
     public void MailboxDisabled(string address)

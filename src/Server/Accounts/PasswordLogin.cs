@@ -18,10 +18,15 @@ public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle th
             return new LoginResult(null, until);
         }
 
-        var valid = EmailAddress.TryParse(address, out var parsed);
-        // Taken before the hash is read, so a reset committed after the read still ends this login's session.
-        var revoked = valid ? revocations.ForPassword(parsed.ToString()) : default;
-        var mailbox = valid ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
+        var mailbox = EmailAddress.TryParse(address, out var parsed) ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
+        CancellationToken revoked = default;
+        if (mailbox is not null)
+        {
+            // Taken before the hash that is checked is read, so a reset committed after that read still ends the
+            // session; only for existing mailboxes, so guessed addresses leave nothing behind.
+            revoked = revocations.ForPassword(mailbox.Address);
+            mailbox = await mailboxes.FindByAddressAsync(mailbox.Address);
+        }
         var ok = PasswordHasher.Verify(password ?? "", mailbox?.PasswordHash ?? DummyHash) && mailbox is { IsActive: true };
         if (ok)
         {
