@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Issues, checks and revokes API keys. Only SHA-256 hashes are stored; a raw key is returned
 /// once, when issued.</summary>
 public sealed class ApiKeyService(
-    Database database, IApiKeyRepository keys, IMailboxRepository mailboxes, IOptions<OpenMailserverOptions> options,
+    Database database, IApiKeyRepository keys, IMailboxRepository mailboxes, CredentialRevocations revocations, IOptions<OpenMailserverOptions> options,
     TimeProvider time, ILogger<ApiKeyService> logger)
 {
     public const string AdminKeyFileName = "admin-api-key";
@@ -48,12 +48,18 @@ public sealed class ApiKeyService(
 
     public Task<IReadOnlyList<ApiKeyRecord>> ListForMailboxAsync(long mailboxId) => keys.ListByMailboxAsync(mailboxId);
 
+    /// <summary>Revokes a key; once committed, every stream, wait and webhook opened with it ends. The last-admin-key
+    /// check runs in the same write transaction, so two concurrent revocations cannot both pass it.</summary>
     public async Task<ApiKeyRecord> RevokeAsync(long id)
     {
-        var key = await keys.FindByIdAsync(id) ?? throw new MailServerException(ErrorKind.NotFound, $"No API key with id {id}.");
-        if (key.MailboxId is null && key.RevokedAt is null && await keys.CountActiveAdminKeysAsync() <= 1)
-            throw new MailServerException(ErrorKind.InvalidArgument, "This is the last admin key; revoking it would lock every operator out.");
-        await database.WriteAsync(tx => keys.RevokeAsync(tx, id, Now()));
+        await database.WriteAsync(async tx =>
+        {
+            var key = await keys.FindByIdAsync(id, tx) ?? throw new MailServerException(ErrorKind.NotFound, $"No API key with id {id}.");
+            if (key.MailboxId is null && key.RevokedAt is null && await keys.CountActiveAdminKeysAsync(tx) <= 1)
+                throw new MailServerException(ErrorKind.InvalidArgument, "This is the last admin key; revoking it would lock every operator out.");
+            await keys.RevokeAsync(tx, id, Now());
+        });
+        revocations.KeyRevoked(id);
         return (await keys.FindByIdAsync(id))!;
     }
 
@@ -67,36 +73,46 @@ public sealed class ApiKeyService(
         if (!string.IsNullOrEmpty(configured))
         {
             var hash = ApiKeySecret.Hash(configured);
-            await database.WriteAsync(async tx =>
+            var (replaced, generated) = await database.WriteAsync(async tx =>
             {
                 var current = await keys.FindByNameAsync(ConfiguredAdminKeyName, tx);
-                if (current is not null && CryptographicOperations.FixedTimeEquals(current.KeyHash, hash)) return;
-                // The configured key changed: the old one stops working.
-                if (current is not null) await keys.RevokeAsync(tx, current.Id, Now());
-                await keys.InsertAsync(tx, hash, ApiKeySecret.DisplayPrefix(configured), ConfiguredAdminKeyName, null, string.Join(' ', Scopes.AdminScopes), Now());
+                long? replacedId = null;
+                if (current is null || !CryptographicOperations.FixedTimeEquals(current.KeyHash, hash))
+                {
+                    // The configured key changed: the old one stops working.
+                    if (current is not null)
+                    {
+                        await keys.RevokeAsync(tx, current.Id, Now());
+                        replacedId = current.Id;
+                    }
+                    await keys.InsertAsync(tx, hash, ApiKeySecret.DisplayPrefix(configured), ConfiguredAdminKeyName, null, string.Join(' ', Scopes.AdminScopes), Now());
+                }
+                // The configured key replaces one generated at an earlier start.
+                var revokedGenerated = new List<long>();
+                while (await keys.FindByNameAsync(GeneratedAdminKeyName, tx) is { } old)
+                {
+                    await keys.RevokeAsync(tx, old.Id, Now());
+                    revokedGenerated.Add(old.Id);
+                }
+                return (replacedId, revokedGenerated);
             });
+            if (replaced is { } oldConfigured) revocations.KeyRevoked(oldConfigured);
+            foreach (var id in generated) revocations.KeyRevoked(id);
+            var hadFile = File.Exists(keyFile);
+            if (hadFile) DurableFile.Delete(keyFile);
+            if (hadFile || generated.Count > 0)
+                logger.LogWarning("OpenMailserver:AdminApiKey is set and replaces the admin key generated earlier: that key is revoked and {KeyFile} deleted", keyFile);
             return null;
         }
 
         if (await keys.FindByNameAsync(GeneratedAdminKeyName) is not null) return File.Exists(keyFile) ? keyFile : null;
 
         var raw = ApiKeySecret.Generate();
-        await WritePrivateFileAsync(keyFile, raw + "\n");
+        DurableFile.Write(keyFile, System.Text.Encoding.UTF8.GetBytes(raw + "\n"));
         await database.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), GeneratedAdminKeyName, null,
             string.Join(' ', Scopes.AdminScopes), Now()));
         logger.LogWarning("Generated an admin API key and wrote it to {KeyFile}; it is not shown again in the log", keyFile);
         return keyFile;
-    }
-
-    private static async Task WritePrivateFileAsync(string path, string content)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        await using var file = new FileStream(path, options);
-        await using var writer = new StreamWriter(file);
-        await writer.WriteAsync(content);
-        await writer.FlushAsync();
-        file.Flush(flushToDisk: true);
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -11,6 +11,7 @@ namespace OpenMailserver.Server.Accounts;
 /// mailbox-scoped API key.</summary>
 public sealed class MailboxService(
     Database database, IMailboxRepository mailboxes, IAliasRepository aliases, IMessageRepository messages, ApiKeyService keys, DkimKeys dkim,
+    CredentialRevocations revocations,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<MailboxService> logger)
 {
     public async Task<CreatedMailbox> CreateAsync(string? localPart, string? domain, string? password, long? quota)
@@ -72,10 +73,30 @@ public sealed class MailboxService(
                ?? throw new MailServerException(ErrorKind.NotFound, $"No mailbox {parsed}.");
     }
 
+    /// <summary>The mailbox <paramref name="address"/> names, if the caller may touch it. A mailbox key naming
+    /// another mailbox gets 403 before any lookup, whether or not that mailbox exists, so keys cannot probe
+    /// for addresses.</summary>
+    public async Task<MailboxRecord> GetForAsync(Caller caller, string? address)
+    {
+        if (!caller.IsAdmin)
+        {
+            if (!EmailAddress.TryParse(address, out var parsed))
+                throw new MailServerException(ErrorKind.InvalidArgument, $"address: '{EmailAddress.Shorten(address)}' is not a valid email address.");
+            if (parsed.ToString() != caller.MailboxAddress)
+                throw new MailServerException(ErrorKind.PermissionDenied, $"This API key belongs to {caller.MailboxAddress} and cannot access {parsed}.");
+        }
+        var mailbox = await GetAsync(address);
+        if (!caller.CanAccessMailbox(mailbox.Id))
+            throw new MailServerException(ErrorKind.PermissionDenied, $"This API key cannot access {mailbox.Address}.");
+        return mailbox;
+    }
+
     public async Task<MailboxRecord> SetActiveAsync(string? address, bool active)
     {
         var mailbox = await GetAsync(address);
         await database.WriteAsync(tx => mailboxes.SetActiveAsync(tx, mailbox.Id, active));
+        if (active) revocations.MailboxEnabled(mailbox.Address);
+        else revocations.MailboxDisabled(mailbox.Address);
         logger.LogInformation("{Action} mailbox {Address}", active ? "Enabled" : "Disabled", mailbox.Address);
         return (await mailboxes.FindByIdAsync(mailbox.Id))!;
     }
@@ -86,6 +107,7 @@ public sealed class MailboxService(
         var chosen = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosen);
         await database.WriteAsync(tx => mailboxes.SetPasswordHashAsync(tx, mailbox.Id, hash));
+        revocations.PasswordChanged(mailbox.Address);
         logger.LogInformation("Reset the password of mailbox {Address}", mailbox.Address);
         return chosen;
     }

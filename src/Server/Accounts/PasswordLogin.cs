@@ -5,7 +5,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Checks a mailbox address and password for the mail protocols (SMTP AUTH now, IMAP later),
 /// through the shared <see cref="LoginThrottle"/>. Unknown addresses cost the same hash as known ones, so
 /// timing does not tell which addresses exist.</summary>
-public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle throttle, ILogger<PasswordLogin> logger)
+public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle throttle, CredentialRevocations revocations, ILogger<PasswordLogin> logger)
 {
     private static readonly string DummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
 
@@ -19,12 +19,20 @@ public sealed class PasswordLogin(IMailboxRepository mailboxes, LoginThrottle th
         }
 
         var mailbox = IsLoginName(user) && EmailAddress.TryParse(address, out var parsed) ? await mailboxes.FindByAddressAsync(parsed.ToString()) : null;
+        CancellationToken revoked = default;
+        if (mailbox is not null)
+        {
+            // Taken before the hash that is checked is read, so a reset committed after that read still ends the
+            // session; only for existing mailboxes, so guessed addresses leave nothing behind.
+            revoked = revocations.ForPassword(mailbox.Address);
+            mailbox = await mailboxes.FindByAddressAsync(mailbox.Address);
+        }
         var ok = PasswordHasher.Verify(password ?? "", mailbox?.PasswordHash ?? DummyHash) && mailbox is { IsActive: true };
         if (ok)
         {
             throttle.RecordSuccess(address);
             logger.LogInformation("{Protocol} login for {Address} from {Remote}", protocol, address, remote);
-            return new LoginResult(mailbox, null);
+            return new LoginResult(mailbox, null, revoked);
         }
 
         var delay = throttle.RecordFailure(address, remote);

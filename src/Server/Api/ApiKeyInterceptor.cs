@@ -48,11 +48,16 @@ public sealed class ApiKeyInterceptor(ApiKeyService keys) : Interceptor
         var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiresScopeAttribute>()
                        ?? throw new RpcException(new Status(StatusCode.PermissionDenied, $"{context.Method} declares no scope and is refused."));
 
-        var raw = context.RequestHeaders.GetValue(HeaderName);
-        if (string.IsNullOrEmpty(raw))
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing API key: send it in the X-OpenMailserver-Key header."));
-        var caller = await keys.AuthenticateAsync(raw.Trim())
+        // Usually authenticated already by ApiKeyGate, before the request body was read.
+        var caller = http.Items[typeof(Caller)] as Caller;
+        if (caller is null)
+        {
+            var raw = context.RequestHeaders.GetValue(HeaderName);
+            if (string.IsNullOrEmpty(raw))
+                throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing API key: send it in the X-OpenMailserver-Key header."));
+            caller = await keys.AuthenticateAsync(raw.Trim())
                      ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled."));
+        }
         if (!required.Scopes.Any(caller.Has))
             throw new RpcException(new Status(StatusCode.PermissionDenied, $"This API key lacks the '{required.Scope}' scope needed here."));
         http.Items[typeof(Caller)] = caller;

@@ -8,7 +8,8 @@ using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
 
-public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository events, MailboxEventFeed feed, MailboxChangeNotifier changes) : V1.Events.EventsBase
+public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository events, MailboxEventFeed feed, MailboxChangeNotifier changes,
+    CredentialRevocations revocations) : V1.Events.EventsBase
 {
     private const int BatchSize = 500;
 
@@ -27,7 +28,9 @@ public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository even
             throw new MailServerException(ErrorKind.InvalidArgument, $"event_types: '{EmailAddress.Shorten(unknown)}' is not one of {string.Join(", ", MailboxEventType.All.Order())}.");
         if (request.HasAfterCursor && request.AfterCursor < 0) throw new MailServerException(ErrorKind.InvalidArgument, "after must not be negative.");
 
-        var cancellation = context.CancellationToken;
+        // The stream lives only as long as the key's rights: a revocation or a disabled mailbox ends it.
+        using var rights = revocations.Link(context.Caller(), context.CancellationToken);
+        var cancellation = rights.Token;
         // Subscribed before the first read, so a change committed in between still wakes the loop.
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var subscription = changes.Subscribe(mailbox.Id, () => wake.Writer.TryWrite(true));
@@ -59,8 +62,10 @@ public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository even
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            // The watcher went away.
+            // The watcher went away, or lost the right to watch: then it is told why.
         }
+        if (!context.CancellationToken.IsCancellationRequested)
+            throw new MailServerException(ErrorKind.Unauthenticated, "The API key was revoked or its mailbox disabled; the watch has ended.");
     }
 
     public static MailboxEvent ToProto(MailboxEventRecord e, string mailbox) => new()

@@ -8,7 +8,8 @@ using OpenMailserver.V1;
 namespace OpenMailserver.Server.Api;
 
 /// <summary>Encrypted backups of the running server, and checking an archive before it is needed.</summary>
-public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerStatistics statistics) : V1.Operations.OperationsBase
+public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerStatistics statistics, Microsoft.Extensions.Options.IOptions<Hosting.OpenMailserverOptions> options)
+    : V1.Operations.OperationsBase
 {
     [RequiresScope(Scopes.Admin)]
     public override async Task<BackupResult> CreateBackup(CreateBackupRequest request, ServerCallContext context) =>
@@ -18,8 +19,7 @@ public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerSta
     public override async Task<Report> ValidateRestore(ValidateRestoreRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.Path)) throw new MailServerException(ErrorKind.InvalidArgument, "path is required: the archive to check.");
-        var path = Path.IsPathRooted(request.Path) ? request.Path : Path.Combine(backups.Directory, request.Path);
-        if (!File.Exists(path)) throw new MailServerException(ErrorKind.NotFound, $"No archive at {path}.");
+        var path = BackupLocations.Resolve(request.Path, backups.Directory, options.Value.Backup.ImportDirectory);
         var check = await BackupReader.ReadAsync(path, key.Get(), extractTo: null, context.CancellationToken);
         return check.Ok
             ? ReportBuilder.Build("ok", new { Path = path, Entries = check.Contents })

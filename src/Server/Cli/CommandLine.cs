@@ -128,7 +128,7 @@ public static class CommandLine
             Leaf("retry", "Attempt a message's waiting recipients now.", async (p, c) => await Print(await c.PostAsync($"/v1/queue/{p.GetValue(outboundId)}/retry")), outboundId),
         };
 
-        var archive = new Argument<string>("archive") { Description = "The archive: a name in <data-directory>/backups, or a path." };
+        var archive = new Argument<string>("archive") { Description = "The archive: a name in <data-directory>/backups or Backup:ImportDirectory, or its full path." };
         var backup = new Command("backup", "Create and verify encrypted backups.")
         {
             Leaf("create", "Back up the running server.", async (_, c) =>

@@ -111,6 +111,8 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
         if (o.Limits.MaxRecipientsPerMessage < 1) errors.Add($"{p}Limits:MaxRecipientsPerMessage must be at least 1.");
         if (o.Backup.EncryptionKey is { } backupKey && !Operations.Backup.BackupKey.TryParse(backupKey, out _))
             errors.Add($"{p}Backup:EncryptionKey must be 32 bytes in base64 (e.g. the output of: openssl rand -base64 32).");
+        if (!string.IsNullOrEmpty(o.Backup.ImportDirectory) && !Path.IsPathRooted(o.Backup.ImportDirectory))
+            errors.Add($"{p}Backup:ImportDirectory must be an absolute path, not '{o.Backup.ImportDirectory}'.");
         if (o.AdminApiKey is { } adminKey && adminKey.Length < 20)
             errors.Add($"{p}AdminApiKey is too short to be safe: use at least 20 random characters, or leave it unset to have one generated.");
 

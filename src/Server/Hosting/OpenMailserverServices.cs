@@ -56,6 +56,7 @@ public static class OpenMailserverServices
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
 
+        services.AddSingleton<CredentialRevocations>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<MailboxService>();
         services.AddSingleton<AliasService>();

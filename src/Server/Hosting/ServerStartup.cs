@@ -16,6 +16,8 @@ namespace OpenMailserver.Server.Hosting;
 /// key; then the endpoints; then, once the listeners are bound, one line for each.</summary>
 public static class ServerStartup
 {
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     public static async Task InitializeOpenMailserverAsync(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<OpenMailserverOptions>>().Value;
@@ -24,8 +26,15 @@ public static class ServerStartup
         if (!Directory.Exists(options.DataDirectory))
         {
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(options.DataDirectory);
-            else Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            else Directory.CreateDirectory(options.DataDirectory, PrivateDirectory);
         }
+        else if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(options.DataDirectory) != PrivateDirectory)
+        {
+            // It holds keys, passwords' hashes and every message: nobody else may list or enter it.
+            File.SetUnixFileMode(options.DataDirectory, PrivateDirectory);
+            logger.LogWarning("The data directory {DataDirectory} was open to other users; it is now mode 0700", options.DataDirectory);
+        }
+        KeepDatabasePrivate(app.Services.GetRequiredService<Database>().FilePath);
         await app.Services.GetRequiredService<Migrator>().MigrateAsync();
         var keyFile = await app.Services.GetRequiredService<ApiKeyService>().EnsureAdminKeyAsync();
         var dkim = app.Services.GetRequiredService<DkimKeys>();
@@ -51,8 +60,21 @@ public static class ServerStartup
         });
     }
 
+    /// <summary>SQLite creates the database with the process's umask (0644 by default) and gives its -wal and -shm
+    /// files the database file's mode; creating the empty file first with 0600 keeps all three private. Files
+    /// left readable by an older version are tightened too.</summary>
+    private static void KeepDatabasePrivate(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode privateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(path)) new FileStream(path, DurableFile.PrivateCreate()).Dispose();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            if (File.Exists(file) && File.GetUnixFileMode(file) != privateMode) File.SetUnixFileMode(file, privateMode);
+    }
+
     public static void MapOpenMailserver(this WebApplication app)
     {
+        app.UseApiKeyGate();
         app.MapGrpcService<MailboxesApi>();
         app.MapGrpcService<AliasesApi>();
         app.MapGrpcService<MailApi>();

@@ -81,7 +81,8 @@ public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> optio
 
     private void GenerateSelfSigned(string hostname)
     {
-        Directory.CreateDirectory(TlsDirectory);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(TlsDirectory);
+        else Directory.CreateDirectory(TlsDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={hostname}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
@@ -96,7 +97,7 @@ public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> optio
         using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(2));
 
         WritePrivate(SelfSignedKeyPath, key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(SelfSignedCertificatePath, certificate.ExportCertificatePem());
+        WritePrivate(SelfSignedCertificatePath, certificate.ExportCertificatePem());
         logger.LogWarning("Generated a self-signed TLS certificate for {Hostname} in {Directory}; set Tls:CertificatePath and Tls:KeyPath to serve a trusted one",
             hostname, TlsDirectory);
     }

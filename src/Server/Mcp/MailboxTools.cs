@@ -16,7 +16,8 @@ namespace OpenMailserver.Server.Mcp;
 [McpServerToolType]
 public sealed class MailboxTools(
     IHttpContextAccessor http, MailboxService mailboxes, MailboxReader reader, MessageComposer composer, SubmissionPipeline pipeline,
-    IdempotentSends idempotent, ReplyComposer replies, MailboxOrganizer organizer, IMailboxEventRepository events, MailboxChangeNotifier changes)
+    IdempotentSends idempotent, ReplyComposer replies, MailboxOrganizer organizer, IMailboxEventRepository events, MailboxChangeNotifier changes,
+    CredentialRevocations revocations)
 {
     private const int MaxWaitSeconds = 300;
 
@@ -122,7 +123,9 @@ public sealed class MailboxTools(
     {
         var mailbox = await MailboxAsync();
         var timeout = TimeSpan.FromSeconds(Math.Clamp(timeout_seconds, 1, MaxWaitSeconds));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        // The wait lasts only as long as the key's rights: a revocation or a disabled mailbox ends it.
+        using var rights = revocations.Link(http.HttpContext!.Caller(), Cancellation);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(rights.Token);
         deadline.CancelAfter(timeout);
         var wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var subscription = changes.Subscribe(mailbox.Id, () => wake.Writer.TryWrite(true));
@@ -152,6 +155,7 @@ public sealed class MailboxTools(
         }
         catch (OperationCanceledException) when (!Cancellation.IsCancellationRequested)
         {
+            if (rights.IsCancellationRequested) throw new McpException("The API key was revoked or its mailbox disabled; the wait has ended.");
             return new { timed_out = true, waited_seconds = (int)timeout.TotalSeconds };
         }
     }

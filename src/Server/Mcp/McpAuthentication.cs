@@ -12,9 +12,8 @@ public static class McpAuthentication
     public static void UseMcpAuthentication(this WebApplication app) =>
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Path), branch => branch.Use(async (context, next) =>
         {
-            var keys = context.RequestServices.GetRequiredService<ApiKeyService>();
-            var raw = context.Request.Headers["X-OpenMailserver-Key"].ToString();
-            var caller = string.IsNullOrEmpty(raw) ? null : await keys.AuthenticateAsync(raw);
+            // Authenticated by ApiKeyGate, before the request body was read.
+            var caller = context.Items[typeof(Caller)] as Caller;
             if (caller is null)
             {
                 await RefuseAsync(context, StatusCodes.Status401Unauthorized, "Missing or unknown API key: send a mailbox key in the X-OpenMailserver-Key header.");

@@ -70,8 +70,9 @@ public static class PrivateAddresses
         if (high >> 16 == 0x0064FF9B0001) return true;
         // 2002::/16, 6to4: the IPv4 address of the tunnel end follows the prefix.
         if (high >> 48 == 0x2002) return IsPrivateV4(BinaryPrimitives.ReadUInt32BigEndian(b[2..]));
-        // 2001::/32, Teredo: the client's IPv4 address is the last 32 bits, inverted.
-        if (high >> 32 == 0x20010000) return IsPrivateV4(~embedded);
+        // 2001::/32, Teredo: the server's IPv4 address follows the prefix, the client's is the last 32 bits,
+        // inverted; either inside is reason enough.
+        if (high >> 32 == 0x20010000) return IsPrivateV4(~embedded) || IsPrivateV4((uint)high);
         // 2001:db8::/32, documentation.
         if (high >> 32 == 0x20010DB8) return true;
         // 100::/64, discard-only (RFC 6666).

@@ -23,11 +23,14 @@ public static class SmtpSessionExtensions
 
     public static void SetHelo(this ISessionContext context, string helo) => context.Properties[HeloKey] = helo;
 
-    /// <summary>The mailbox that authenticated on a submission port.</summary>
+    /// <summary>The mailbox that authenticated on a submission port; none once its password was reset or the
+    /// mailbox disabled, so the session's next MAIL FROM or DATA asks for authentication again.</summary>
     public static MailboxRecord? Mailbox(this ISessionContext context) =>
-        context.Properties.TryGetValue(MailboxKey, out var value) ? (MailboxRecord)value : null;
+        context.Properties.TryGetValue(MailboxKey, out var value) && value is (MailboxRecord mailbox, CancellationToken revoked) && !revoked.IsCancellationRequested
+            ? mailbox
+            : null;
 
-    public static void SetMailbox(this ISessionContext context, MailboxRecord mailbox) => context.Properties[MailboxKey] = mailbox;
+    public static void SetMailbox(this ISessionContext context, MailboxRecord mailbox, CancellationToken revoked) => context.Properties[MailboxKey] = (mailbox, revoked);
 
     /// <summary>Counts RCPTs in the current transaction; every MAIL FROM starts a new one.</summary>
     public static int NextRecipient(this ISessionContext context)

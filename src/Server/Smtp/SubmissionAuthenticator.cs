@@ -13,7 +13,7 @@ public sealed class SubmissionAuthenticator(PasswordLogin login) : IUserAuthenti
         var result = await login.LoginAsync(user, password, context.RemoteAddress(), "SMTP", cancellationToken);
         if (result.LockedUntil is { } until) throw SmtpReplies.LockedOut(until);
         if (!result.Succeeded) throw SmtpReplies.BadCredentials();
-        context.SetMailbox(result.Mailbox!);
+        context.SetMailbox(result.Mailbox!, result.Revoked);
         return true;
     }
 }

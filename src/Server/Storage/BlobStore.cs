@@ -24,17 +24,28 @@ public sealed class BlobStore
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         var path = PathFor(hash);
-        if (File.Exists(path) && new FileInfo(path).Length == content.Length) return hash;
-
-        Directory.CreateDirectory(_temp);
         var directory = Path.GetDirectoryName(path)!;
+        if (File.Exists(path) && new FileInfo(path).Length == content.Length)
+        {
+            // Another writer renamed it into place but may not have synced the directories yet; the file's own
+            // content was fsynced before its rename, so syncing the directories here makes it durable for us too.
+            DirectorySync.Flush(directory);
+            DirectorySync.Flush(_root);
+            return hash;
+        }
+
+        CreatePrivateDirectory(_root);
+        CreatePrivateDirectory(_temp);
         var newDirectory = !Directory.Exists(directory);
-        Directory.CreateDirectory(directory);
+        CreatePrivateDirectory(directory);
 
         var temp = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+            var create = DurableFile.PrivateCreate();
+            create.BufferSize = 64 * 1024;
+            create.Options = FileOptions.Asynchronous;
+            await using (var file = new FileStream(temp, create))
             {
                 await file.WriteAsync(content, cancellationToken);
                 file.Flush(flushToDisk: true);
@@ -49,6 +60,13 @@ public sealed class BlobStore
         DirectorySync.Flush(directory);
         if (newDirectory) DirectorySync.Flush(_root);
         return hash;
+    }
+
+    /// <summary>Directories of the store are the server's alone (0700), like the files in them (0600).</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public async Task<byte[]> ReadAsync(string hash, CancellationToken cancellationToken = default) =>

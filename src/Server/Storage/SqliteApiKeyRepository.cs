@@ -19,8 +19,8 @@ public sealed class SqliteApiKeyRepository(Database database) : SqliteRepository
     public Task<ApiKeyRecord?> FindByHashAsync(byte[] keyHash) =>
         ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<ApiKeyRecord>($"SELECT {Columns} FROM api_keys WHERE key_hash = @keyHash", new { keyHash }, t));
 
-    public Task<ApiKeyRecord?> FindByIdAsync(long id) =>
-        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<ApiKeyRecord>($"SELECT {Columns} FROM api_keys WHERE id = @id", new { id }, t));
+    public Task<ApiKeyRecord?> FindByIdAsync(long id, DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<ApiKeyRecord>($"SELECT {Columns} FROM api_keys WHERE id = @id", new { id }, t));
 
     public Task<ApiKeyRecord?> FindByNameAsync(string name, DbTransaction? tx = null) =>
         ReadAsync(tx, (c, t) => c.QueryFirstOrDefaultAsync<ApiKeyRecord>(
@@ -30,11 +30,20 @@ public sealed class SqliteApiKeyRepository(Database database) : SqliteRepository
         ReadAsync<IReadOnlyList<ApiKeyRecord>>(null, async (c, t) => (await c.QueryAsync<ApiKeyRecord>(
             $"SELECT {Columns} FROM api_keys WHERE mailbox_id = @mailboxId ORDER BY id", new { mailboxId }, t)).AsList());
 
-    public Task<long> CountActiveAdminKeysAsync() =>
-        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE mailbox_id IS NULL AND revoked_at IS NULL", transaction: t));
+    public Task<long> CountActiveAdminKeysAsync(DbTransaction? tx = null) =>
+        ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE mailbox_id IS NULL AND revoked_at IS NULL", transaction: t));
 
-    public Task RevokeAsync(DbTransaction tx, long id, long now) =>
-        tx.Connection!.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", new { id, now }, tx);
+    public async Task RevokeAsync(DbTransaction tx, long id, long now)
+    {
+        await tx.Connection!.ExecuteAsync("UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", new { id, now }, tx);
+        // A webhook is the right to read a mailbox's events that the key handed out: it ends with the key.
+        await tx.Connection!.ExecuteAsync(
+            """
+            UPDATE webhook_deliveries SET state = 'failed', last_error = 'the API key that created the webhook was revoked', next_attempt_at = NULL
+            WHERE state = 'pending' AND webhook_id IN (SELECT id FROM webhooks WHERE api_key_id = @id AND deleted_at IS NULL)
+            """, new { id }, tx);
+        await tx.Connection!.ExecuteAsync("UPDATE webhooks SET deleted_at = @now WHERE api_key_id = @id AND deleted_at IS NULL", new { id, now }, tx);
+    }
 
     public Task TouchAsync(long id, long now) =>
         Database.WriteAsync(tx => tx.Connection!.ExecuteAsync("UPDATE api_keys SET last_used_at = @now WHERE id = @id", new { id, now }, tx));

@@ -15,13 +15,20 @@ public sealed class SqliteWebhookRepository(Database database) : SqliteRepositor
         d.last_error AS LastError, d.next_attempt_at AS NextAttemptAt, d.delivered_at AS DeliveredAt, d.created_at AS CreatedAt
         """;
 
-    public Task<WebhookRecord> InsertAsync(long? mailboxId, string url, string eventTypes, byte[] secretNonce, long now) =>
-        Database.WriteAsync(tx => tx.Connection!.QuerySingleAsync<WebhookRecord>(
-            $"""
-            INSERT INTO webhooks (mailbox_id, url, event_types, secret_nonce, last_event_id, created_at)
-            VALUES (@mailboxId, @url, @eventTypes, @secretNonce, (SELECT COALESCE(MAX(id), 0) FROM mailbox_events), @now)
-            RETURNING {Columns}
-            """, new { mailboxId, url, eventTypes, secretNonce, now }, tx));
+    public Task<WebhookRecord> InsertAsync(long? mailboxId, long apiKeyId, string url, string eventTypes, byte[] secretNonce, long now) =>
+        Database.WriteAsync(async tx =>
+        {
+            // The key is checked again inside the transaction, so a revocation committed since the request was
+            // authenticated cannot leave a webhook behind.
+            if (await tx.Connection!.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE id = @apiKeyId AND revoked_at IS NULL", new { apiKeyId }, tx) == 0)
+                throw new Accounts.MailServerException(Accounts.ErrorKind.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled.");
+            return await tx.Connection!.QuerySingleAsync<WebhookRecord>(
+                $"""
+                INSERT INTO webhooks (mailbox_id, api_key_id, url, event_types, secret_nonce, last_event_id, created_at)
+                VALUES (@mailboxId, @apiKeyId, @url, @eventTypes, @secretNonce, (SELECT COALESCE(MAX(id), 0) FROM mailbox_events), @now)
+                RETURNING {Columns}
+                """, new { mailboxId, apiKeyId, url, eventTypes, secretNonce, now }, tx);
+        });
 
     public Task<WebhookRecord?> FindAsync(long id) =>
         ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<WebhookRecord>($"SELECT {Columns} FROM webhooks WHERE id = @id AND deleted_at IS NULL", new { id }, t));

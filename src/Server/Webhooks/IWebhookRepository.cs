@@ -4,8 +4,9 @@ namespace OpenMailserver.Server.Webhooks;
 
 public interface IWebhookRepository
 {
-    /// <summary>Creates a webhook that receives the events recorded after this moment.</summary>
-    Task<WebhookRecord> InsertAsync(long? mailboxId, string url, string eventTypes, byte[] secretNonce, long now);
+    /// <summary>Creates a webhook that receives the events recorded after this moment, owned by the API key
+    /// that asked for it (revoking that key retires the webhook).</summary>
+    Task<WebhookRecord> InsertAsync(long? mailboxId, long apiKeyId, string url, string eventTypes, byte[] secretNonce, long now);
     Task<WebhookRecord?> FindAsync(long id);
     /// <summary>Active webhooks, of one mailbox or (null) all.</summary>
     Task<IReadOnlyList<WebhookRecord>> ListAsync(long? mailboxId);

@@ -47,7 +47,7 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
                 foreach (var id in due.Select(d => d.Event.MailboxId).Distinct())
                     names[id] = (await mailboxes.FindByIdAsync(id))?.Address ?? "";
                 await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrent, CancellationToken = stoppingToken },
-                    async (item, ct) => await DeliverAsync(http, secrets, item.Delivery, item.Event, names[item.Event.MailboxId], ct));
+                    async (item, ct) => await DeliverAsync(http, secrets, mailboxes, item.Delivery, item.Event, names[item.Event.MailboxId], ct));
                 if (due.Count == BatchSize) continue;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -66,11 +66,18 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
         }
     }
 
-    private async Task DeliverAsync(HttpClient http, WebhookSecrets secrets, WebhookDeliveryRecord delivery, Events.MailboxEventRecord e, string mailbox,
-        CancellationToken cancellationToken)
+    private async Task DeliverAsync(HttpClient http, WebhookSecrets secrets, IMailboxRepository mailboxes, WebhookDeliveryRecord delivery,
+        Events.MailboxEventRecord e, string mailbox, CancellationToken cancellationToken)
     {
+        // Read again just before sending: a webhook retired by its key's revocation, or one of a mailbox
+        // disabled since the round began, sends nothing more.
         var webhook = await webhooks.FindAsync(delivery.WebhookId);
-        if (webhook is null) return;
+        if (webhook is null || webhook.DeletedAt is not null) return;
+        if (webhook.MailboxId is { } owner && await mailboxes.FindByIdAsync(owner) is not { IsActive: true })
+        {
+            await webhooks.SettleAsync(delivery.Id, WebhookDeliveryState.Failed, 0, "the mailbox is disabled", null, null);
+            return;
+        }
         var body = WebhookPayload.For(e, mailbox);
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };

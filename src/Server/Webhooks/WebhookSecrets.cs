@@ -30,11 +30,8 @@ public sealed class WebhookSecrets(IOptions<OpenMailserverOptions> options)
     {
         if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
         var key = RandomNumberGenerator.GetBytes(32);
-        var temp = path + ".tmp";
-        var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new StreamWriter(temp, create)) file.Write(Convert.ToBase64String(key));
-        File.Move(temp, path, overwrite: false);
+        // Durable before the first secret derived from it is shown: losing the file would invalidate them all.
+        Storage.DurableFile.Write(path, System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(key)), overwrite: false);
         return key;
     }
 }

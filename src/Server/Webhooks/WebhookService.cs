@@ -24,16 +24,14 @@ public sealed class WebhookService(IWebhookRepository webhooks, MailboxService m
         }
         else
         {
-            var mailbox = await mailboxes.GetAsync(address);
-            if (!caller.CanAccessMailbox(mailbox.Id))
-                throw new MailServerException(ErrorKind.PermissionDenied, $"This API key cannot receive the events of {mailbox.Address}.");
+            var mailbox = await mailboxes.GetForAsync(caller, address);
             mailboxId = mailbox.Id;
             if ((await webhooks.ListAsync(mailboxId)).Count >= MaxPerMailbox)
                 throw new MailServerException(ErrorKind.ResourceExhausted, $"{mailbox.Address} already has {MaxPerMailbox} webhooks; delete one first.");
         }
         var target = await targets.ValidateAsync(url, cancellationToken);
         var nonce = WebhookSecrets.NewNonce();
-        var webhook = await webhooks.InsertAsync(mailboxId, target.ToString(), string.Join(' ', eventTypes.Distinct()), nonce, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var webhook = await webhooks.InsertAsync(mailboxId, caller.KeyId, target.ToString(), string.Join(' ', eventTypes.Distinct()), nonce, time.GetUtcNow().ToUnixTimeMilliseconds());
         dispatcher.Wake();
         return (webhook, secrets.SecretFor(nonce));
     }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Webhooks;
 
@@ -34,24 +35,8 @@ public sealed class WebhookTargetPolicy(IOptions<OpenMailserverOptions> options)
     /// <summary>Throws for an address a webhook may not reach.</summary>
     public void EnsureAllowed(IPAddress address, string host)
     {
-        if (options.Value.Webhooks.AllowPrivateTargets || IsPublic(address)) return;
+        if (options.Value.Webhooks.AllowPrivateTargets || !PrivateAddresses.IsPrivate(address)) return;
         throw new MailServerException(ErrorKind.InvalidArgument,
             $"url: {host} is {address}, an internal address; webhooks reach only public addresses unless Webhooks:AllowPrivateTargets is set.");
-    }
-
-    public static bool IsPublic(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast)) return false;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal);
-        var b = address.GetAddressBytes();
-        return !(b[0] is 0 or 10 or 127 or >= 224
-                 || (b[0] == 100 && b[1] >= 64 && b[1] < 128) // carrier-grade NAT
-                 || (b[0] == 169 && b[1] == 254)
-                 || (b[0] == 172 && b[1] >= 16 && b[1] < 32)
-                 || (b[0] == 192 && b[1] == 168)
-                 || (b[0] == 192 && b[1] == 0 && b[2] == 0)
-                 || (b[0] == 198 && b[1] is 18 or 19));
     }
 }

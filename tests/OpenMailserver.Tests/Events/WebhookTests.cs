@@ -1,10 +1,13 @@
+extern alias ServerAssembly;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using ServerAssembly::OpenMailserver.Server.Net;
 using OpenMailserver.Tests.Infrastructure;
+using ServerAssembly::OpenMailserver.Server.Webhooks;
 
 namespace OpenMailserver.Tests.Events;
 
@@ -119,6 +122,90 @@ public sealed class WebhookTests
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/v1/webhooks/{global.GetProperty("id").GetInt64()}/deliveries")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync($"/v1/webhooks/{global.GetProperty("id").GetInt64()}")).StatusCode);
         Assert.Single((await admin.GetJsonAsync("/v1/webhooks")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_disabled_mailbox_s_webhook_stops_delivering_and_its_due_retries_fail()
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: true));
+        var box = await server.CreateMailboxAsync();
+        using var api = server.Rest(box.Key);
+        using var admin = server.Rest(server.AdminKey);
+        using var receiver = new Receiver();
+        receiver.FailNext(1000);
+        var webhookId = (await api.PostJsonAsync("/v1/webhooks", new { url = receiver.Url, address = box.Address, event_types = new[] { "message.received" } }))
+            .GetProperty("id").GetInt64();
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "Retried", text_body = "x" });
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (receiver.Calls("Retried") == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(receiver.Calls("Retried") > 0, "the first attempt never came");
+
+        (await admin.PostAsJsonAsync($"/v1/mailboxes/{box.Address}/disable", new { })).EnsureSuccessStatusCode();
+        JsonElement delivery;
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await Task.Delay(200);
+            delivery = (await admin.GetJsonAsync($"/v1/webhooks/{webhookId}/deliveries"))[0];
+        } while (delivery.GetProperty("state").GetString() == "pending" && DateTime.UtcNow < deadline);
+        Assert.Equal("failed", delivery.GetProperty("state").GetString());
+        Assert.Equal("the mailbox is disabled", delivery.GetProperty("last_error").GetString());
+        var calls = receiver.Calls("Retried");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // three retry rounds
+        Assert.Equal(calls, receiver.Calls("Retried"));
+    }
+
+    [Theory]
+    [InlineData("http://[64:ff9b::7f00:1]/hook")] // NAT64 of 127.0.0.1
+    [InlineData("http://[64:ff9b::a9fe:a9fe]/latest")] // NAT64 of 169.254.169.254
+    [InlineData("http://[64:ff9b:1::c0a8:105]/")] // local-use NAT64 of 192.168.1.5
+    [InlineData("http://[::7f00:1]/hook")] // IPv4-compatible 127.0.0.1
+    [InlineData("http://[::ffff:10.0.0.1]/hook")] // IPv4-mapped 10.0.0.1
+    [InlineData("http://[2002:7f00:1::1]/hook")] // 6to4 of 127.0.0.1
+    [InlineData("http://[2002:a01:203::]/hook")] // 6to4 of 10.1.2.3
+    [InlineData("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook")] // Teredo, client 127.0.0.1
+    [InlineData("http://[2001:0:a00:1:8000:63bf:f7f7:f7f7]/hook")] // Teredo, server 10.0.0.1, client 8.8.8.8
+    public async Task Ipv6_addresses_that_carry_an_internal_ipv4_address_are_refused_like_it(string target)
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: false));
+        var box = await server.CreateMailboxAsync();
+        using var api = server.Rest(box.Key);
+        var response = await api.PostAsJsonAsync("/v1/webhooks", new { url = target, address = box.Address });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var host = new Uri(target).Host;
+        Assert.Equal($"url: {host} is {System.Net.IPAddress.Parse(host.Trim('[', ']'))}, an internal address; webhooks reach only public addresses unless Webhooks:AllowPrivateTargets is set.",
+            JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
+        // The same check guards every connection a delivery makes.
+        Assert.True(PrivateAddresses.IsPrivate(System.Net.IPAddress.Parse(host.Trim('[', ']'))));
+    }
+
+    [Fact]
+    public async Task Ipv6_addresses_that_carry_a_public_ipv4_address_and_public_ipv6_addresses_are_accepted()
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: false));
+        var box = await server.CreateMailboxAsync();
+        using var api = server.Rest(box.Key);
+        foreach (var target in new[] { "http://[64:ff9b::808:808]/hook", "http://[2002:808:808::1]/hook", "http://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/hook",
+                     "http://[2606:4700:4700::1111]/hook", "http://[::ffff:8.8.8.8]/hook" })
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/v1/webhooks", new { url = target, address = box.Address })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_mailbox_key_gets_the_same_403_for_another_mailbox_whether_it_exists_or_not()
+    {
+        await using var server = new ServerFactory(settings: Settings(allowPrivate: false));
+        var (mine, other) = (await server.CreateMailboxAsync(), await server.CreateMailboxAsync());
+        var missing = $"{Provisioning.UniqueLocalPart("nobody")}@example.test";
+        using var api = server.Rest(mine.Key);
+        foreach (var address in new[] { other.Address, missing })
+        {
+            var response = await api.PostAsJsonAsync("/v1/webhooks", new { url = "https://8.8.8.8/in", address });
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal($"This API key belongs to {mine.Address} and cannot access {address}.",
+                JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
+            foreach (var path in new[] { $"/v1/mailboxes/{address}", $"/v1/mailboxes/{address}/messages", $"/v1/mailboxes/{address}/folders" })
+                Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync(path)).StatusCode);
+        }
     }
 
 

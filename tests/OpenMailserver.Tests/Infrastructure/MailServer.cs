@@ -45,7 +45,7 @@ public class MailServer : ServerFactory
     /// <summary>Starts the host (and so its listeners) if a test reaches for a port first.</summary>
     public MailServer Started()
     {
-        _ = Server;
+        _ = Services;
         return this;
     }
 

@@ -38,12 +38,29 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly::Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>The real HTTP/1.1 port when <see cref="OverSockets"/> was called; 0 for the in-memory test host.</summary>
+    public int HttpPort { get; private set; }
+
+    /// <summary>The real native gRPC (h2c) port when <see cref="OverSockets"/> was called.</summary>
+    public int GrpcPort { get; private set; }
+
+    /// <summary>Serves HTTP on real loopback ports (Kestrel, as in production) instead of the in-memory test host,
+    /// for what only a socket shows: a stream cut by the server, a body the server never reads. Call before
+    /// anything starts the server; <see cref="Rest"/> then goes over the socket.</summary>
+    public void OverSockets()
+    {
+        (HttpPort, GrpcPort) = (TestPaths.FreeTcpPort(), TestPaths.FreeTcpPort());
+        _settings["OpenMailserver:HttpPort"] = HttpPort.ToString();
+        _settings["OpenMailserver:GrpcPort"] = GrpcPort.ToString();
+        UseKestrel();
+    }
+
     /// <summary>The generated admin key; starts the server first, since the key is written at start-up.</summary>
     public string AdminKey
     {
         get
         {
-            _ = Server;
+            _ = Services;
             return File.ReadAllText(Path.Combine(DataDirectory, "admin-api-key")).Trim();
         }
     }
@@ -57,7 +74,8 @@ public class ServerFactory : WebApplicationFactory<ServerAssembly::Program>
     /// <summary>An HTTP client for the REST API, sending <paramref name="key"/> when given.</summary>
     public HttpClient Rest(string? key = null)
     {
-        var client = CreateClient();
+        _ = Services;
+        var client = HttpPort == 0 ? CreateClient() : new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}") };
         if (key is not null) client.DefaultRequestHeaders.Add("X-OpenMailserver-Key", key);
         return client;
     }

@@ -46,7 +46,7 @@ public sealed class BackupTests
             backup = result.GetProperty("path").GetString()!;
             Assert.True(result.GetProperty("encrypted").GetBoolean());
             Assert.Equal(Path.Combine(source, "backup.key"), result.GetProperty("key_location").GetString());
-            Assert.Matches(@"openmailserver-backup-\d{14}\.omsbak$", backup);
+            Assert.Matches(@"openmailserver-backup-\d{14}-[0-9a-f]{6}\.omsbak$", backup);
             Assert.Equal(Path.Combine(source, "backups"), Path.GetDirectoryName(backup));
 
             var check = await (await admin.PostAsJsonAsync("/v1/restore/validate", new { path = Path.GetFileName(backup) })).Content.ReadFromJsonAsync<JsonElement>();
@@ -164,5 +164,59 @@ public sealed class BackupTests
         Assert.True(exit == 0, output); // every message in the snapshot has its body (checked by the restore)
         var restored = await StoreInspector.ScalarAsync<long>(target, "SELECT COUNT(*) FROM messages");
         Assert.InRange(restored, before, Volatile.Read(ref acknowledged));
+    }
+
+    [Fact]
+    public async Task Two_backups_asked_for_at_once_are_two_sound_archives()
+    {
+        await using var server = new MailServer(DeliverySettings.For("one.test"));
+        var agent = await server.CreateMailboxAsync("agent", "one.test");
+        using (var rest = server.Rest(agent.Key))
+            await rest.SendAsync(new { sender = agent.Address, recipients = new[] { agent.Address }, subject = "kept", text_body = "x" });
+        using var admin = server.Rest(server.AdminKey);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => admin.PostAsJsonAsync("/v1/backup", new { })));
+        var paths = new List<string>();
+        foreach (var response in responses)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            paths.Add(JsonDocument.Parse(body).RootElement.GetProperty("path").GetString()!);
+        }
+        Assert.Equal(2, paths.Distinct().Count());
+        foreach (var path in paths)
+        {
+            var check = await (await admin.PostAsJsonAsync("/v1/restore/validate", new { path = Path.GetFileName(path) })).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("ok", check.GetProperty("status").GetString());
+        }
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(paths[0])!, "*.partial"));
+    }
+
+    [Fact]
+    public async Task Validation_opens_only_archives_in_the_backups_or_import_folder_and_refuses_everything_else_alike()
+    {
+        var imports = TestPaths.NewTempDirectory();
+        await using var server = new MailServer(new Dictionary<string, string?>(DeliverySettings.For("one.test")) { ["OpenMailserver:Backup:ImportDirectory"] = imports });
+        using var admin = server.Rest(server.AdminKey);
+        var backup = (await (await admin.PostAsJsonAsync("/v1/backup", new { })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("path").GetString()!;
+        File.Copy(backup, Path.Combine(imports, "copied.omsbak"));
+        var outside = Path.Combine(TestPaths.NewTempDirectory(), "elsewhere.omsbak");
+        File.Copy(backup, outside);
+        File.CreateSymbolicLink(Path.Combine(imports, "link.omsbak"), "/etc/passwd");
+
+        foreach (var accepted in new[] { Path.GetFileName(backup), backup, "copied.omsbak", Path.Combine(imports, "copied.omsbak") })
+        {
+            var response = await admin.PostAsJsonAsync("/v1/restore/validate", new { path = accepted });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            Assert.Equal("ok", JsonDocument.Parse(body).RootElement.GetProperty("status").GetString());
+        }
+        foreach (var refused in new[] { "/etc/passwd", "/etc/does-not-exist", outside, "../admin-api-key", "missing.omsbak", "link.omsbak", backup + "/../../admin-api-key" })
+        {
+            var response = await admin.PostAsJsonAsync("/v1/restore/validate", new { path = refused });
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+            var name = Path.GetFileName(refused);
+            Assert.Equal($"No backup archive '{name}': give the name of a file in {Path.Combine(server.DataDirectory, "backups")} or Backup:ImportDirectory.",
+                JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString());
+        }
     }
 }

@@ -41,7 +41,7 @@ public sealed class MetricsTests
             await Assert.ThrowsAsync<AuthenticationException>(() => imap.AuthenticateAsync(box.Address, "not the password"));
         }
 
-        using var http = server.Rest();
+        using var http = server.Rest(server.AdminKey);
         string metrics = "";
         // The queue gauges are refreshed by the delivery worker every few seconds; a loaded machine may take longer.
         bool Ready() => Regex.IsMatch(metrics, @"(?m)^openmailserver_queue_depth(\{[^}]*\})? 1") && metrics.Contains("openmailserver_messages_submitted_total");
@@ -63,5 +63,24 @@ public sealed class MetricsTests
         Assert.Equal(1, Value(@"openmailserver_queue_depth(\{[^}]*\})?"));
         Assert.Matches(@"(?m)^openmailserver_queue_oldest_age_seconds", metrics);
         Assert.Matches(@"(?m)^http_server_request_duration_seconds_bucket\{", metrics);
+    }
+
+    [Fact]
+    public async Task Metrics_need_a_key_with_the_debug_read_scope()
+    {
+        await using var server = new ServerFactory();
+        var box = await server.CreateMailboxAsync();
+        using var anonymous = server.Rest();
+        var refused = await anonymous.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("""{"code":16,"message":"Missing API key: send it in the X-OpenMailserver-Key header.","details":[]}""", await refused.Content.ReadAsStringAsync());
+        using var mailbox = server.Rest(box.Key);
+        var forbidden = await mailbox.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("""{"code":7,"message":"This API key lacks the 'debug:read' scope needed here.","details":[]}""", await forbidden.Content.ReadAsStringAsync());
+        using var admin = server.Rest(server.AdminKey);
+        var metrics = await admin.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.OK, metrics.StatusCode);
+        Assert.StartsWith("text/plain", metrics.Content.Headers.ContentType?.MediaType);
     }
 }

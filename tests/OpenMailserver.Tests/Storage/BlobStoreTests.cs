@@ -37,6 +37,23 @@ public sealed class BlobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_writers_of_one_blob_each_return_only_once_the_whole_file_is_in_place()
+    {
+        var content = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
+        var expected = Convert.ToHexStringLower(SHA256.HashData(content));
+        // Each writer checks the file at the moment it returns: a writer that found the file already renamed
+        // into place by another returns after syncing its directories, never before the file is whole.
+        var seen = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var hash = await _store.WriteAsync(content);
+            return (hash, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(_store.PathFor(hash)))));
+        })));
+        Assert.All(seen, s => Assert.Equal((expected, expected), s));
+        Assert.Single(Directory.GetFiles(Path.Combine(_directory, "messages", expected[..2])));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, "messages", "tmp")));
+    }
+
+    [Fact]
     public void A_name_that_is_not_a_hash_cannot_reach_outside_the_store()
     {
         Assert.Throws<ArgumentException>(() => _store.PathFor("../../etc/passwd"));

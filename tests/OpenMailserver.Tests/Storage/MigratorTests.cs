@@ -107,6 +107,23 @@ public sealed class MigratorTests : IDisposable
         Assert.Equal([0L, 2L], await check.QueryAsync<long>("SELECT message_count FROM mailboxes ORDER BY id"));
     }
 
+    [Fact]
+    public async Task Folders_that_shared_a_uidvalidity_get_distinct_ones_and_the_mailbox_remembers_the_highest()
+    {
+        Assert.Equal(8, await _migrator.MigrateAsync(targetVersion: 8));
+        await using (var connection = await _database.OpenAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO domains (name, created_at) VALUES ('old.test', 1)");
+            await connection.ExecuteAsync("INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, created_at) VALUES (1, 'a', 'a@old.test', 'x', 10, 1), (1, 'b', 'b@old.test', 'x', 10, 1)");
+            // Older versions created a mailbox's standard folders in one second, with one value.
+            await connection.ExecuteAsync("INSERT INTO folders (mailbox_id, name, uid_validity) VALUES (1, 'INBOX', 500), (1, 'Sent', 500), (1, 'Junk', 500), (1, 'Old', 400), (2, 'INBOX', 500)");
+        }
+        await _migrator.MigrateAsync();
+        await using var check = await _database.OpenAsync();
+        Assert.Equal([500L, 501L, 502L, 400L, 500L], await check.QueryAsync<long>("SELECT uid_validity FROM folders ORDER BY id"));
+        Assert.Equal([502L, 500L], await check.QueryAsync<long>("SELECT last_uid_validity FROM mailboxes ORDER BY id"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -29,6 +29,9 @@ public sealed partial class ImapSession
     private int _commandsInWindow;
 
     private readonly Action? _afterRead;
+    private CancellationTokenSource? _ending;
+    private CancellationTokenRegistration _revocation;
+    private const string RevokedBye = "BYE Logged out: the mailbox was disabled or its password changed";
 
     /// <param name="afterRead">Called after each read from the network (see <see cref="ImapListener"/>).</param>
     public ImapSession(ImapServices services, Stream stream, IPAddress? remote, bool tlsPort, Action? afterRead = null)
@@ -63,8 +66,11 @@ public sealed partial class ImapSession
 
     private readonly DateTimeOffset _connectedAt;
 
-    public async Task RunAsync(CancellationToken stopping)
+    public async Task RunAsync(CancellationToken serverStopping)
     {
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(serverStopping);
+        _ending = ending;
+        var stopping = ending.Token;
         try
         {
             await WriteAsync(new ImapResponse().Untagged($"OK [CAPABILITY {Capabilities()}] {_services.Options.Value.Hostname} Open Mailserver IMAP ready"), stopping);
@@ -90,7 +96,7 @@ public sealed partial class ImapSession
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            await TryWriteAsync(new ImapResponse().Untagged("BYE Server shutting down"));
+            await TryWriteAsync(new ImapResponse().Untagged(serverStopping.IsCancellationRequested ? "BYE Server shutting down" : RevokedBye));
         }
         catch (IOException)
         {
@@ -103,6 +109,7 @@ public sealed partial class ImapSession
         finally
         {
             _changeSubscription?.Dispose();
+            _revocation.Dispose();
         }
     }
 
@@ -289,6 +296,9 @@ public sealed partial class ImapSession
         _windowStart = _services.Time.GetUtcNow();
         _commandsInWindow = 1;
     }
+
+    /// <summary>Ends the session (a BYE, even in IDLE or mid-command) once the login's credential is revoked.</summary>
+    private void EndWhenRevoked(CancellationToken revoked) => _revocation = revoked.Register(() => _ending?.Cancel());
 
     private void OnMailboxChanged()
     {

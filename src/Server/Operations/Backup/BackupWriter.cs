@@ -12,7 +12,9 @@ namespace OpenMailserver.Server.Operations.Backup;
 /// while the server keeps running: a consistent database snapshot (<c>VACUUM INTO</c>, one read
 /// transaction), the message files that snapshot refers to (they never change once written), the DKIM keys,
 /// the generated certificate and the admin key file, then the manifest — all as one TAR stream sealed by
-/// <see cref="EncryptingStream"/>. Written under a temporary name and renamed when complete.</summary>
+/// <see cref="EncryptingStream"/>. Written under a temporary name of its own, renamed when complete, and read
+/// back and checked before it is reported written. Backups run one at a time; each has its own name (the time
+/// and a random suffix), so two asked for in the same second are two archives.</summary>
 public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey key, IOptions<OpenMailserverOptions> options, TimeProvider time,
     ILogger<BackupWriter> logger)
 {
@@ -20,15 +22,34 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
 
     public const string Extension = ".omsbak";
 
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
     public string Directory => Path.Combine(options.Value.DataDirectory, "backups");
 
     public async Task<string> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var path = await WriteAsync(cancellationToken);
+            var check = await BackupReader.ReadAsync(path, key.Get(), extractTo: null, cancellationToken);
+            if (check.Ok) return path;
+            File.Delete(path);
+            throw new InvalidOperationException($"The backup just written does not validate ({check.Reason}); it was deleted.");
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<string> WriteAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Directory);
         else System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var now = time.GetUtcNow();
-        var path = Path.Combine(Directory, $"openmailserver-backup-{now:yyyyMMddHHmmss}{Extension}");
+        var path = Path.Combine(Directory, $"openmailserver-backup-{now:yyyyMMddHHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}{Extension}");
         var partial = path + ".partial";
         var snapshot = Path.Combine(Directory, $"snapshot-{Guid.NewGuid():N}.db");
         try
@@ -48,9 +69,7 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
                 if (File.Exists(Path.Combine(o.DataDirectory, name))) files.Add((name, Path.Combine(o.DataDirectory, name)));
 
             var manifest = new List<BackupFile>();
-            var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            await using (var file = new FileStream(partial, create))
+            await using (var file = new FileStream(partial, DurableFile.PrivateCreate()))
             {
                 await using (var sealedStream = new EncryptingStream(file, key.Get()))
                 await using (var tar = new TarWriter(sealedStream, TarEntryFormat.Pax, leaveOpen: true))
@@ -71,7 +90,7 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
                 }
                 file.Flush(flushToDisk: true);
             }
-            File.Move(partial, path);
+            File.Move(partial, path, overwrite: false);
             DirectorySync.Flush(Directory);
             logger.LogInformation("Backup written to {Path}: {Files} files, sealed with the key in {KeyLocation}", path, manifest.Count, key.Location);
             return path;
