@@ -43,6 +43,9 @@ public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeP
         var worst = 0;
         foreach (var key in Keys(address, ip))
         {
+            // Past the bound (failures from very many places within one lockout period) nothing new is
+            // tracked, so memory stays bounded; what is already counted keeps counting.
+            if (_entries.Count > MaxTracked && !_entries.ContainsKey(key)) continue;
             var limit = key.StartsWith("ip:", StringComparison.Ordinal) ? Settings.MaxFailedLoginsPerIp : Settings.MaxFailedLoginsPerAddress;
             var entry = _entries.AddOrUpdate(key,
                 _ => new Entry(1, now, limit <= 1 ? now + Settings.LockoutPeriod : null),
@@ -75,10 +78,13 @@ public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeP
     public static string AddressKey(string address) =>
         "address:" + (EmailAddress.TryParse(address, out var parsed) ? parsed.ToString() : address.Trim().ToLowerInvariant());
 
+    /// <summary>The name's count (only for a name that is an address at all: anything else can never log
+    /// in, and counting it would only let garbage names fill the table) and the client's, an IPv6 client by
+    /// its /64 as the connection limits count it, so rotating addresses within one network does not help.</summary>
     private static IEnumerable<string> Keys(string address, IPAddress? ip)
     {
-        yield return AddressKey(address);
-        if (ip is not null) yield return "ip:" + (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
+        if (EmailAddress.TryParse(address, out _)) yield return AddressKey(address);
+        if (ip is not null) yield return "ip:" + ConnectionsPerAddress.Key(ip);
     }
 
     private void Prune(DateTimeOffset now)

@@ -39,7 +39,9 @@ public sealed class SenderPolicy(RecipientResolver resolver)
     {
         foreach (var field in message.Headers.Where(h => AuthorFields.Contains(h.Id)))
         {
-            if (!InternetAddressList.TryParse(field.Value, out var list) || list.Mailboxes.FirstOrDefault() is null)
+            // The raw field, parsed as receivers parse it: Value is decoded display text, where an encoded-word
+            // can spell an address (or a bracket) that no receiver reads as one.
+            if (!InternetAddressList.TryParse(ParserOptions.Default, field.RawValue, out var list) || list.Mailboxes.FirstOrDefault() is null)
                 throw new MailServerException(ErrorKind.PermissionDenied, $"{field.Field}: names no address that can be checked; name your own address.");
             foreach (var author in list.Mailboxes)
             {

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Webhooks;
 
@@ -125,6 +127,7 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
         {
             AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = RemoteCertificateChain.Policy() },
             ConnectCallback = async (context, ct) =>
             {
                 var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)

@@ -30,6 +30,21 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public void An_ipv6_client_is_counted_by_its_network_and_names_that_are_no_address_are_not_tracked()
+    {
+        var (throttle, _) = Create(perAddress: 100, perIp: 5);
+        // Five guesses from five addresses of one /64 lock the whole /64, not one address of it.
+        for (var i = 1; i <= 5; i++) throttle.RecordFailure($"user{i}@example.test", IPAddress.Parse($"2001:db8:1:2::{i}"));
+        Assert.NotNull(throttle.LockedUntil("someone@example.test", IPAddress.Parse("2001:db8:1:2::99")));
+        Assert.Null(throttle.LockedUntil("someone@example.test", IPAddress.Parse("2001:db8:1:3::1")));
+
+        // Garbage names count against the client, never as names of their own.
+        var (garbage, _) = Create(perAddress: 1, perIp: 1000);
+        for (var i = 0; i < 50; i++) garbage.RecordFailure(new string('x', 1000) + i, IPAddress.Loopback);
+        Assert.DoesNotContain(garbage.ActiveLockouts(), l => l.Kind == "address");
+    }
+
+    [Fact]
     public void Each_failure_waits_longer_up_to_a_cap()
     {
         var (throttle, _) = Create(perAddress: 100, perIp: 100);

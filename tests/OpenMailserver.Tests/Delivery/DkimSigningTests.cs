@@ -11,7 +11,7 @@ namespace OpenMailserver.Tests.Delivery;
 public sealed class DkimSigningTests
 {
     [Fact]
-    public async Task From_is_oversigned_so_a_from_added_on_the_way_breaks_the_signature()
+    public async Task Every_signed_field_is_oversigned_so_one_added_on_the_way_breaks_the_signature()
     {
         int mxA = TestPaths.FreeTcpPort(), mxB = TestPaths.FreeTcpPort();
         await using var a = new MailServer(DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["b.test"] = mxB }), mxPort: mxA);
@@ -46,5 +46,16 @@ public sealed class DkimSigningTests
         var prepended = Load();
         prepended.Headers.Insert(prepended.Headers.IndexOf(HeaderId.From), new Header(HeaderId.From, "ceo@a.test"));
         Assert.False(verifier.Verify(prepended, prepended.Headers[prepended.Headers.IndexOf(HeaderId.DkimSignature)]));
+
+        // The same for every signed field, present or absent: a Reply-To or a second Subject added on the way
+        // does not ride on our signature either.
+        Assert.Equal(2, signedFields.Count(f => f.Equals("subject", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal(1, signedFields.Count(f => f.Equals("reply-to", StringComparison.OrdinalIgnoreCase)));
+        var replyTo = Load();
+        replyTo.Headers.Add(HeaderId.ReplyTo, "ceo@evil.test");
+        Assert.False(verifier.Verify(replyTo, replyTo.Headers[replyTo.Headers.IndexOf(HeaderId.DkimSignature)]));
+        var subject = Load();
+        subject.Headers.Insert(subject.Headers.IndexOf(HeaderId.Subject), new Header(HeaderId.Subject, "Pay now"));
+        Assert.False(verifier.Verify(subject, subject.Headers[subject.Headers.IndexOf(HeaderId.DkimSignature)]));
     }
 }

@@ -96,6 +96,15 @@ public sealed class SubmissionTests(SharedMailServer server)
                 header.Message);
         }
 
+        // An encoded-word can spell one's own address in the decoded text while receivers read the raw field,
+        // where the address is the victim's.
+        var disguise = $"=?us-ascii?Q?{sender.Address.Replace("=", "=3D").Replace("@", "=40").Replace(".", "=2E")}_=28?= <{victim.Address}> ( =?us-ascii?Q?=29?= )";
+        var disguised = MimeMessage.Load(new MemoryStream(System.Text.Encoding.ASCII.GetBytes(
+            $"From: {disguise}\r\nTo: {sender.Address}\r\nSubject: disguised\r\n\r\nx\r\n")));
+        var trick = await Assert.ThrowsAsync<SmtpCommandException>(() =>
+            client.SendAsync(disguised, MailboxAddress.Parse(sender.Address), [MailboxAddress.Parse(sender.Address)]));
+        Assert.Equal($"5.7.1 From: <{victim.Address}> is not {sender.Address} or one of its aliases; only your own addresses may appear there.", trick.Message);
+
         // Bad beside good: the same fields naming the mailbox itself pass.
         var own = Message(sender.Address, sender.Address, "own fields");
         own.Sender = MailboxAddress.Parse(sender.Address);

@@ -11,7 +11,7 @@ public sealed class OutboundDeliverer(
     IOutboundRepository outbound, BlobStore blobs, RouteResolver routes, SmtpTransfer transfer, DkimKeys dkim, DeliveryJournal journal,
     OutboundQueue queue, BounceSender bounces, ILogger<OutboundDeliverer> logger)
 {
-    /// <summary>Headers the signature covers (RFC 6376 §5.4.1), when present.</summary>
+    /// <summary>Headers the signature covers (RFC 6376 §5.4.1), each once more than it occurs.</summary>
     private static readonly HeaderId[] SignedHeaders =
     [
         HeaderId.From, HeaderId.Sender, HeaderId.ReplyTo, HeaderId.To, HeaderId.Cc, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
@@ -86,9 +86,10 @@ public sealed class OutboundDeliverer(
         var domain = message.Sender[(message.Sender.LastIndexOf('@') + 1)..];
         mime.Prepare(EncodingConstraint.SevenBit);
         var signer = await dkim.SignerAsync(domain);
-        // From is listed once more than it occurs (RFC 6376 §8.15, "oversigning"): the extra entry signs the
-        // absence of a second From, so one added on the way breaks the signature instead of riding on it.
-        signer.Sign(mime, [HeaderId.From, .. SignedHeaders.Where(h => mime.Headers.Contains(h))]);
+        // Each field is listed once more than it occurs (RFC 6376 §8.15, "oversigning"): the extra entry signs
+        // the absence of one more, so a From, Sender, Reply-To or Subject added on the way (or put above the
+        // original) breaks the signature instead of riding on it.
+        signer.Sign(mime, [.. SignedHeaders.SelectMany(h => Enumerable.Repeat(h, mime.Headers.Count(x => x.Id == h) + 1))]);
         log.Record("", DeliveryEventType.DkimSigned, new { domain, selector = signer.Selector, algorithm = "rsa-sha256" });
     }
 

@@ -1,5 +1,7 @@
+using System.Net.Security;
 using MailKit.Net.Smtp;
 using MimeKit;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
 
@@ -19,6 +21,14 @@ public sealed class RemoteSmtpClient(SessionGuard guard) : SmtpClient(guard)
         RecipientReplies[mailbox.Address] = response;
 
     protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientsAcceptedException();
+
+    /// <summary>The remote server's certificate chain is built from what it sends, never from URLs it names.</summary>
+    protected override SslClientAuthenticationOptions GetSslClientAuthenticationOptions(string host, RemoteCertificateValidationCallback remoteCertificateValidationCallback)
+    {
+        var options = base.GetSslClientAuthenticationOptions(host, remoteCertificateValidationCallback);
+        options.CertificateChainPolicy = RemoteCertificateChain.Policy();
+        return options;
+    }
 }
 
 /// <summary>Every RCPT was refused; the replies are in <see cref="RemoteSmtpClient.RecipientReplies"/>.</summary>

@@ -17,8 +17,8 @@ public static class ImapDateTime
         if (offset > TimeSpan.FromHours(14)) return false;
         var signed = parts[2][0] == '-' ? -offset : offset;
         // A date at the edge of the calendar ("01-Jan-0001 00:00:00 +0100") has no UTC instant.
-        var utc = local - signed;
-        if (utc < DateTime.MinValue.AddHours(14) || utc > DateTime.MaxValue.AddHours(-14)) return false;
+        var utcTicks = local.Ticks - signed.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks) return false;
         value = new DateTimeOffset(local, signed);
         return true;
     }
