@@ -93,6 +93,26 @@ public sealed class ServerProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
     }
 
+    /// <summary>CPU time the server process has used so far, all threads together.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The server process's resident memory now (VmRSS).</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     public string AdminKey => File.ReadAllText(Path.Combine(DataDirectory, "admin-api-key")).Trim();
 
     /// <summary>SIGKILL, as a crash would: no shutdown code runs.</summary>
