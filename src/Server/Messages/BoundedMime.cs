@@ -49,6 +49,17 @@ public static class BoundedMime
         }
     }
 
+    /// <summary>The message's own header fields, no more than <see cref="MimeLimits.MaxHeaders"/>.</summary>
+    /// <param name="stream">Seekable, positioned at the start of the message.</param>
+    public static HeaderList LoadHeaders(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default)
+    {
+        var start = stream.Position;
+        var cut = MimeStructureScanner.Scan(stream, limits, headersOnly: true, cancellationToken).Cut;
+        stream.Position = start;
+        using var kept = new BoundStream(stream, start, cut is { } end ? start + end : -1, leaveOpen: true);
+        return HeaderList.Load(kept, cancellationToken);
+    }
+
     public static BoundedMessage Load(ReadOnlyMemory<byte> raw, MimeLimits limits) =>
         Load(AsStream(raw), limits);
 

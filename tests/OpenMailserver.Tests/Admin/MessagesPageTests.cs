@@ -71,6 +71,7 @@ public sealed class MessagesPageTests : DashboardTestContext
         Assert.True(document.IndexOf("Content-Security-Policy", StringComparison.Ordinal) < document.IndexOf("https://tracker.example", StringComparison.Ordinal));
         Assert.Equal(["chart.png · 4 B", "q3.csv · 20 B"], page.FindAll(".attachment").Select(a => a.TextContent.Trim()));
         Assert.Empty(page.FindAll(".preview-note"));
+        Assert.Empty(page.FindAll(".truncated-note"));
         Assert.Equal(("m1", "zoe@example.test"), (LastRequest<GetAttachmentRequest>("GetAttachment").Id, LastRequest<GetAttachmentRequest>("GetAttachment").Address));
     }
 
@@ -81,7 +82,7 @@ public sealed class MessagesPageTests : DashboardTestContext
         var image = new byte[100_000];
         Api.On<GetMessageRequest>("GetMessage", r => new Message
             {
-                Id = r.Id, Subject = "Bomb", From = "far@away.test", To = "zoe@example.test", Folder = "INBOX", Size = 140_000,
+                Id = r.Id, Subject = "Bomb", From = "far@away.test", To = "zoe@example.test", Folder = "INBOX", Size = 140_000, Truncated = true,
                 HtmlBody = string.Concat(Enumerable.Repeat("<img src=\"cid:pic@x\">", 200)),
                 Attachments = { new AttachmentInfo { Id = "2", Filename = "pic.png", ContentType = "image/png", Size = image.Length, ContentId = "pic@x", Inline = true } },
             })
@@ -95,6 +96,7 @@ public sealed class MessagesPageTests : DashboardTestContext
         Assert.Equal(15, document.Split("src=\"data:image/png;base64,").Length - 1);
         Assert.Equal(185, document.Split("src=\"\"").Length - 1);
         Assert.True(document.Length < (2 << 20) + 10_000, $"the preview document is {document.Length} characters");
+        Assert.StartsWith("This message has more parts, nesting or header fields than the server shows", page.Find(".truncated-note").TextContent.Trim());
         Assert.StartsWith("Some inline images are left out of this preview, which shows at most 2", page.Find(".preview-note").TextContent.Trim());
     }
 

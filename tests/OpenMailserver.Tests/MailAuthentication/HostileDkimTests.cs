@@ -1,10 +1,10 @@
 using System.Formats.Asn1;
-using Xunit.Abstractions;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using OpenMailserver.Sdk;
 using OpenMailserver.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace OpenMailserver.Tests.MailAuthentication;
 

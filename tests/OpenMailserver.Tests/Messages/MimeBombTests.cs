@@ -1,9 +1,11 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
 using System.Text;
 using System.Text.Json;
+using MailKit;
+using MailKit.Search;
 using OpenMailserver.Sdk;
 using OpenMailserver.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace OpenMailserver.Tests.Messages;
 
@@ -13,22 +15,26 @@ namespace OpenMailserver.Tests.Messages;
 /// the process's memory hardly moves.</summary>
 public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private const string Password = "bomb-proof-password-1";
     private ServerProcess _server = null!;
     private HttpClient _api = null!;
     private int _mxPort;
+    private int _imapPort;
     private string _mailbox = "";
 
     public async Task InitializeAsync()
     {
         _mxPort = TestPaths.FreeTcpPort();
+        _imapPort = TestPaths.FreeTcpPort();
         _server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
         {
             ["OpenMailserver__Smtp__Port"] = _mxPort.ToString(),
+            ["OpenMailserver__Imap__TlsPort"] = _imapPort.ToString(),
             ["OpenMailserver__Domain"] = "x.test",
             ["OpenMailserver__Delivery__DnsServers__0"] = Dnsmasq.Shared.Address,
         });
         using var admin = new OpenMailserverClient(_server.GrpcBase, _server.AdminKey);
-        var created = await admin.CreateMailboxAsync("inbox", "x.test");
+        var created = await admin.CreateMailboxAsync("inbox", "x.test", Password);
         _mailbox = created.Mailbox.Email;
         _api = _server.Rest(created.ApiKey.Key);
     }
@@ -65,15 +71,28 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Two_hundred_thousand_header_fields_are_shown_as_the_first_thousand()
     {
-        var head = Head("headers", "text/plain");
-        var bomb = new StringBuilder(head[..^2]);
-        for (var i = 0; i < 200_000; i++) bomb.Append("X-Bomb: ").Append(i).Append("\r\n");
-        bomb.Append("\r\nBody.\r\n");
-        var (_, message) = await DeliverAndReadTimedAsync(Encoding.ASCII.GetBytes(bomb.ToString()), reads: 2);
+        var (_, message) = await DeliverAndReadTimedAsync(HeaderBomb(), reads: 2);
 
         Assert.True(message.GetProperty("truncated").GetBoolean());
         Assert.InRange(message.GetProperty("headers").GetArrayLength(), 990, 1000);
         Assert.Equal("headers", message.GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task An_imap_client_searches_and_fetches_the_header_bomb_within_the_first_thousand_fields()
+    {
+        await DeliverAndReadTimedAsync(HeaderBomb(), reads: 1);
+        using var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 20_000 };
+        await imap.ConnectAsync("127.0.0.1", _imapPort, MailKit.Security.SecureSocketOptions.SslOnConnect);
+        await imap.AuthenticateAsync(_mailbox, Password);
+        await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+
+        var clock = Stopwatch.StartNew();
+        Assert.Single(await imap.Inbox.SearchAsync(SearchQuery.HeaderContains("X-Bomb", "500")));
+        Assert.Empty(await imap.Inbox.SearchAsync(SearchQuery.HeaderContains("X-Bomb", "199999")));
+        var summary = Assert.Single(await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope));
+        Assert.Equal("headers", summary.Envelope?.Subject);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"search and fetch took {clock.ElapsedMilliseconds} ms");
     }
 
     [Fact]
@@ -100,6 +119,14 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(["data.bin", "notes.txt"], attachments.Select(a => a.GetProperty("filename").GetString()));
         // "café bar=": the soft line break counts nothing, each =XX one byte, the CRLF before the boundary is not content.
         Assert.Equal([3000L, 10L], attachments.Select(a => a.GetProperty("size").GetInt64()));
+    }
+
+    private static byte[] HeaderBomb()
+    {
+        var head = Head("headers", "text/plain");
+        var bomb = new StringBuilder(head[..^2]);
+        for (var i = 0; i < 200_000; i++) bomb.Append("X-Bomb: ").Append(i).Append("\r\n");
+        return Encoding.ASCII.GetBytes(bomb.Append("\r\nBody.\r\n").ToString());
     }
 
     private static byte[] Ordinary(string subject)

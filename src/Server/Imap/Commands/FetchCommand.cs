@@ -37,7 +37,7 @@ public sealed partial class ImapSession
                 try
                 {
                     await using var stream = _services.Blobs.OpenRead(entry.Blob);
-                    headers = await HeaderList.LoadAsync(stream, ct);
+                    headers = BoundedMime.LoadHeaders(stream, MimeLimits.From(_services.Options.Value.Inbound), ct);
                 }
                 catch (FileNotFoundException)
                 {

@@ -43,13 +43,13 @@ public sealed partial class ImapSession
         private MimeMessage Load()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
-            return MimeMessage.Load(stream, ct);
+            return BoundedMime.Load(stream, MimeLimits.From(session._services.Options.Value.Inbound), ct).Mime;
         }
 
         private HeaderList LoadHeaders()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
-            return HeaderList.Load(stream, ct);
+            return BoundedMime.LoadHeaders(stream, MimeLimits.From(session._services.Options.Value.Inbound), ct);
         }
     }
 
