@@ -22,6 +22,20 @@ public static class BoundedMime
         return new BoundedMessage(message, cut is not null);
     }
 
+    /// <summary>The message's own header fields, no more than <see cref="MimeLimits.MaxHeaders"/>.</summary>
+    /// <param name="stream">Seekable, positioned at the start of the message.</param>
+    public static HeaderList LoadHeaders(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default)
+    {
+        var start = stream.Position;
+        var cut = MimeStructureScanner.Scan(stream, limits, headersOnly: true, cancellationToken).Cut;
+        stream.Position = start;
+        using var kept = new BoundStream(stream, start, cut is { } end ? start + end : -1, leaveOpen: true);
+        return HeaderList.Load(kept, cancellationToken);
+    }
+
+    public static BoundedMessage Load(ReadOnlyMemory<byte> raw, MimeLimits limits) =>
+        Load(AsStream(raw), limits);
+
     /// <summary>An attached message (message/rfc822) cut off where its own message begins is read by MimeKit
     /// as an empty message with a default body, a part the sender never wrote and one more than the limit:
     /// it is kept as an attached message without content.</summary>
@@ -49,21 +63,7 @@ public static class BoundedMime
         }
     }
 
-    /// <summary>The message's own header fields, no more than <see cref="MimeLimits.MaxHeaders"/>.</summary>
-    /// <param name="stream">Seekable, positioned at the start of the message.</param>
-    public static HeaderList LoadHeaders(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default)
-    {
-        var start = stream.Position;
-        var cut = MimeStructureScanner.Scan(stream, limits, headersOnly: true, cancellationToken).Cut;
-        stream.Position = start;
-        using var kept = new BoundStream(stream, start, cut is { } end ? start + end : -1, leaveOpen: true);
-        return HeaderList.Load(kept, cancellationToken);
-    }
-
-    public static BoundedMessage Load(ReadOnlyMemory<byte> raw, MimeLimits limits) =>
-        Load(AsStream(raw), limits);
-
-    public static MemoryStream AsStream(ReadOnlyMemory<byte> raw) =>
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> raw) =>
         System.Runtime.InteropServices.MemoryMarshal.TryGetArray(raw, out var segment)
             ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
             : new MemoryStream(raw.ToArray(), writable: false);
