@@ -14,6 +14,7 @@ public sealed class MimeStructureScanner : MimeReader
     private bool _inTopLevelHeaders = true;
     private long? _boundaryAt;
     private long _entityStart;
+    private long _headersEntityStart;
 
     private MimeStructureScanner(Stream stream, MimeLimits limits) : base(stream)
     {
@@ -51,7 +52,11 @@ public sealed class MimeStructureScanner : MimeReader
         return scanner;
     }
 
-    protected override void OnHeadersBegin(long beginOffset, int beginLineNumber, CancellationToken cancellationToken) => _headers = 0;
+    protected override void OnHeadersBegin(long beginOffset, int beginLineNumber, CancellationToken cancellationToken)
+    {
+        _headers = 0;
+        _headersEntityStart = _boundaryAt ?? beginOffset;
+    }
 
     protected override void OnHeaderRead(Header header, int beginLineNumber, CancellationToken cancellationToken)
     {
@@ -60,7 +65,9 @@ public sealed class MimeStructureScanner : MimeReader
             TopLevelHeaders++;
             if (header.Id == HeaderId.DkimSignature) HasDkimSignature = true;
         }
-        if (++_headers > _limits.MaxHeaders) Stop(header.Offset ?? 0);
+        // The message's own header keeps its first fields; an inner entity with too many is left out whole,
+        // since what is kept of it would be an entity the part count never saw.
+        if (++_headers > _limits.MaxHeaders) Stop(_inTopLevelHeaders ? header.Offset ?? 0 : _headersEntityStart);
     }
 
     protected override void OnHeadersEnd(long headersEndOffset, int headersEndLineNumber, long offset, int lineNumber,
