@@ -13,7 +13,8 @@ public static class MessageView
         Folder = folders.GetValueOrDefault(m.FolderId, ""), ThreadId = m.ThreadId, Size = m.Size, ReceivedAt = ProtoTime.From(m.ReceivedAt),
     };
 
-    public static V1.Message ToMessage(MessageRecord record, MimeMessage mime, string folder)
+    /// <param name="truncated">Whether the MIME structure was cut at the limits (<see cref="BoundedMime"/>).</param>
+    public static V1.Message ToMessage(MessageRecord record, MimeMessage mime, bool truncated, string folder)
     {
         var flags = MessageFlags.List(record.Flags);
         var message = new V1.Message
@@ -23,12 +24,13 @@ public static class MessageView
             Cc = record.CcHeader, ReplyTo = mime.ReplyTo.ToString(), MessageIdHeader = record.MessageIdHeader,
             InReplyTo = mime.InReplyTo ?? "", References = { mime.References }, Folder = folder, Size = record.Size, ThreadId = record.ThreadId,
             ExtractedText = ReplyExtractor.Extract(mime.TextBody, mime.HtmlBody),
-            Labels = { flags.Where(f => !f.StartsWith('\\')) }, ReceivedAt = ProtoTime.From(record.ReceivedAt),
+            Labels = { flags.Where(f => !f.StartsWith('\\')) }, ReceivedAt = ProtoTime.From(record.ReceivedAt), Truncated = truncated,
         };
         message.Headers.AddRange(mime.Headers.Select(h => new V1.Header { Name = h.Field, Value = h.Value?.Trim() ?? "" }));
         message.Attachments.AddRange(MessageParts.Attachments(mime).Select(a => new AttachmentInfo
         {
-            Id = a.Id, Filename = MessageParts.FileName(a.Part), ContentType = a.Part.ContentType.MimeType, Size = MessageParts.Content(a.Part).LongLength,
+            Id = a.Id, Filename = AttachmentFileName.For(a.Id, a.Part), OriginalFilename = MessageParts.FileName(a.Part), ContentType = a.Part.ContentType.MimeType,
+            Size = MessageParts.Size(a.Part),
             ContentId = a.Part.ContentId ?? "", Inline = !a.Part.IsAttachment && a.Part.ContentId is not null,
         }));
         return message;

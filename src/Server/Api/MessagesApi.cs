@@ -47,9 +47,9 @@ public sealed class MessagesApi(
     public override async Task<V1.Message> GetMessage(GetMessageRequest request, ServerCallContext context)
     {
         var mailbox = await access.RequireAsync(context.Caller(), RequiredAddress(request.Address));
-        var (record, mime) = await reader.GetAsync(mailbox, request.Id);
+        var (record, mime, truncated) = await reader.GetAsync(mailbox, request.Id);
         var folders = await reader.FolderNamesAsync(mailbox);
-        return MessageView.ToMessage(record, mime, folders.GetValueOrDefault(record.FolderId, ""));
+        return MessageView.ToMessage(record, mime, truncated, folders.GetValueOrDefault(record.FolderId, ""));
     }
 
     [RequiresScope(Scopes.MailRead)]
@@ -64,13 +64,11 @@ public sealed class MessagesApi(
     public override async Task<HttpBody> GetAttachment(GetAttachmentRequest request, ServerCallContext context)
     {
         var mailbox = await access.RequireAsync(context.Caller(), RequiredAddress(request.Address));
-        var (_, mime) = await reader.GetAsync(mailbox, request.Id);
+        var (_, mime, _) = await reader.GetAsync(mailbox, request.Id);
         var part = MessageParts.Find(mime, request.AttachmentId)
                    ?? throw new MailServerException(ErrorKind.NotFound, $"Message {request.Id} has no attachment '{EmailAddress.Shorten(request.AttachmentId)}'.");
-        var name = MessageParts.FileName(part);
-        if (name.Length > 0)
-            context.GetHttpContext().Response.Headers.ContentDisposition =
-                new System.Net.Mime.ContentDisposition { FileName = name, DispositionType = "attachment" }.ToString();
+        context.GetHttpContext().Response.Headers.ContentDisposition =
+            new System.Net.Mime.ContentDisposition { FileName = AttachmentFileName.For(request.AttachmentId, part), DispositionType = "attachment" }.ToString();
         return new HttpBody { ContentType = part.ContentType.MimeType, Data = UnsafeByteOperations.UnsafeWrap(MessageParts.Content(part)) };
     }
 
@@ -99,7 +97,7 @@ public sealed class MessagesApi(
         var key = context.IdempotencyKey(request.IdempotencyKey);
         var record = await idempotent.SendAsync(mailbox, key, CallContextExtensions.WithoutKey(request, r => r.IdempotencyKey = ""), async claim =>
         {
-            var (original, mime) = await reader.GetAsync(mailbox, request.Id);
+            var (original, mime, _) = await reader.GetAsync(mailbox, request.Id);
             var from = EmailAddress.Parse(mailbox.Address, "address");
             var composition = replies.ComposeReply(from, mime, new ReplyComposer.Reply(
                 request.TextBody, request.HtmlBody, request.ReplyAll, request.Quote, Addresses(request.Cc, "cc"), Addresses(request.Bcc, "bcc"),
@@ -121,7 +119,7 @@ public sealed class MessagesApi(
         var key = context.IdempotencyKey(request.IdempotencyKey);
         var record = await idempotent.SendAsync(mailbox, key, CallContextExtensions.WithoutKey(request, r => r.IdempotencyKey = ""), async claim =>
         {
-            var (_, mime) = await reader.GetAsync(mailbox, request.Id);
+            var (_, mime, _) = await reader.GetAsync(mailbox, request.Id);
             var from = EmailAddress.Parse(mailbox.Address, "address");
             var composition = replies.ComposeForward(from, mime, Addresses(request.Recipients, "recipients"), Addresses(request.Cc, "cc"),
                 Addresses(request.Bcc, "bcc"), request.TextBody);

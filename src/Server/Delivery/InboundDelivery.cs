@@ -8,12 +8,13 @@ namespace OpenMailserver.Server.Delivery;
 /// <see cref="LocalDelivery"/>. All or nothing: if any mailbox refuses, nothing is stored and the caller
 /// answers with a temporary failure, so the sender retries instead of mail being half-delivered.</summary>
 public sealed class InboundDelivery(
-    Database database, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, MailboxChangeNotifier changes, TimeProvider time)
+    Database database, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, MailboxChangeNotifier changes, TimeProvider time,
+    MimeLimits limits)
 {
     /// <returns>The stored message ids, or the reason nothing was stored.</returns>
     public async Task<InboundDeliveryResult> DeliverAsync(ReadOnlyMemory<byte> raw, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default)
     {
-        var headers = IndexedFields.Read(raw);
+        var headers = IndexedFields.Read(raw, limits);
         var blob = await blobs.WriteAsync(raw, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var delivered = new HashSet<long>();

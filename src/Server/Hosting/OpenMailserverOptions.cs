@@ -22,6 +22,7 @@ public sealed class OpenMailserverOptions
     public TlsOptions Tls { get; set; } = new();
     public DeliveryOptions Delivery { get; set; } = new();
     public LimitsOptions Limits { get; set; } = new();
+    public InboundOptions Inbound { get; set; } = new();
     public DebugOptions Debug { get; set; } = new();
     public SecurityOptions Security { get; set; } = new();
     public BackupOptions Backup { get; set; } = new();

@@ -109,6 +109,11 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
         if (o.Limits.MaxMessagesPerMailbox < 1) errors.Add($"{p}Limits:MaxMessagesPerMailbox must be at least 1.");
         if (o.Limits.MaxMessageBytes < 1024) errors.Add($"{p}Limits:MaxMessageBytes must be at least 1024.");
         if (o.Limits.MaxRecipientsPerMessage < 1) errors.Add($"{p}Limits:MaxRecipientsPerMessage must be at least 1.");
+        if (o.Inbound.MaxMimeParts < 1 || o.Inbound.MaxMimeDepth < 1 || o.Inbound.MaxHeaders < 1)
+            errors.Add($"{p}Inbound:MaxMimeParts, Inbound:MaxMimeDepth and Inbound:MaxHeaders must be at least 1.");
+        if (o.Inbound.MaxDkimSignatures < 0) errors.Add($"{p}Inbound:MaxDkimSignatures must be 0 (none checked) or more.");
+        if (o.Inbound.AuthenticationBudget < TimeSpan.FromSeconds(1))
+            errors.Add($"{p}Inbound:AuthenticationBudget must be at least one second, e.g. 00:00:10.");
         if (o.Backup.EncryptionKey is { } backupKey && !Operations.Backup.BackupKey.TryParse(backupKey, out _))
             errors.Add($"{p}Backup:EncryptionKey must be 32 bytes in base64 (e.g. the output of: openssl rand -base64 32).");
         if (!string.IsNullOrEmpty(o.Backup.ImportDirectory) && !Path.IsPathRooted(o.Backup.ImportDirectory))

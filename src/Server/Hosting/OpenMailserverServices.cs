@@ -62,6 +62,7 @@ public static class OpenMailserverServices
         services.AddSingleton<AliasService>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<LocalDelivery>();
+        services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value.Inbound));
         services.AddSingleton<MailboxReader>();
         services.AddSingleton<MailboxOrganizer>();
         services.AddSingleton<ReplyComposer>();

@@ -2,35 +2,39 @@ using System.Buffers;
 using System.Net;
 using System.Text;
 using MimeKit;
+using Microsoft.Extensions.Options;
 using MimeKit.Cryptography;
+using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Dns;
 
 namespace OpenMailserver.Server.MailAuthentication;
 
 /// <summary>Checks mail arriving at the MX — each DKIM signature (RFC 6376) with MimeKit's verifier and the
 /// envelope sender's SPF (RFC 7208) — and states the outcome in an <c>Authentication-Results</c> header
-/// (RFC 8601). Nothing is refused on these results; they inform the reader and later filtering.</summary>
-public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator keys, ILogger<InboundAuthenticator> logger)
+/// (RFC 8601). Nothing is refused on these results; they inform the reader and later filtering. This runs
+/// before anything is known about the sender, so its cost is bounded: one time budget for all of it
+/// (Inbound:AuthenticationBudget), a few signatures (Inbound:MaxDkimSignatures), keys within
+/// <see cref="DkimKeyPolicy"/>, and a message parsed no further than its header and one opaque body.</summary>
+public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator keys, IOptions<OpenMailserverOptions> options, ILogger<InboundAuthenticator> logger)
 {
-    /// <summary>How long the DNS work for one message may take before the checks report temperror.</summary>
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
-
-    /// <summary>Signatures checked per message; more is a denial-of-service pattern, not a real need.</summary>
-    private const int MaxSignatures = 5;
-
     /// <returns>The header field, folded, ending in CRLF.</returns>
     public async Task<string> AuthenticateAsync(string authservId, IPAddress? client, string helo, string mailFrom, ReadOnlySequence<byte> data,
         CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(Budget);
+        budget.CancelAfter(options.Value.Inbound.AuthenticationBudget);
         var results = new List<string>();
         // A check that breaks must not cost the message: it is reported, never thrown.
         try
         {
             results.AddRange(await DkimAsync(data, budget.Token));
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            results.Add("dkim=temperror (time budget spent)");
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             logger.LogWarning(e, "DKIM check failed");
             results.Add("dkim=temperror (internal error)");
@@ -39,42 +43,62 @@ public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator key
         {
             results.Add(await SpfAsync(client, helo, mailFrom, budget.Token));
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
             logger.LogWarning(e, "SPF check failed");
             results.Add("spf=temperror (internal error)");
         }
+        cancellationToken.ThrowIfCancellationRequested();
         return $"Authentication-Results: {authservId};\r\n\t{string.Join(";\r\n\t", results)}\r\n";
     }
 
     private async Task<IEnumerable<string>> DkimAsync(ReadOnlySequence<byte> data, CancellationToken ct)
     {
+        var inbound = options.Value.Inbound;
         var stream = new MemoryStream(data.ToArray(), writable: false);
+        var header = MimeStructureScanner.Scan(stream, MimeLimits.From(inbound), headersOnly: true, ct);
+        if (header.TopLevelHeaders > inbound.MaxHeaders) return [$"dkim=permerror (more than {inbound.MaxHeaders} header fields)"];
+        if (!header.HasDkimSignature) return ["dkim=none"];
         MimeMessage message;
         try
         {
-            // Parse the body only when a signature needs it.
-            if (!(await HeaderList.LoadAsync(stream, ct)).Contains(HeaderId.DkimSignature)) return ["dkim=none"];
             stream.Position = 0;
-            message = await MimeMessage.LoadAsync(stream, ct);
+            // The body hash is taken over the body as bytes: parsing it as one opaque part keeps the check
+            // exact and its memory flat, however many parts the body holds.
+            message = await MimeMessage.LoadAsync(new ParserOptions { MaxMimeDepth = 0 }, stream, ct);
         }
         catch (FormatException)
         {
             return ["dkim=none (unparsable message)"];
         }
-        var signatures = message.Headers.Where(h => h.Id == HeaderId.DkimSignature).Take(MaxSignatures).ToList();
+        var signatures = message.Headers.Where(h => h.Id == HeaderId.DkimSignature).ToList();
 
         var verifier = new DkimVerifier(keys);
         var results = new List<string>();
-        foreach (var signature in signatures)
+        foreach (var (signature, index) in signatures.Select((s, i) => (s, i)))
         {
             var tags = Tags(signature.Value);
             var b = new string((tags.GetValueOrDefault("b") ?? "").Where(c => !char.IsWhiteSpace(c)).Take(8).ToArray());
             var identity = $"header.d={Clean(tags.GetValueOrDefault("d"))} header.s={Clean(tags.GetValueOrDefault("s"))} header.b={Clean(b)}";
+            if (index >= inbound.MaxDkimSignatures)
+            {
+                results.Add($"dkim=policy (not checked: at most {inbound.MaxDkimSignatures} signatures are verified) {identity}");
+                continue;
+            }
+            if (ct.IsCancellationRequested)
+            {
+                results.Add($"dkim=temperror (time budget spent) {identity}");
+                continue;
+            }
             string result;
             try
             {
                 result = await verifier.VerifyAsync(message, signature, ct) ? "pass" : "fail";
+            }
+            catch (DkimKeyRecordException e)
+            {
+                logger.LogInformation("DKIM key of {Identity} refused: {Reason}", identity, e.Message);
+                result = $"{e.Result} ({Comment(e.Message)})";
             }
             catch (Exception e) when (e is DnsLookupException or OperationCanceledException)
             {

@@ -54,18 +54,19 @@ public sealed class MailboxTools(
     }
 
     [McpServerTool(Name = "read_message", ReadOnly = true)]
-    [Description("Read one message of your mailbox by id: headers, the text, extracted_text (only what the sender newly wrote, without quoted history or signature — usually what you want from a reply), the HTML, attachments and thread_id.")]
+    [Description("Read one message of your mailbox by id: headers, the text, extracted_text (only what the sender newly wrote, without quoted history or signature — usually what you want from a reply), the HTML, attachments (filename is safe to save under, original_filename is as the sender gave it) and thread_id; truncated is true when the message has more MIME parts than the server shows.")]
     public async Task<object> ReadMessageAsync([Description("The message id from list_messages, search_messages or wait_for_message.")] string message_id)
     {
         var mailbox = await MailboxAsync();
-        var (record, mime) = await reader.GetAsync(mailbox, message_id);
+        var (record, mime, truncated) = await reader.GetAsync(mailbox, message_id);
         var folders = await reader.FolderNamesAsync(mailbox);
-        var m = MessageView.ToMessage(record, mime, folders.GetValueOrDefault(record.FolderId, ""));
+        var m = MessageView.ToMessage(record, mime, truncated, folders.GetValueOrDefault(record.FolderId, ""));
         return new
         {
             id = m.Id, subject = m.Subject, from = m.From, to = m.To, cc = m.Cc, reply_to = m.ReplyTo, date = m.Date, folder = m.Folder, flags = m.Flags,
             thread_id = m.ThreadId, text = m.Body, extracted_text = m.ExtractedText, html = m.HtmlBody, message_id_header = m.MessageIdHeader,
-            in_reply_to = m.InReplyTo, attachments = m.Attachments.Select(a => new { id = a.Id, filename = a.Filename, content_type = a.ContentType, size = a.Size }),
+            in_reply_to = m.InReplyTo, truncated = m.Truncated,
+            attachments = m.Attachments.Select(a => new { id = a.Id, filename = a.Filename, original_filename = a.OriginalFilename, content_type = a.ContentType, size = a.Size }),
         };
     }
 
@@ -102,7 +103,7 @@ public sealed class MailboxTools(
         var request = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.JsonSerializer.Serialize(new { message_id, text, reply_all, quote }));
         var sent = await idempotent.SendAsync(mailbox, idempotency_key, request, async claim =>
         {
-            var (original, mime) = await reader.GetAsync(mailbox, message_id);
+            var (original, mime, _) = await reader.GetAsync(mailbox, message_id);
             var composition = replies.ComposeReply(from, mime, new ReplyComposer.Reply(text, null, reply_all, quote, [], [], []));
             var record = await pipeline.SubmitAsync(mailbox, from, composer.Compose(composition), composition.EnvelopeRecipients, Cancellation, claim);
             try { await organizer.MarkAnsweredAsync(mailbox, original.Id); }
@@ -186,7 +187,7 @@ public sealed class MailboxTools(
 
     private async Task<object?> MatchAsync(MailboxRecord mailbox, MessageRecord record, string? textContains)
     {
-        var (_, mime) = await reader.GetAsync(mailbox, record.Id);
+        var (_, mime, _) = await reader.GetAsync(mailbox, record.Id);
         var text = MessageBody.Text(mime);
         if (!Contains(text, textContains)) return null;
         var folders = await reader.FolderNamesAsync(mailbox);

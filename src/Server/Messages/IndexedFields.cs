@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MimeKit;
 using MimeKit.Utils;
 
@@ -35,16 +34,13 @@ public sealed record IndexedFields(string Subject, string From, string To, strin
             Text: SearchText(message));
     }
 
-    /// <summary>Reads a raw message; one MimeKit cannot parse gives <see cref="Empty"/>, since a message is
-    /// stored whatever its form.</summary>
-    public static IndexedFields Read(ReadOnlyMemory<byte> raw)
+    /// <summary>Reads a raw message no further than <paramref name="limits"/>; one MimeKit cannot parse gives
+    /// <see cref="Empty"/>, since a message is stored whatever its form.</summary>
+    public static IndexedFields Read(ReadOnlyMemory<byte> raw, MimeLimits limits)
     {
         try
         {
-            using var stream = MemoryMarshal.TryGetArray(raw, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(raw.ToArray(), writable: false);
-            return Read(MimeMessage.Load(stream));
+            return Read(BoundedMime.Load(raw, limits).Mime);
         }
         catch (FormatException)
         {

@@ -6,7 +6,7 @@ namespace OpenMailserver.Server.Messages;
 
 /// <summary>Reads a mailbox through the index and the blob store: listings, search and threads come from
 /// the index alone; opening one message parses its MIME.</summary>
-public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs)
+public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, MimeLimits limits)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
@@ -80,13 +80,14 @@ public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs)
         return record;
     }
 
-    /// <summary>The message and its parsed MIME; not found unless it belongs to <paramref name="mailbox"/>.</summary>
-    public async Task<(MessageRecord Record, MimeMessage Mime)> GetAsync(MailboxRecord mailbox, string? id)
+    /// <summary>The message and its MIME parsed no further than <see cref="MimeLimits"/> (Truncated says
+    /// whether something was left out); not found unless it belongs to <paramref name="mailbox"/>.</summary>
+    public async Task<(MessageRecord Record, MimeMessage Mime, bool Truncated)> GetAsync(MailboxRecord mailbox, string? id)
     {
         var record = await FindAsync(mailbox, id);
         await using var stream = blobs.OpenRead(record.Blob);
-        var mime = await MimeMessage.LoadAsync(stream);
-        return (record, mime);
+        var (mime, truncated) = BoundedMime.Load(stream, limits);
+        return (record, mime, truncated);
     }
 
     /// <summary>The exact stored bytes of a message.</summary>

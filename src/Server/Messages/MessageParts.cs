@@ -28,6 +28,38 @@ public static class MessageParts
         return buffer.ToArray();
     }
 
+    /// <summary>The decoded size, counted on the encoded content without decoding or copying it: base64 by
+    /// its alphabet characters (each carries six bits), quoted-printable by its escapes.</summary>
+    public static long Size(MimeEntity part)
+    {
+        switch (part)
+        {
+            case MessagePart { Message: { } attached }:
+                using (var measure = new MimeKit.IO.MeasuringStream())
+                {
+                    attached.WriteTo(measure);
+                    return measure.Length;
+                }
+            case MimePart { Content: { Stream: { CanSeek: true, CanRead: true } stream } content }:
+                stream.Position = 0;
+                try
+                {
+                    return content.Encoding switch
+                    {
+                        ContentEncoding.Base64 => EncodedSize.Base64(stream),
+                        ContentEncoding.QuotedPrintable => EncodedSize.QuotedPrintable(stream),
+                        _ => stream.Length,
+                    };
+                }
+                finally
+                {
+                    stream.Position = 0;
+                }
+            default:
+                return 0;
+        }
+    }
+
     public static string FileName(MimeEntity part) => part switch
     {
         MimePart p => p.FileName ?? "",

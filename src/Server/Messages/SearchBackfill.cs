@@ -4,7 +4,7 @@ namespace OpenMailserver.Server.Messages;
 
 /// <summary>Indexes for search the messages stored before search existed (new ones are indexed as they
 /// are stored), in small batches in the background so a large store does not delay the start.</summary>
-public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs, Database database, ILogger<SearchBackfill> logger) : BackgroundService
+public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs, Database database, MimeLimits limits, ILogger<SearchBackfill> logger) : BackgroundService
 {
     private const int BatchSize = 200;
 
@@ -21,7 +21,7 @@ public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs,
                 foreach (var (id, blob) in batch)
                 {
                     IndexedFields read;
-                    try { read = IndexedFields.Read(await blobs.ReadAsync(blob, stoppingToken)); }
+                    try { read = IndexedFields.Read(await blobs.ReadAsync(blob, stoppingToken), limits); }
                     catch (IOException e)
                     {
                         logger.LogWarning("Message {Id} cannot be indexed for search, its body is unreadable: {Error}", id, e.Message);

@@ -70,7 +70,34 @@ public sealed class MessagesPageTests : DashboardTestContext
         Assert.DoesNotContain("cid:chart@x", document);
         Assert.True(document.IndexOf("Content-Security-Policy", StringComparison.Ordinal) < document.IndexOf("https://tracker.example", StringComparison.Ordinal));
         Assert.Equal(["chart.png · 4 B", "q3.csv · 20 B"], page.FindAll(".attachment").Select(a => a.TextContent.Trim()));
+        Assert.Empty(page.FindAll(".preview-note"));
+        Assert.Empty(page.FindAll(".truncated-note"));
         Assert.Equal(("m1", "zoe@example.test"), (LastRequest<GetAttachmentRequest>("GetAttachment").Id, LastRequest<GetAttachmentRequest>("GetAttachment").Address));
+    }
+
+    [Fact]
+    public async Task An_inline_image_referenced_two_hundred_times_is_inlined_only_up_to_the_preview_cap_and_the_page_says_so()
+    {
+        await SignInAsync();
+        var image = new byte[100_000];
+        Api.On<GetMessageRequest>("GetMessage", r => new Message
+            {
+                Id = r.Id, Subject = "Bomb", From = "far@away.test", To = "zoe@example.test", Folder = "INBOX", Size = 140_000, Truncated = true,
+                HtmlBody = string.Concat(Enumerable.Repeat("<img src=\"cid:pic@x\">", 200)),
+                Attachments = { new AttachmentInfo { Id = "2", Filename = "pic.png", ContentType = "image/png", Size = image.Length, ContentId = "pic@x", Inline = true } },
+            })
+            .On<GetAttachmentRequest>("GetAttachment", _ => new Google.Api.HttpBody { ContentType = "image/png", Data = ByteString.CopyFrom(image) });
+
+        var page = RenderWithProviders<MessageView>(p => p.Add(m => m.Address, "zoe@example.test").Add(m => m.Id, "m1"));
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("iframe.html-body")));
+        var document = page.Find("iframe.html-body").GetAttribute("srcdoc")!;
+
+        // Each reference is a 133,358-character data: URI; 15 fit in the 2 MiB the preview inlines, the other 185 are left out.
+        Assert.Equal(15, document.Split("src=\"data:image/png;base64,").Length - 1);
+        Assert.Equal(185, document.Split("src=\"\"").Length - 1);
+        Assert.True(document.Length < (2 << 20) + 10_000, $"the preview document is {document.Length} characters");
+        Assert.StartsWith("This message has more parts, nesting or header fields than the server shows", page.Find(".truncated-note").TextContent.Trim());
+        Assert.StartsWith("Some inline images are left out of this preview, which shows at most 2", page.Find(".preview-note").TextContent.Trim());
     }
 
     [Fact]

@@ -16,6 +16,24 @@ public sealed class AttachmentTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
+    public async Task Hostile_attachment_names_are_offered_safe_to_save_with_the_original_beside()
+    {
+        var box = await _server.CreateMailboxAsync("names");
+        Assert.StartsWith("250 ", await SmtpConversation.DeliverAsync(_server.Started().MxPort, "mallory@sender.test", box.Address,
+            HostileMessages.AttachmentNames(box.Address)));
+
+        using var reader = _server.Rest(box.Key);
+        var id = Assert.Single((await reader.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray()).GetProperty("id").GetString();
+        var attachments = (await reader.GetJsonAsync($"/v1/messages/{id}?address={box.Address}")).GetProperty("attachments").EnumerateArray().ToList();
+        Assert.Equal(HostileMessages.SafeNames, attachments.Select(a => a.GetProperty("filename").GetString()));
+        Assert.Equal(HostileMessages.OriginalNames, attachments.Select(a => a.GetProperty("original_filename").GetString()));
+
+        var download = await reader.GetAsync($"/v1/messages/{id}/attachments/{attachments[1].GetProperty("id").GetString()}?address={box.Address}");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("attachment; filename=\"reportBcc_ x.pdf\"", download.Content.Headers.ContentDisposition?.ToString());
+    }
+
+    [Fact]
     public async Task Two_attachments_arrive_byte_identical_and_an_imap_client_sees_the_same_structure()
     {
         var (alice, bob) = (await _server.CreateMailboxAsync("alice"), await _server.CreateMailboxAsync("bob"));

@@ -118,7 +118,7 @@ public sealed class OperationsEndpointTests(SharedServer server)
             summary.EnumerateObject().Select(p => p.Name).ToArray());
         var message = await client.GetJsonAsync($"/v1/messages/{summary.GetProperty("id").GetString()}?address={box.Address}");
         Assert.Equal(["id", "subject", "from", "to", "date", "body", "flags", "text_body", "html_body", "cc", "reply_to", "message_id_header",
-            "in_reply_to", "references", "headers", "folder", "size", "thread_id", "attachments", "extracted_text", "labels", "received_at"],
+            "in_reply_to", "references", "headers", "folder", "size", "thread_id", "attachments", "extracted_text", "labels", "received_at", "truncated"],
             message.EnumerateObject().Select(p => p.Name).ToArray());
     }
 }

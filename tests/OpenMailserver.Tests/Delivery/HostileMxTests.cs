@@ -32,9 +32,9 @@ public sealed class HostileMxTests(ITestOutputHelper output)
 
         // One delivery first, so that what a delivery loads anyway is in the baseline.
         await admin.WaitForStateAsync(await SendAsync("x@normal.test"), "sent");
-        var before = server.ResidentBytes();
+        var before = server.ResidentBytes;
         var trace = await admin.WaitForAsync(await SendAsync("x@huge.test"), t => t.Events("deferred").Any());
-        var growth = server.ResidentBytes() - before;
+        var growth = server.ResidentBytes - before;
         output.WriteLine($"resident memory before {before / 1024 / 1024} MB, growth {growth / 1024} KB; the MX sent {huge.BytesSent} bytes");
 
         var error = Assert.Single(trace.Events("host_failed")).GetProperty("details").GetProperty("error").GetString();

@@ -82,6 +82,23 @@ public sealed class McpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Read_message_offers_hostile_attachment_names_safe_to_save_with_the_original_beside()
+    {
+        var box = await _server.CreateMailboxAsync();
+        Assert.StartsWith("250 ", await SmtpConversation.DeliverAsync(_server.Started().MxPort, "mallory@sender.test", box.Address,
+            HostileMessages.AttachmentNames(box.Address)));
+        using var rest = _server.Rest(box.Key);
+        var id = Assert.Single((await rest.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray()).GetProperty("id").GetString();
+
+        await using var client = await ConnectAsync(box.Key);
+        var read = Json(await client.CallToolAsync("read_message", new Dictionary<string, object?> { ["message_id"] = id }));
+        var attachments = read.GetProperty("attachments").EnumerateArray().ToList();
+        Assert.Equal(HostileMessages.SafeNames, attachments.Select(a => a.GetProperty("filename").GetString()));
+        Assert.Equal(HostileMessages.OriginalNames, attachments.Select(a => a.GetProperty("original_filename").GetString()));
+        Assert.False(read.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
     public async Task Another_mailboxes_key_is_refused_and_so_are_operator_and_missing_keys()
     {
         var (owner, other) = (await _server.CreateMailboxAsync(), await _server.CreateMailboxAsync());

@@ -41,14 +41,14 @@ public sealed class ImapResourceExhaustionTests(ITestOutputHelper output)
             Assert.StartsWith("A OK [APPENDUID", (await setup.UntilTaggedAsync("A")).Last());
         }
 
-        var baseline = server.ResidentBytes();
+        var baseline = server.ResidentBytes;
         var peak = baseline;
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                peak = Math.Max(peak, server.ResidentBytes());
+                peak = Math.Max(peak, server.ResidentBytes);
                 await Task.Delay(50);
             }
         });

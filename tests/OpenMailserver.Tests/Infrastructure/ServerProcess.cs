@@ -21,12 +21,6 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's own process (the dotnet host runs it in-process), for /proc/&lt;pid&gt;.</summary>
     public int ProcessId => _process.Id;
 
-    /// <summary>The server's resident memory now (VmRSS), in bytes: what the machine really gives it.</summary>
-    public long ResidentBytes()
-    {
-        var line = File.ReadLines($"/proc/{ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
     public int HttpPort { get; }
     public int GrpcPort { get; }
     public string DataDirectory { get; }
@@ -100,6 +94,26 @@ public sealed class ServerProcess : IAsyncDisposable
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
         var dll = Path.Combine(TestPaths.RepositoryRoot(), "src", "Server", "bin", configuration, "net10.0", "OpenMailserver.Server.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first.", dll);
+    }
+
+    /// <summary>CPU time the server process has used so far, all threads together.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The server process's resident memory now (VmRSS).</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
     }
 
     public string AdminKey => File.ReadAllText(Path.Combine(DataDirectory, "admin-api-key")).Trim();

@@ -28,6 +28,27 @@ public sealed class SmtpConversation : IAsyncDisposable
         return conversation;
     }
 
+    /// <summary>One plain MX transaction: EHLO, MAIL, RCPT, DATA with <paramref name="message"/> (CRLF lines,
+    /// no line starting with a dot), QUIT. <paramref name="beforeData"/> runs just before the message is
+    /// sent and <paramref name="afterData"/> as soon as the reply to it is read, to measure what the DATA costs.</summary>
+    /// <returns>The reply to the end of data.</returns>
+    public static async Task<string> DeliverAsync(int port, string from, string to, byte[] message, Action? beforeData = null, Action? afterData = null)
+    {
+        await using var smtp = await OpenAsync(port);
+        Assert.StartsWith("220", await smtp.ReplyAsync());
+        Assert.StartsWith("250", await smtp.CommandAsync("EHLO sender.test"));
+        Assert.StartsWith("250", await smtp.CommandAsync($"MAIL FROM:<{from}>"));
+        Assert.StartsWith("250", await smtp.CommandAsync($"RCPT TO:<{to}>"));
+        Assert.StartsWith("354", await smtp.CommandAsync("DATA"));
+        beforeData?.Invoke();
+        await smtp.SendAsync(message);
+        await smtp.SendAsync(".\r\n");
+        var reply = await smtp.ReplyAsync(TimeSpan.FromSeconds(60));
+        afterData?.Invoke();
+        await smtp.CommandAsync("QUIT");
+        return reply;
+    }
+
     public async Task UpgradeAsync()
     {
         var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);

@@ -38,7 +38,7 @@ public sealed class BounceSender(
         await dsn.WriteToAsync(StoredMime.Format, buffer);
         var raw = buffer.ToArray();
         var blob = await blobs.WriteAsync(raw);
-        var headers = IndexedFields.Read(raw);
+        var headers = IndexedFields.Read(raw, MimeLimits.From(options.Value.Inbound));
         var stored = await database.WriteAsync(async tx =>
         {
             var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));

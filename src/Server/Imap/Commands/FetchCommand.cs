@@ -42,7 +42,7 @@ public sealed partial class ImapSession
                 try
                 {
                     await using var stream = _services.Blobs.OpenRead(entry.Blob);
-                    headers = await HeaderList.LoadAsync(stream, ct);
+                    headers = BoundedMime.LoadHeaders(stream, MimeLimits.From(_services.Options.Value.Inbound), ct);
                 }
                 catch (FileNotFoundException)
                 {
@@ -50,7 +50,7 @@ public sealed partial class ImapSession
                 }
                 catch (FormatException)
                 {
-                    // Bytes that do not begin with a header field: a message without any (see StoredMime.Load).
+                    // Bytes that do not begin with a header field: a message without any (see BoundedMime.Load).
                     headers = [];
                 }
             }

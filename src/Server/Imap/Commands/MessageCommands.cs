@@ -179,7 +179,7 @@ public sealed partial class ImapSession
             return;
         }
         var blob = await _services.Blobs.WriteAsync(content, ct);
-        var headers = IndexedFields.Read(content);
+        var headers = IndexedFields.Read(content, MimeLimits.From(_services.Options.Value.Inbound));
         var stored = await _services.Database.WriteAsync(async tx =>
         {
             var current = (await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx))!;

@@ -43,21 +43,13 @@ public sealed partial class ImapSession
         private MimeMessage Load()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
-            return StoredMime.Load(stream, ct);
+            return BoundedMime.Load(stream, MimeLimits.From(session._services.Options.Value.Inbound), ct).Mime;
         }
 
         private HeaderList LoadHeaders()
         {
             using var stream = session._services.Blobs.OpenRead(entry.Blob);
-            try
-            {
-                return HeaderList.Load(stream, ct);
-            }
-            catch (FormatException)
-            {
-                // Bytes that do not begin with a header field: a message without any (see StoredMime.Load).
-                return [];
-            }
+            return BoundedMime.LoadHeaders(stream, MimeLimits.From(session._services.Options.Value.Inbound), ct);
         }
     }
 
