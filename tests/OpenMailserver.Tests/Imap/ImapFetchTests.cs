@@ -57,6 +57,11 @@ public sealed class ImapFetchTests(SharedMailServer server)
         Assert.EndsWith(" OK FETCH completed", fetched[^1]);
         Assert.Equal("* SEARCH 1", (await imap.CommandAsync("SEARCH BODY \"the body\""))[0]);
         Assert.Equal("* SEARCH", (await imap.CommandAsync("SEARCH HEADER Subject x"))[0]);
+
+        // The API reads it the same way.
+        using var rest = server.Rest(box.Key);
+        var id = (await rest.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages"))[0].GetProperty("id").GetString();
+        Assert.Contains("the body", (await rest.GetJsonAsync($"/v1/messages/{id}?address={box.Address}")).GetProperty("text_body").GetString());
     }
 
     [Fact]
