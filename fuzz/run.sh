@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(imap-command mime)
+[ ${#targets[@]} -gt 0 ] || targets=(imap-command mime spf dkim-key)
 
 command -v afl-fuzz >/dev/null || { echo "afl-fuzz is missing: apt-get install afl++"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -21,7 +21,7 @@ dotnet publish fuzz/OpenMailserver.Fuzz -c Release -o "$out" -nologo -v quiet >/
 dotnet tool restore >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 # Only our parsers and MimeKit (which reads every message first) are instrumented: coverage elsewhere
 # would only steer the fuzzer into start-up code.
-dotnet sharpfuzz "$out/OpenMailserver.Server.dll" OpenMailserver.Server.Imap.Protocol OpenMailserver.Server.Messages >/dev/null &&
+dotnet sharpfuzz "$out/OpenMailserver.Server.dll" OpenMailserver.Server.Imap.Protocol OpenMailserver.Server.Messages OpenMailserver.Server.MailAuthentication >/dev/null &&
   dotnet sharpfuzz "$out/MimeKit.dll" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1

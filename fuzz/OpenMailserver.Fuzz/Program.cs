@@ -6,6 +6,8 @@ var targets = new Dictionary<string, Action<byte[]>>
 {
     ["imap-command"] = ImapCommandTarget.Run,
     ["mime"] = MimeTarget.Run,
+    ["spf"] = AuthenticationRecordTarget.Spf,
+    ["dkim-key"] = AuthenticationRecordTarget.DkimKey,
 };
 if (args.Length != 1 || !targets.TryGetValue(args[0], out var target))
 {
