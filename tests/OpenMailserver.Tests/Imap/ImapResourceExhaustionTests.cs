@@ -73,6 +73,37 @@ public sealed class ImapResourceExhaustionTests(ITestOutputHelper output)
             $"The server grew from {baseline / 1048576} MiB to {peak / 1048576} MiB of resident memory under {FetchClients + PreLoginClients} hostile connections.");
     }
 
+    [Fact]
+    public async Task Twenty_sessions_that_announce_a_large_literal_and_stall_hold_little_memory()
+    {
+        var tlsPort = TestPaths.FreeTcpPort();
+        await using var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
+        {
+            ["OpenMailserver__Imap__TlsPort"] = tlsPort.ToString(),
+            ["OpenMailserver__Imap__Port"] = TestPaths.FreeTcpPort().ToString(),
+        });
+        using var admin = server.Rest(server.AdminKey);
+        var created = JsonDocument.Parse(await (await admin.PostAsJsonAsync("/v1/mailboxes", new { local_part = "stall", domain = "example.test" }))
+            .Content.ReadAsStringAsync()).RootElement;
+        var login = $"LOGIN stall@example.test \"{created.GetProperty("password").GetString()}\"";
+
+        var baseline = server.ResidentBytes;
+        var sessions = new List<ImapConversation>();
+        for (var i = 0; i < 20; i++)
+        {
+            var imap = await ImapConversation.OpenAsync(tlsPort, implicitTls: true);
+            Assert.StartsWith("T1 OK", (await imap.CommandAsync(login)).Last());
+            // 25 million bytes announced (within the limits, so accepted), a few sent, then nothing.
+            await imap.SendAsync("A APPEND INBOX {25000000+}\r\nSubject: stalled\r\n");
+            sessions.Add(imap);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var grown = server.ResidentBytes - baseline;
+        foreach (var imap in sessions) await imap.DisposeAsync();
+        output.WriteLine($"resident memory grew by {grown / 1048576} MiB with 20 stalled 25 MB literals");
+        Assert.True(grown < 100L * 1024 * 1024, $"20 stalled literals grew the server by {grown / 1048576} MiB");
+    }
+
     /// <summary>Logs in, selects, and asks for the megabyte message a hundred times, without reading the reply.</summary>
     private static async Task<ImapConversation> StartAmplifiedFetchAsync(int port, string login)
     {

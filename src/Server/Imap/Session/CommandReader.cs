@@ -8,6 +8,8 @@ namespace OpenMailserver.Server.Imap.Session;
 /// the client sends it, so what one connection makes us hold is bounded by the limits, not by the client.</summary>
 public static class CommandReader
 {
+    private const long PresizedLiteralBytes = 1024 * 1024;
+
     /// <summary>The next command, or null when the client closed the connection. Empty lines are skipped.
     /// <paramref name="continueLiteral"/> sends the continuation a synchronizing literal waits for. Throws
     /// <see cref="LineTooLongException"/> when the command's text runs past the line bound.</summary>
@@ -36,8 +38,9 @@ public static class CommandReader
             if (refusal is not null)
                 return literal.NonSynchronizing ? new FramedCommand.Abort(refusal) : new FramedCommand.Refused(tag, refusal);
 
-            // Room for exactly what was announced, so a large literal is not copied as the buffer grows.
-            command.Capacity = (int)Math.Min(int.MaxValue, command.Length + line.Length + 2 + literal.Length + 256);
+            // Room for what was announced, up to PresizedLiteralBytes: beyond that the buffer grows only as the
+            // bytes arrive, so a client that announces 25 MiB and then sends nothing holds next to nothing.
+            command.Capacity = (int)Math.Min(int.MaxValue, command.Length + line.Length + 2 + Math.Min(literal.Length, PresizedLiteralBytes) + 256);
             command.Write(line);
             command.Write("\r\n"u8);
             if (!literal.NonSynchronizing) await continueLiteral(cancellationToken);
