@@ -40,7 +40,9 @@ dns_pid=$!
 
 # --- Open Mailserver ---
 . "$root/bench/server.sh"
+# The whole load comes from one address, as Postfix's smtpd exempts its own network from its per-client limits.
 start_server "$work/oms" $http_port OpenMailserver__Domain=$domain OpenMailserver__Smtp__Port=$oms_port OpenMailserver__Smtp__MaxConcurrentSessions=1000 \
+  OpenMailserver__Smtp__MaxSessionsPerAddress=1000 \
   OpenMailserver__Delivery__DnsServers__0=127.0.0.1:$dns_port
 create_mailbox "$work/oms" $http_port "{\"local_part\":\"user\",\"domain\":\"$domain\"}"
 
