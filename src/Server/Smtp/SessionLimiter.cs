@@ -100,9 +100,13 @@ public sealed class SessionLimiter(
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await pipe.Output.WriteAsync(refusal, timeout.Token);
+            // On the implicit-TLS port the client speaks TLS first: a 421 in clear would only be garbage to it.
+            if (pipe.IsSecure || !context.EndpointDefinition.IsSecure)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(10));
+                await pipe.Output.WriteAsync(refusal, timeout.Token);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {

@@ -1,7 +1,7 @@
 extern alias ServerAssembly;
-using System.Formats.Asn1;
 using System.Numerics;
 using CsCheck;
+using OpenMailserver.Tests.Infrastructure;
 using ServerAssembly::OpenMailserver.Server.MailAuthentication;
 using Org.BouncyCastle.Crypto.Parameters;
 
@@ -25,11 +25,11 @@ public sealed class DkimKeyRecordPropertyTests
     [Fact]
     public void Keys_of_any_size_and_exponent_are_accepted_only_within_the_policy()
     {
-        var gen = Gen.Select(Gen.Int[1, 8400], Gen.OneOf(Gen.Int[0, 70_000].Select(e => new BigInteger(e)), Gen.Int[17, 4096].Select(bits => Number(bits))));
+        var gen = Gen.Select(Gen.Int[1, 8400], Gen.OneOf(Gen.Int[0, 70_000].Select(e => new BigInteger(e)), Gen.Int[17, 4096].Select(bits => RsaPublicKeys.OddNumber(bits))));
         gen.Sample((bits, exponent) =>
         {
-            var modulus = Number(bits);
-            var record = "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(SubjectPublicKeyInfo(modulus, exponent));
+            var modulus = RsaPublicKeys.OddNumber(bits);
+            var record = "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(RsaPublicKeys.SubjectPublicKeyInfo(modulus, exponent));
             var inPolicy = bits is >= DkimKeyPolicy.MinBits and <= DkimKeyPolicy.MaxBits && exponent >= 3 && !exponent.IsEven &&
                            exponent.GetBitLength() <= DkimKeyPolicy.MaxExponentBits;
             var key = ParseOrRefuse(record);
@@ -62,36 +62,5 @@ public sealed class DkimKeyRecordPropertyTests
             Assert.Contains(e.Result, new[] { "permerror", "policy" });
             return null;
         }
-    }
-
-    /// <summary>An odd number of exactly <paramref name="bits"/> bits.</summary>
-    private static BigInteger Number(int bits)
-    {
-        var bytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((bits + 7) / 8);
-        bytes[0] &= (byte)(0xFF >> ((8 - bits % 8) % 8));
-        bytes[0] |= (byte)(1 << ((bits - 1) % 8));
-        bytes[^1] |= 1;
-        return new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-    }
-
-    private static byte[] SubjectPublicKeyInfo(BigInteger modulus, BigInteger exponent)
-    {
-        var key = new AsnWriter(AsnEncodingRules.DER);
-        using (key.PushSequence())
-        {
-            key.WriteInteger(modulus);
-            key.WriteInteger(exponent);
-        }
-        var info = new AsnWriter(AsnEncodingRules.DER);
-        using (info.PushSequence())
-        {
-            using (info.PushSequence())
-            {
-                info.WriteObjectIdentifier("1.2.840.113549.1.1.1");
-                info.WriteNull();
-            }
-            info.WriteBitString(key.Encode());
-        }
-        return info.Encode();
     }
 }

@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -96,32 +95,8 @@ public sealed class HostileDkimTests(ITestOutputHelper output) : IAsyncLifetime
         var smallPrimes = Enumerable.Range(3, 1000).Where(n => Enumerable.Range(2, (int)Math.Sqrt(n) - 1).All(d => n % d != 0))
             .Aggregate(BigInteger.One, (product, p) => product * p);
         BigInteger modulus;
-        do modulus = OddNumber(8192);
+        do modulus = RsaPublicKeys.OddNumber(8192);
         while (!BigInteger.GreatestCommonDivisor(modulus, smallPrimes).IsOne);
-        var key = new AsnWriter(AsnEncodingRules.DER);
-        using (key.PushSequence())
-        {
-            key.WriteInteger(modulus);
-            key.WriteInteger(OddNumber(8184));
-        }
-        var info = new AsnWriter(AsnEncodingRules.DER);
-        using (info.PushSequence())
-        {
-            using (info.PushSequence())
-            {
-                info.WriteObjectIdentifier("1.2.840.113549.1.1.1");
-                info.WriteNull();
-            }
-            info.WriteBitString(key.Encode());
-        }
-        return info.Encode();
-    }
-
-    private static BigInteger OddNumber(int bits)
-    {
-        var bytes = RandomNumberGenerator.GetBytes(bits / 8);
-        bytes[0] |= 0x80;
-        bytes[^1] |= 1;
-        return new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
+        return RsaPublicKeys.SubjectPublicKeyInfo(modulus, RsaPublicKeys.OddNumber(8184));
     }
 }
