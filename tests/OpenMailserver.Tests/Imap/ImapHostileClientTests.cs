@@ -5,7 +5,7 @@ namespace OpenMailserver.Tests.Imap;
 /// <summary>What a hostile client could still do after the first bounds, each shown on a real socket: hold a
 /// connection without logging in, hold a session by not reading, make SEARCH, LIST, STATUS, flags or sequence
 /// sets cost without bound, or drop its own session with one bad value.</summary>
-public sealed class ImapReviewFixesTests
+public sealed class ImapHostileClientTests
 {
     [Fact]
     public async Task A_connection_that_does_not_log_in_is_closed_at_the_login_timeout()
