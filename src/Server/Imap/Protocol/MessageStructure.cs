@@ -59,7 +59,12 @@ public sealed class MessageStructure
         var contentBegin = headersEnd;
         if (contentBegin < Raw.Length && Raw[contentBegin] == '\r' && contentBegin + 1 < Raw.Length && Raw[contentBegin + 1] == '\n') contentBegin += 2;
         else if (contentBegin < Raw.Length && Raw[contentBegin] == '\n') contentBegin += 1;
-        return new Range(begin, headersEnd, contentBegin, Math.Min(end, Raw.Length), lines);
+        // Hostile MIME can give offsets out of order (an entity ending inside its own header's line end):
+        // every range is kept within the message and in order, so a section is never read out of bounds.
+        var stop = Math.Clamp(end, 0, Raw.Length);
+        var start = Math.Clamp(begin, 0, stop);
+        var headers = Math.Clamp(headersEnd, start, stop);
+        return new Range(start, headers, Math.Clamp(contentBegin, headers, stop), stop, lines);
     }
 
     /// <summary>The header block of the top-level message, blank line included.</summary>
