@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the parsers that face the network: SharpFuzz instruments the server's
 # assembly for afl++, which then runs each target for the given number of seconds.
-#   fuzz/run.sh [seconds] [target ...]     (default: 60 seconds, every target)
+#   fuzz/run.sh [seconds] [target ...]     (default: 60 seconds, every target, all at once)
 # Needs afl++ (Debian: apt-get install afl++). Prints one line per target and ends with
 # "N passed, N failed": a target passes when afl-fuzz ran and found no crash and no hang.
 # Findings stay in fuzz/findings/<target>/default/{crashes,hangs}; a crash input belongs, once fixed,
@@ -25,8 +25,7 @@ dotnet sharpfuzz "$out/OpenMailserver.Server.dll" OpenMailserver.Server.Imap.Pro
   dotnet sharpfuzz "$out/MimeKit.dll" >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
-passed=0
-failed=0
+# The targets run side by side, sharing the cores.
 for target in "${targets[@]}"; do
   findings="fuzz/findings/$target"
   rm -rf "$findings"
@@ -34,7 +33,13 @@ for target in "${targets[@]}"; do
   dict=()
   [ -f "fuzz/dictionaries/$target.dict" ] && dict=(-x "fuzz/dictionaries/$target.dict")
   afl-fuzz -i "fuzz/corpus/$target" -o "$findings" "${dict[@]}" -V "$seconds" -t 5000 -m none \
-    -- dotnet "$out/OpenMailserver.Fuzz.dll" "$target" >"$findings.log" 2>&1
+    -- dotnet "$out/OpenMailserver.Fuzz.dll" "$target" >"$findings.log" 2>&1 &
+done
+wait
+passed=0
+failed=0
+for target in "${targets[@]}"; do
+  findings="fuzz/findings/$target"
   stats="$findings/default/fuzzer_stats"
   if [ ! -f "$stats" ]; then
     echo "$target: afl-fuzz did not run (see $findings.log)"

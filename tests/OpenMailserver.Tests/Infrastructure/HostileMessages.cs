@@ -20,4 +20,34 @@ public static class HostileMessages
 
     /// <summary>What the server offers to save each of them under.</summary>
     public static readonly string[] SafeNames = ["x", "reportBcc_ x.pdf", "invoicefdp.exe", "attachment-5.pdf"];
+
+    /// <summary>A multipart of <paramref name="parts"/> one-byte parts (1.4 MB for 200,000).</summary>
+    public static byte[] ManyParts(string subject, string to, int parts)
+    {
+        var bomb = new StringBuilder(Head(subject, to, "multipart/mixed; boundary=b"));
+        for (var i = 0; i < parts; i++) bomb.Append("--b\r\nContent-Type: application/x-bomb\r\n\r\nx\r\n");
+        return Encoding.ASCII.GetBytes(bomb.Append("--b--\r\n").ToString());
+    }
+
+    /// <summary>A text message with <paramref name="fields"/> header fields <c>X-Bomb: i</c> after the usual ones.</summary>
+    public static byte[] ManyHeaderFields(string subject, string to, int fields)
+    {
+        var bomb = new StringBuilder(Head(subject, to, "text/plain")[..^2]);
+        for (var i = 0; i < fields; i++) bomb.Append("X-Bomb: ").Append(i).Append("\r\n");
+        return Encoding.ASCII.GetBytes(bomb.Append("\r\nBody.\r\n").ToString());
+    }
+
+    /// <summary>An HTML message that shows one inline image of <paramref name="imageBytes"/> bytes
+    /// <paramref name="references"/> times by <c>cid:</c>.</summary>
+    public static byte[] InlineImageReferenced(string subject, string to, int imageBytes, int references)
+    {
+        var image = Convert.ToBase64String(new byte[imageBytes], Base64FormattingOptions.InsertLineBreaks);
+        return Encoding.ASCII.GetBytes(Head(subject, to, "multipart/related; boundary=r") +
+            "--r\r\nContent-Type: text/html\r\n\r\n<p>Look.</p>" + string.Concat(Enumerable.Repeat("<img src=\"cid:pic@x\">", references)) + "\r\n" +
+            $"--r\r\nContent-Type: image/png\r\nContent-ID: <pic@x>\r\nContent-Disposition: inline; filename=pic.png\r\nContent-Transfer-Encoding: base64\r\n\r\n{image}\r\n" +
+            "--r--\r\n");
+    }
+
+    public static string Head(string subject, string to, string contentType) =>
+        $"From: bomber@sender.test\r\nTo: {to}\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: {contentType}\r\n\r\n";
 }

@@ -52,10 +52,7 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.False(ordinary.GetProperty("truncated").GetBoolean());
         var before = _server.ResidentBytes;
 
-        var bomb = new StringBuilder(Head("parts", "multipart/mixed; boundary=b"));
-        for (var i = 0; i < 200_000; i++) bomb.Append("--b\r\nContent-Type: application/x-bomb\r\n\r\nx\r\n");
-        bomb.Append("--b--\r\n");
-        var bytes = Encoding.ASCII.GetBytes(bomb.ToString());
+        var bytes = HostileMessages.ManyParts("parts", _mailbox, 200_000);
         var (id, message) = await DeliverAndReadTimedAsync(bytes, reads: 3);
 
         Assert.True(message.GetProperty("truncated").GetBoolean());
@@ -71,7 +68,7 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Two_hundred_thousand_header_fields_are_shown_as_the_first_thousand()
     {
-        var (_, message) = await DeliverAndReadTimedAsync(HeaderBomb(), reads: 2);
+        var (_, message) = await DeliverAndReadTimedAsync(HostileMessages.ManyHeaderFields("headers", _mailbox, 200_000), reads: 2);
 
         Assert.True(message.GetProperty("truncated").GetBoolean());
         Assert.InRange(message.GetProperty("headers").GetArrayLength(), 990, 1000);
@@ -81,7 +78,7 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task An_imap_client_searches_and_fetches_the_header_bomb_within_the_first_thousand_fields()
     {
-        await DeliverAndReadTimedAsync(HeaderBomb(), reads: 1);
+        await DeliverAndReadTimedAsync(HostileMessages.ManyHeaderFields("headers", _mailbox, 200_000), reads: 1);
         using var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true, Timeout = 20_000 };
         await imap.ConnectAsync("127.0.0.1", _imapPort, MailKit.Security.SecureSocketOptions.SslOnConnect);
         await imap.AuthenticateAsync(_mailbox, Password);
@@ -98,7 +95,7 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_thousand_levels_of_nesting_are_shown_to_the_fiftieth()
     {
-        var bomb = new StringBuilder(Head("nesting", "multipart/mixed; boundary=n0"));
+        var bomb = new StringBuilder(HostileMessages.Head("nesting", "inbox@x.test", "multipart/mixed; boundary=n0"));
         for (var i = 1; i < 1000; i++) bomb.Append($"--n{i - 1}\r\nContent-Type: multipart/mixed; boundary=n{i}\r\n\r\n");
         bomb.Append("--n999\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=deep.png\r\n\r\nx\r\n");
         for (var i = 999; i >= 0; i--) bomb.Append($"--n{i}--\r\n");
@@ -121,26 +118,15 @@ public sealed class MimeBombTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal([3000L, 10L], attachments.Select(a => a.GetProperty("size").GetInt64()));
     }
 
-    private static byte[] HeaderBomb()
-    {
-        var head = Head("headers", "text/plain");
-        var bomb = new StringBuilder(head[..^2]);
-        for (var i = 0; i < 200_000; i++) bomb.Append("X-Bomb: ").Append(i).Append("\r\n");
-        return Encoding.ASCII.GetBytes(bomb.Append("\r\nBody.\r\n").ToString());
-    }
-
     private static byte[] Ordinary(string subject)
     {
         var binary = Convert.ToBase64String(Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray(), Base64FormattingOptions.InsertLineBreaks);
-        return Encoding.ASCII.GetBytes(Head(subject, "multipart/mixed; boundary=o") +
+        return Encoding.ASCII.GetBytes(HostileMessages.Head(subject, "inbox@x.test", "multipart/mixed; boundary=o") +
             "--o\r\nContent-Type: text/plain\r\n\r\nHello.\r\n" +
             $"--o\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=data.bin\r\n\r\n{binary}\r\n" +
             "--o\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\nContent-Disposition: attachment; filename=notes.txt\r\n\r\ncaf=C3=A9 =\r\nbar=3D\r\n" +
             "--o--\r\n");
     }
-
-    private static string Head(string subject, string contentType) =>
-        $"From: bomber@sender.test\r\nTo: inbox@x.test\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\nContent-Type: {contentType}\r\n\r\n";
 
     private async Task<JsonElement> DeliverAndReadAsync(byte[] message) => (await DeliverAndReadTimedAsync(message, reads: 1)).Message;
 
