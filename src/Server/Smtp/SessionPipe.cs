@@ -36,13 +36,14 @@ public sealed class SessionPipe : ISecurableDuplexPipe
     public IPAddress? Remote { get; }
 
     /// <summary>Between an accepted MAIL FROM and the end of its DATA (or RSET): a session with a message on
-    /// its way is never shed.</summary>
+    /// its way is shed only once it has stalled.</summary>
     public bool InTransaction { get; set; }
 
     /// <summary>False while the library reads a message after DATA, when lines are the message's, not commands.</summary>
     public bool ReadingCommands { get; set; } = true;
 
     public long IdleSince => Interlocked.Read(ref _lastActivity);
+    public long IdleMilliseconds => Environment.TickCount64 - IdleSince;
     public bool Evicted => Volatile.Read(ref _evicted) == 1;
 
     public PipeReader Input { get; }

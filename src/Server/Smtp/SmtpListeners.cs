@@ -68,9 +68,11 @@ public sealed class SmtpListeners(
         if (o.Smtp.Port > 0)
         {
             var builder = Options(o, hostname).Endpoint(e => Endpoint(e, address, o.Smtp.Port));
-            // A session with a message on its way is never shed; one that is idle between messages may be.
-            var limiter = new SessionLimiter("inbound", o.Smtp.MaxConcurrentSessions, o.Smtp.MaxSessionsPerAddress, s => !s.InTransaction, hostname,
-                postmasterDomain, metrics, logger);
+            // A session with a message on its way is not shed while its client keeps talking; one that is idle
+            // between messages, or silent in a transaction for Smtp:StalledTransactionTime, may be.
+            var stalled = (long)o.Smtp.StalledTransactionTime.TotalMilliseconds;
+            var limiter = new SessionLimiter("inbound", o.Smtp.MaxConcurrentSessions, o.Smtp.MaxSessionsPerAddress,
+                s => !s.InTransaction || s.IdleMilliseconds >= stalled, hostname, postmasterDomain, metrics, logger);
             var services = Services(limiter, Started);
             services.Add(inboundFilter);
             services.Add(inboundStore);

@@ -3,7 +3,8 @@ using OpenMailserver.Tests.Infrastructure;
 namespace OpenMailserver.Tests.Delivery;
 
 /// <summary>Consecutive messages to one destination share an SMTP session (one connection, one TLS
-/// handshake), and a kept session the receiver has since closed costs nothing but a new connection.</summary>
+/// handshake), and a kept session the receiver has since closed costs nothing but a new connection. A kept
+/// session that breaks once the message is sent is a failure like any other: the message may have arrived.</summary>
 public sealed class SessionReuseTests
 {
     [Fact]
@@ -66,5 +67,28 @@ public sealed class SessionReuseTests
         Assert.True(trace.Events("connected").First().GetProperty("details").GetProperty("reused").GetBoolean());
         trace.AssertInOrder("connected", "connecting", "connected", "rcpt", "data", "delivered");
         Assert.Equal(2, (await postfix.WaitForMaildirAsync("carol", count: 2)).Count);
+    }
+
+    [Fact]
+    public async Task A_kept_session_that_breaks_after_the_message_was_sent_is_not_sent_again_at_once()
+    {
+        await using var mx = new ScriptedMx(ScriptedMx.Behavior.HangUpAfterSecondMessage);
+        var settings = DeliverySettings.For("a.test", mxOverrides: new Dictionary<string, int> { ["far.test"] = mx.Port }, retryDelay: "01:00:00");
+        settings["OpenMailserver:Delivery:SessionIdleTime"] = "00:00:30";
+        await using var server = new MailServer(settings);
+        var agent = await server.CreateMailboxAsync("agent", "a.test");
+        using var rest = server.Rest(agent.Key);
+
+        var first = await rest.SendAsync(new { sender = agent.Address, recipients = new[] { "x@far.test" }, subject = "First", text_body = "x" });
+        await rest.WaitForStateAsync(first.GetProperty("id").GetInt64(), "sent");
+        var second = await rest.SendAsync(new { sender = agent.Address, recipients = new[] { "x@far.test" }, subject = "Second", text_body = "x" });
+        var trace = await rest.WaitForAsync(second.GetProperty("id").GetInt64(), t => t.Events("deferred").Any());
+
+        // The kept session carried the message and broke before the reply: no second session tries it again.
+        Assert.True(Assert.Single(trace.Events("connected")).GetProperty("details").GetProperty("reused").GetBoolean());
+        Assert.Empty(trace.Events("connecting"));
+        trace.AssertInOrder("connected", "host_failed", "deferred");
+        Assert.Equal(1, mx.Connections);
+        Assert.Equal(1, mx.Messages);
     }
 }

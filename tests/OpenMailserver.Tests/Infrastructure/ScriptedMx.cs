@@ -23,6 +23,8 @@ public sealed class ScriptedMx : IAsyncDisposable
         SlowReplies,
         /// <summary>Greets with 421 and hangs up.</summary>
         Busy,
+        /// <summary>Takes the first message of each session; hangs up, with no reply, once the second one is sent.</summary>
+        HangUpAfterSecondMessage,
     }
 
     public static readonly TimeSpan SlowReplyDelay = TimeSpan.FromSeconds(1.5);
@@ -95,6 +97,7 @@ public sealed class ScriptedMx : IAsyncDisposable
                     break;
             }
             using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+            var received = 0;
             while (await reader.ReadLineAsync(token) is { } line)
             {
                 var verb = line.Split(' ')[0].ToUpperInvariant();
@@ -123,6 +126,7 @@ public sealed class ScriptedMx : IAsyncDisposable
                         while (await reader.ReadLineAsync(token) is { } body && body != ".")
                         {
                         }
+                        if (++received == 2 && _behavior == Behavior.HangUpAfterSecondMessage) return;
                         Interlocked.Increment(ref _messages);
                         await ReplyAsync(stream, "250 2.0.0 OK queued as FAKE1\r\n", token);
                         break;

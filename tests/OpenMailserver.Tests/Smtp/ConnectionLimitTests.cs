@@ -89,6 +89,35 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task A_full_mx_pool_sheds_a_transaction_whose_client_went_silent()
+    {
+        await using var server = new MailServer(new Dictionary<string, string?>
+        {
+            ["OpenMailserver:Smtp:MaxConcurrentSessions"] = "2",
+            ["OpenMailserver:Smtp:MaxSessionsPerAddress"] = "50",
+            ["OpenMailserver:Smtp:StalledTransactionTime"] = "00:00:04",
+        });
+        server.Started();
+        // Each slot held by a bounce that never goes on, as a client would to keep its slots from being shed.
+        await using var stalled = await OpenMxAsync(server);
+        Assert.StartsWith("250 ", await stalled.CommandAsync("MAIL FROM:<>"));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await using var alsoStalled = await OpenMxAsync(server);
+        Assert.StartsWith("250 ", await alsoStalled.CommandAsync("MAIL FROM:<>"));
+
+        // Not yet silent for long enough: the new connection is turned away.
+        await using (var early = await SmtpConversation.OpenAsync(server.MxPort))
+            Assert.StartsWith("421 4.3.2 ", await early.ReplyAsync());
+
+        // The longest-silent transaction makes room once it has stalled.
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        await using var newcomer = await OpenMxAsync(server);
+        Assert.Equal("421 4.7.0 mail.localhost Idle session closed to make room, try again later", await stalled.ReplyAsync());
+        Assert.StartsWith("250 ", await newcomer.CommandAsync("MAIL FROM:<c@elsewhere.test>"));
+        Assert.StartsWith("250 ", await alsoStalled.CommandAsync("NOOP"));
+    }
+
+    [Fact]
     public async Task Submission_has_its_own_pool_and_sheds_only_sessions_not_logged_in()
     {
         await using var server = new MailServer(new Dictionary<string, string?>

@@ -12,13 +12,18 @@ public sealed class RemoteSmtpClient(SessionGuard guard) : SmtpClient(guard)
 {
     public SessionGuard Guard { get; } = guard;
 
-    public Dictionary<string, MailKit.Net.Smtp.SmtpResponse> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Each recipient's RCPT reply, its text clipped as it arrives (a hostile server could otherwise
+    /// make us hold up to <c>Delivery:MaxReplyBytes</c> per recipient until the message is judged).</summary>
+    public Dictionary<string, (int Code, string Text)> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
-        RecipientReplies[mailbox.Address] = response;
+        Keep(mailbox, response);
 
     protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
-        RecipientReplies[mailbox.Address] = response;
+        Keep(mailbox, response);
+
+    private void Keep(MailboxAddress mailbox, MailKit.Net.Smtp.SmtpResponse response) =>
+        RecipientReplies[mailbox.Address] = ((int)response.StatusCode, StoredReply.Clip(response.Response, Guard.MaxStoredReplyLength));
 
     protected override void OnNoRecipientsAccepted(MimeMessage message) => throw new NoRecipientsAcceptedException();
 

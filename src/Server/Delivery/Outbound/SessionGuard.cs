@@ -24,6 +24,7 @@ public sealed class SessionGuard : IProtocolLogger
     private int _lines;
     private int _replyBytes;
     private bool _inData;
+    private bool _messageOffered;
     private string _awaiting = "greeting";
     private Watcher? _watcher;
 
@@ -35,6 +36,19 @@ public sealed class SessionGuard : IProtocolLogger
 
     /// <summary>When the session must be over: it is not used, nor kept for reuse, past this.</summary>
     public DateTimeOffset Deadline { get; }
+
+    /// <summary>How much of a reply's text is kept (<c>Delivery:MaxStoredReplyLength</c>).</summary>
+    public int MaxStoredReplyLength => _limits.MaxStoredReplyLength;
+
+    /// <summary>The message of the current transaction has been sent, or begun (after a 354 or a BDAT): the
+    /// other side may have taken it even if the session then broke.</summary>
+    public bool MessageOffered
+    {
+        get
+        {
+            lock (_lock) return _messageOffered;
+        }
+    }
 
     /// <summary>The bound the remote server crossed, once it has; the session is then unusable.</summary>
     public string? Violation { get; private set; }
@@ -59,7 +73,12 @@ public sealed class SessionGuard : IProtocolLogger
         lock (_lock)
         {
             // The message itself is not a command, whatever its lines begin with.
-            if (!_inData && VerbOf(buffer.AsSpan(offset, count)) is { } verb) _awaiting = $"reply to {verb}";
+            if (!_inData && VerbOf(buffer.AsSpan(offset, count)) is { } verb)
+            {
+                _awaiting = $"reply to {verb}";
+                if (verb == "MAIL") _messageOffered = false;
+                else if (verb == "BDAT") _messageOffered = true;
+            }
             _watcher?.Restart();
         }
     }
@@ -93,7 +112,7 @@ public sealed class SessionGuard : IProtocolLogger
         if (!last) return;
         (_lines, _replyBytes) = (0, 0);
         _inData = code == 354;
-        if (_inData) _awaiting = "reply to the message";
+        if (_inData) (_awaiting, _messageOffered) = ("reply to the message", true);
         _watcher?.Restart();
     }
 

@@ -68,7 +68,12 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
                     continue;
                 }
                 otherwiseFailed = true;
-                if (await TryIdleSessionAsync(log, route, host, address, message, sender, recipients, cancellationToken) is { } reused) return reused;
+                if (await TryIdleSessionAsync(log, route, host, address, message, sender, recipients, cancellationToken) is { } kept)
+                {
+                    if (kept.Results is not null) return kept.Results;
+                    lastError = kept.Error!;
+                    continue;
+                }
                 var outcome = await TrySessionAsync(log, route, host, address, message, sender, recipients, plain: false, cancellationToken);
                 // Opportunistic TLS that fails its handshake falls back to clear text, as Postfix's "may" level does.
                 if (outcome.TlsFailed && !route.RequireTls)
@@ -88,15 +93,17 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
     }
 
     /// <summary>Either the recipients' results, or why this host could not take the message.</summary>
-    private sealed record SessionOutcome(IReadOnlyDictionary<string, RecipientResult>? Results, string? Error, bool TlsFailed = false);
+    /// <remarks><see cref="Stale"/>: a kept session that broke before the message went out, which says nothing
+    /// about the host.</remarks>
+    private sealed record SessionOutcome(IReadOnlyDictionary<string, RecipientResult>? Results, string? Error, bool TlsFailed = false, bool Stale = false);
 
     private static SmtpSessionPool.Key KeyFor(DeliveryRoute route, RouteHost host, IPAddress address, bool plain) =>
         new(host.Name, address.ToString(), host.Port, plain, route.ImplicitTls, route.RequireTls, route.VerifyCertificate, route.Credentials?.UserName);
 
     /// <summary>The message over a session left open by an earlier delivery, if one is waiting. A session the
     /// other side has closed meanwhile (or closes with 421) says nothing about the host: null, and a new one
-    /// is opened.</summary>
-    private async Task<IReadOnlyDictionary<string, RecipientResult>?> TryIdleSessionAsync(AttemptLog log, DeliveryRoute route, RouteHost host,
+    /// is opened. One that breaks once the message went out is the host's failure, as on a new session.</summary>
+    private async Task<SessionOutcome?> TryIdleSessionAsync(AttemptLog log, DeliveryRoute route, RouteHost host,
         IPAddress address, MimeMessage message, string sender, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         foreach (var plain in route.RequireTls ? [false] : new[] { false, true })
@@ -105,8 +112,9 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
             if (sessions.Take(key) is not { } session) continue;
             log.Record("", DeliveryEventType.Connected, new Dictionary<string, object?>(session.ConnectedFacts) { ["reused"] = true, ["messages_before"] = session.Messages });
             var outcome = await TransactAsync(log, host, address, session, key, message, sender, recipients, reused: true, cancellationToken);
+            if (outcome.Stale) continue;
             var closing = outcome.Results is { } r && r.Values.All(x => x.Outcome != RecipientOutcome.Delivered) && r.Values.Any(x => x.Reply.StartsWith("421", StringComparison.Ordinal));
-            if (outcome.Results is not null && !closing) return outcome.Results;
+            if (!closing) return outcome;
         }
         return null;
     }
@@ -233,7 +241,9 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         {
             client.Dispose();
             // A kept session the other side closed meanwhile is not the host's fault; the caller opens a new one.
-            if (reused) return new SessionOutcome(null, Clip($"{endpoint}: {Describe(e, client.Guard)}"));
+            // Once the message went out, though, the other side may have taken it: sending it again at once on
+            // a new session would likely deliver it twice, so this is a failure of the host like any other.
+            if (reused && !client.Guard.MessageOffered) return new SessionOutcome(null, Clip($"{endpoint}: {Describe(e, client.Guard)}"), Stale: true);
             // The session broke before the message was accepted: the next host may do better.
             return HostFailed(log, host, address, $"{endpoint}: {Describe(e, client.Guard)}");
         }
@@ -263,7 +273,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
     {
         foreach (var recipient in recipients)
             if (client.RecipientReplies.TryGetValue(recipient, out var reply))
-                log.Record(recipient, DeliveryEventType.Rcpt, new { reply = Clip($"{(int)reply.StatusCode} {reply.Response}") });
+                log.Record(recipient, DeliveryEventType.Rcpt, new { reply = $"{reply.Code} {reply.Text}" });
     }
 
     /// <summary>A recipient is delivered only if its RCPT and the DATA were both accepted; otherwise the
@@ -273,8 +283,8 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         var results = new Dictionary<string, RecipientResult>(StringComparer.OrdinalIgnoreCase);
         foreach (var recipient in recipients)
         {
-            if (client.RecipientReplies.TryGetValue(recipient, out var rcpt) && (int)rcpt.StatusCode >= 300)
-                results[recipient] = RecipientResult.FromReply((int)rcpt.StatusCode, Clip(rcpt.Response), host);
+            if (client.RecipientReplies.TryGetValue(recipient, out var rcpt) && rcpt.Code >= 300)
+                results[recipient] = RecipientResult.FromReply(rcpt.Code, rcpt.Text, host);
             else if (data is { } reply)
                 results[recipient] = RecipientResult.FromReply(reply.Code, Clip(reply.Text), host);
             else
@@ -283,15 +293,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         return results;
     }
 
-    /// <summary>A remote reply as the trace and a bounce keep it: at most <c>Delivery:MaxStoredReplyLength</c>
-    /// characters, so a server cannot grow our database or the sender's mailbox with its replies.</summary>
-    private string Clip(string text)
-    {
-        var max = options.Value.Delivery.MaxStoredReplyLength;
-        if (text.Length <= max) return text;
-        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
-        return $"{text[..cut]}... ({text.Length - cut} more characters not kept)";
-    }
+    private string Clip(string text) => StoredReply.Clip(text, options.Value.Delivery.MaxStoredReplyLength);
 
     /// <summary>Why a session failed: the bound the remote server crossed, if it crossed one (the exception is
     /// then only its consequence, a cancelled or failed read).</summary>
