@@ -9,6 +9,8 @@ public interface IMessageRepository
     /// any the mailbox gave before, so a name deleted and created again never repeats one (RFC 3501 §2.3.1.1).</summary>
     Task<FolderRecord> CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity);
     Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, DbTransaction? tx = null);
+    /// <summary>A folder by its id, whatever it is called now (another session may have renamed it).</summary>
+    Task<FolderRecord?> FindFolderByIdAsync(long mailboxId, long folderId);
     Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId);
     /// <summary>Indexes a message in a folder under the folder's next UID, in its conversation and for
     /// search, and returns the new message.</summary>

@@ -31,6 +31,10 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
             $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, t));
 
+    public Task<FolderRecord?> FindFolderByIdAsync(long mailboxId, long folderId) =>
+        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
+            $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId AND id = @folderId", new { mailboxId, folderId }, t));
+
     public Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId) =>
         ReadAsync<IReadOnlyList<FolderRecord>>(null, async (c, t) => (await c.QueryAsync<FolderRecord>(
             $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId ORDER BY id", new { mailboxId }, t)).AsList());

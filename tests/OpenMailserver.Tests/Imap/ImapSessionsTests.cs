@@ -36,6 +36,24 @@ public sealed class ImapSessionsTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task A_selected_folder_renamed_by_another_session_stays_selected_and_reports_new_mail()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var a = await ImapConversation.LoginAsync(server, box);
+        await using var b = await ImapConversation.LoginAsync(server, box);
+        await a.CommandAsync("CREATE Work");
+        await a.AppendAsync("Work", "one");
+        Assert.Contains("* 1 EXISTS", await a.CommandAsync("SELECT Work"));
+
+        Assert.EndsWith("OK RENAME completed", (await b.CommandAsync("RENAME Work Jobs")).Last());
+        await b.AppendAsync("Jobs", "two");
+
+        var told = await a.CommandAsync("NOOP");
+        Assert.Contains("* 2 EXISTS", told);
+        Assert.EndsWith("OK NOOP completed", told.Last());
+    }
+
+    [Fact]
     public async Task Idle_sees_flag_changes_and_expunges_made_over_another_session()
     {
         var box = await server.CreateMailboxAsync();

@@ -11,10 +11,11 @@ public sealed partial class ImapSession
     private async Task WriteUpdatesAsync(ImapResponse r, bool allowExpunge)
     {
         if (Selected is not { } selected) return;
-        var folder = await _services.Messages.FindFolderAsync(User!.Id, selected.Folder.Name);
-        if (folder is null || folder.Id != selected.Folder.Id)
+        // By id: a folder renamed by another session is still the one selected.
+        var folder = await _services.Messages.FindFolderByIdAsync(User!.Id, selected.Folder.Id);
+        if (folder is null)
         {
-            // Deleted (or replaced) under us: nothing more can be reported; the client sees the folder empty.
+            // Deleted under us: nothing more can be reported; the client sees the folder empty.
             return;
         }
         if (folder.HighestModSeq == selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return;
