@@ -1,0 +1,122 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace OpenMailserver.Tests.Architecture;
+
+/// <summary>The layering of docs/architecture.md, checked on the compiled server: each top-level folder
+/// (namespace) has a layer, and a folder may use only folders of lower layers, so no two areas depend on
+/// each other; no SQL or ADO.NET outside Storage; the dashboard reaches the server only through the SDK.
+/// Edges that break the rule today are listed with the change that removes them; the list may only shrink.</summary>
+public sealed class LayerTests
+{
+    private static readonly Assembly Server = Assembly.Load("OpenMailserver.Server");
+
+    /// <summary>Lower numbers are lower layers. Doors (the protocols and the API) share a layer and so may not
+    /// use one another; Hosting wires everything and sits on top.</summary>
+    public static readonly IReadOnlyDictionary<string, int> Layers = new Dictionary<string, int>
+    {
+        ["Net"] = 0, ["Dns"] = 1,
+        ["Storage"] = 2,
+        ["Accounts"] = 3,
+        ["Messages"] = 4,
+        ["Events"] = 5, ["MailAuthentication"] = 5,
+        ["Delivery"] = 6, ["Webhooks"] = 6,
+        ["Submission"] = 7,
+        ["Operations"] = 8,
+        ["Smtp"] = 9, ["Imap"] = 9, ["Api"] = 9, ["Mcp"] = 9, ["Cli"] = 9,
+        ["Hosting"] = 10,
+    };
+
+    /// <summary>Uses that break the layering today, each removed by a step of the store redesign.</summary>
+    public static readonly IReadOnlySet<string> KnownViolations = new HashSet<string>
+    {
+        // Options live in Hosting, which also wires everything: they move to a folder of their own.
+        "Accounts -> Hosting", "Api -> Hosting", "Delivery -> Hosting", "Dns -> Hosting", "Imap -> Hosting", "MailAuthentication -> Hosting",
+        "Messages -> Hosting", "Operations -> Hosting", "Smtp -> Hosting", "Storage -> Hosting", "Submission -> Hosting", "Webhooks -> Hosting",
+        // Repository interfaces and records live in the areas that use them: they move into Storage.
+        "Storage -> Accounts", "Storage -> Delivery", "Storage -> Events", "Storage -> Messages", "Storage -> Webhooks",
+        // Errors in Accounts, metrics in Operations, the change notifier in Messages: a shared kernel and telemetry below the areas.
+        "Accounts -> Delivery", "Accounts -> Messages", "Accounts -> Operations", "Delivery -> Operations", "Submission -> Operations",
+        // MCP reads one constant of the API.
+        "Mcp -> Api",
+    };
+
+    private static readonly string[] Sql = ["Dapper", "Microsoft.Data.Sqlite", "System.Data.Common"];
+
+    /// <summary>Types outside Storage that use SQL or ADO.NET today, each removed by a step of the store redesign:
+    /// repositories and their callers take a unit of work instead of a DbTransaction, and the SQL of
+    /// statistics, health and backups moves into Storage.</summary>
+    public static readonly IReadOnlySet<string> KnownSqlUsers = new HashSet<string>
+    {
+        "Accounts.AliasService", "Accounts.ApiKeyService", "Accounts.IAliasRepository", "Accounts.IApiKeyRepository", "Accounts.IMailboxRepository",
+        "Accounts.MailboxService", "Delivery.Bounces.BounceSender", "Delivery.InboundDelivery", "Delivery.IOutboundRepository", "Delivery.LocalDelivery",
+        "Delivery.Outbound.AttemptLog", "Delivery.Outbound.OutboundQueue", "Delivery.RecipientResolver", "Events.IMailboxEventRepository",
+        "Imap.Session.ImapSession", "Messages.IMessageRepository", "Messages.MailboxOrganizer", "Messages.SearchBackfill",
+        "Operations.Backup.BackupReader", "Operations.Backup.BackupWriter", "Operations.HealthService", "Operations.ServerStatistics",
+        "Submission.SubmissionPipeline",
+    };
+
+    [Fact]
+    public void Every_folder_of_the_server_has_a_layer()
+    {
+        Assert.Equal(Layers.Keys.Order(), Folders().Order());
+    }
+
+    [Fact]
+    public void Folders_use_only_lower_layers_apart_from_the_known_violations()
+    {
+        var edges = Edges();
+        var violations = Violations(edges);
+        Assert.True(violations.Except(KnownViolations).ToList() is [], "Uses of a higher layer: " + string.Join(", ", violations.Except(KnownViolations).Order()));
+        // A violation that is gone leaves the list, so it cannot come back unnoticed.
+        Assert.True(KnownViolations.Except(violations).ToList() is [], "Gone, to be removed from the list: " + string.Join(", ", KnownViolations.Except(violations)));
+    }
+
+    [Fact]
+    public void A_use_of_a_higher_layer_is_a_violation()
+    {
+        // The checker itself, on a made-up graph: Storage using Imap breaks the layering, and so does one door
+        // using another; Imap using Storage, and Hosting using anything, do not.
+        Assert.Equal(["Imap -> Api", "Storage -> Imap"], Violations(["Imap -> Storage", "Storage -> Imap", "Imap -> Api", "Hosting -> Imap"]).Order());
+    }
+
+    [Fact]
+    public void No_sql_outside_storage()
+    {
+        var users = Types.InAssembly(Server).That().DoNotResideInNamespaceMatching(@"^OpenMailserver\.Server\.Storage(\.|$)")
+            .And().HaveDependencyOnAny(Sql).GetTypes().Select(t => t.FullName!.Split('/', '+')[0]["OpenMailserver.Server.".Length..]).ToHashSet();
+        Assert.True(users.Except(KnownSqlUsers).ToList() is [], "SQL or ADO.NET outside Storage: " + string.Join(", ", users.Except(KnownSqlUsers).Order()));
+        Assert.True(KnownSqlUsers.Except(users).ToList() is [], "No longer using SQL, to be removed from the list: " + string.Join(", ", KnownSqlUsers.Except(users)));
+    }
+
+    [Fact]
+    public void The_dashboard_uses_the_server_only_through_the_sdk()
+    {
+        var result = Types.InAssembly(Assembly.Load("OpenMailserver.Admin")).ShouldNot().HaveDependencyOnAny("OpenMailserver.Server").GetResult();
+        Assert.True(result.IsSuccessful, string.Join(", ", result.FailingTypes?.Select(t => t.FullName) ?? []));
+    }
+
+    /// <summary>"A -> B" for each pair of folders where a type of A uses a type of B.</summary>
+    private static HashSet<string> Edges()
+    {
+        var types = Types.InAssembly(Server);
+        var folders = Folders();
+        var edges = new HashSet<string>();
+        foreach (var from in folders)
+            foreach (var to in folders.Where(f => f != from))
+                if (types.That().ResideInNamespaceMatching(InFolder(from)).And().HaveDependencyOnAny($"OpenMailserver.Server.{to}").GetTypes().Any())
+                    edges.Add($"{from} -> {to}");
+        return edges;
+    }
+
+    private static HashSet<string> Violations(IEnumerable<string> edges) => edges.Where(e =>
+    {
+        var (from, to) = (e.Split(" -> ")[0], e.Split(" -> ")[1]);
+        return Layers[from] <= Layers[to];
+    }).ToHashSet();
+
+    private static List<string> Folders() => Server.GetTypes().Select(t => t.Namespace ?? "")
+        .Where(n => n.StartsWith("OpenMailserver.Server.", StringComparison.Ordinal)).Select(n => n.Split('.')[2]).Distinct().ToList();
+
+    private static string InFolder(string folder) => $@"^OpenMailserver\.Server\.{folder}(\.|$)";
+}
