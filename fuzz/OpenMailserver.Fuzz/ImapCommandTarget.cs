@@ -1,4 +1,4 @@
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Imap.Protocol;
 
 namespace OpenMailserver.Fuzz;

@@ -1,5 +1,5 @@
 using MimeKit;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
 

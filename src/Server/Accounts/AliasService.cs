@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;

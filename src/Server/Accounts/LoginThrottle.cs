@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Accounts;
 
@@ -9,7 +11,7 @@ namespace OpenMailserver.Server.Accounts;
 /// client IP; each failure slows the next answer a little more, and past the configured count the address
 /// (or IP) is locked for <c>Security:LockoutPeriod</c>, even for the right password. State is in memory:
 /// a restart forgets it, which costs an attacker a restart of ours, not a bypass.</summary>
-public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeProvider time, Operations.MailMetrics metrics, ILogger<LoginThrottle> logger)
+public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeProvider time, Telemetry.MailMetrics metrics, ILogger<LoginThrottle> logger)
 {
     private static readonly TimeSpan DelayStep = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);

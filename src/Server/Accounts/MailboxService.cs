@@ -1,7 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Dkim;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 

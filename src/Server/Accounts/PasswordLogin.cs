@@ -1,3 +1,4 @@
+using OpenMailserver.Server.Kernel;
 using System.Net;
 
 namespace OpenMailserver.Server.Accounts;

@@ -1,3 +1,5 @@
+using OpenMailserver.Server.Kernel;
+
 namespace OpenMailserver.Server.Accounts;
 
 /// <summary>What a chosen mailbox password must be. Generated passwords always pass.</summary>

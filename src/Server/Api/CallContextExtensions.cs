@@ -1,5 +1,6 @@
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Api;
 

@@ -2,8 +2,9 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.V1;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.V1;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Api;
 

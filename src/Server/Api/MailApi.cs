@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Submission;
 using OpenMailserver.V1;
 

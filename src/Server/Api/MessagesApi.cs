@@ -2,6 +2,7 @@ using Google.Api;
 using Google.Protobuf;
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Submission;
 using OpenMailserver.V1;

@@ -1,14 +1,15 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Operations.Backup;
+using OpenMailserver.Server.Operations;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
 
 /// <summary>Encrypted backups of the running server, and checking an archive before it is needed.</summary>
-public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerStatistics statistics, Microsoft.Extensions.Options.IOptions<Hosting.OpenMailserverOptions> options)
+public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerStatistics statistics, Microsoft.Extensions.Options.IOptions<Configuration.OpenMailserverOptions> options)
     : V1.Operations.OperationsBase
 {
     [RequiresScope(Scopes.Admin)]

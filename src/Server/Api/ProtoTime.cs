@@ -1,6 +1,6 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
-using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Api;
 

@@ -1,7 +1,8 @@
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Delivery.Outbound;
+using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Webhooks;
 using OpenMailserver.V1;
 

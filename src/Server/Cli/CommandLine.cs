@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using OpenMailserver.Server.Hosting;
 
 namespace OpenMailserver.Server.Cli;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 
 namespace OpenMailserver.Server.Dns;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Hosting;
 

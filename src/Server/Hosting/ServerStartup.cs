@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Admin.Services;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Api.OpenApi;
+using OpenMailserver.Server.Api;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Mcp;
 using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Hosting;
 

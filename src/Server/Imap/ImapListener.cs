@@ -3,9 +3,10 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Imap.Session;
-using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Net;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Imap;
 

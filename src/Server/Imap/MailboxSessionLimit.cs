@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Imap.Session;
 
 namespace OpenMailserver.Server.Imap;

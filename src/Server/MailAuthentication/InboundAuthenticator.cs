@@ -4,9 +4,9 @@ using System.Text;
 using MimeKit;
 using Microsoft.Extensions.Options;
 using MimeKit.Cryptography;
-using OpenMailserver.Server.Hosting;
-using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Dns;
+using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.MailAuthentication;
 
@@ -120,7 +120,7 @@ public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator key
         var identity = mailFrom.Length > 0 ? mailFrom : $"postmaster@{helo}";
         var domain = identity[(identity.LastIndexOf('@') + 1)..];
         var property = mailFrom.Length > 0 ? $"smtp.mailfrom={Clean(identity)}" : $"smtp.helo={Clean(helo)}";
-        if (client is null || !Accounts.DomainName.IsValid(domain)) return $"spf=none {property}";
+        if (client is null || !Kernel.DomainName.IsValid(domain)) return $"spf=none {property}";
         string result;
         try
         {

@@ -6,6 +6,7 @@ using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Events;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Submission;
 

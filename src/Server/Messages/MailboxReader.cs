@@ -1,5 +1,6 @@
 using MimeKit;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Messages;

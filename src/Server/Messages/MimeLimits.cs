@@ -1,4 +1,4 @@
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 
 namespace OpenMailserver.Server.Messages;
 

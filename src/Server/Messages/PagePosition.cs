@@ -1,5 +1,5 @@
 using System.Text;
-using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Messages;
 

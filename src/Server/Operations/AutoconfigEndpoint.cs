@@ -1,7 +1,8 @@
 using System.Xml.Linq;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Operations;
 

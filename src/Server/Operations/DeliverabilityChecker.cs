@@ -3,10 +3,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Dns;
-using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.MailAuthentication;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Operations;
 

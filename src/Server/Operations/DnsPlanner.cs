@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Dkim;
-using OpenMailserver.Server.Hosting;
 
 namespace OpenMailserver.Server.Operations;
 

@@ -1,10 +1,12 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Outbound;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Net;
 using OpenMailserver.Server.Storage;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Operations;
 

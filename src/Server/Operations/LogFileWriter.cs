@@ -1,7 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 
 namespace OpenMailserver.Server.Operations;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Operations;
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using SmtpServer;
 using SmtpServer.Mail;

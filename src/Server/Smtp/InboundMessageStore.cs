@@ -1,14 +1,15 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.MailAuthentication;
 using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 using SmtpResponse = SmtpServer.Protocol.SmtpResponse;
-using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Smtp;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Net;
 using SmtpServer;
 using SmtpServer.IO;
 using SmtpServer.Net;
@@ -14,7 +14,7 @@ namespace OpenMailserver.Server.Smtp;
 /// connection told 421 4.3.2. Refused connections are closed before a session starts.</summary>
 public sealed class SessionLimiter(
     string role, int maxSessions, int maxPerAddress, Func<SessionPipe, bool> mayShed, string hostname, string postmasterDomain,
-    Operations.MailMetrics metrics, ILogger logger)
+    Telemetry.MailMetrics metrics, ILogger logger)
 {
     private readonly byte[] _poolFull = Encoding.ASCII.GetBytes($"421 4.3.2 {hostname} Too many connections, try again later\r\n");
     private readonly byte[] _addressFull = Encoding.ASCII.GetBytes($"421 4.7.0 {hostname} Too many connections from your address, try again later\r\n");

@@ -2,11 +2,12 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
-using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Net;
 using SmtpServer;
 using SmtpServer.Authentication;
 using SmtpServer.Protocol;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Smtp;
 

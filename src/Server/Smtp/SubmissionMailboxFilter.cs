@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Submission;
 using SmtpServer;
 using SmtpServer.Mail;

@@ -21,7 +21,7 @@ public sealed class SqliteWebhookRepository(Database database) : SqliteRepositor
             // The key is checked again inside the transaction, so a revocation committed since the request was
             // authenticated cannot leave a webhook behind.
             if (await tx.Connection!.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE id = @apiKeyId AND revoked_at IS NULL", new { apiKeyId }, tx) == 0)
-                throw new Accounts.MailServerException(Accounts.ErrorKind.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled.");
+                throw new Kernel.MailServerException(Kernel.ErrorKind.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled.");
             return await tx.Connection!.QuerySingleAsync<WebhookRecord>(
                 $"""
                 INSERT INTO webhooks (mailbox_id, api_key_id, url, event_types, secret_nonce, last_event_id, created_at)

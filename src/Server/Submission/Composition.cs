@@ -1,4 +1,4 @@
-using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Submission;
 

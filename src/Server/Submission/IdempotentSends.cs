@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Submission;
 

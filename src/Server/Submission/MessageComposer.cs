@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Utils;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Submission;
 

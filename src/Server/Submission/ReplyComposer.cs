@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using MimeKit;
-using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.Submission;

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
 using MimeKit;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Outbound;
+using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Events;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
-using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Submission;
 

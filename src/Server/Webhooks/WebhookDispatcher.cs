@@ -4,7 +4,8 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Net;
 

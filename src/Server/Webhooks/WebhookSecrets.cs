@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 
 namespace OpenMailserver.Server.Webhooks;
 

@@ -1,5 +1,6 @@
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Events;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Webhooks;
 

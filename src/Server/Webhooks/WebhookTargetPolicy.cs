@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Webhooks;

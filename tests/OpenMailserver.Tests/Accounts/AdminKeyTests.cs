@@ -4,10 +4,11 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenMailserver.Tests.Infrastructure;
 using ServerAssembly::OpenMailserver.Server.Accounts;
+using ServerAssembly::OpenMailserver.Server.Kernel;
 using ServerAssembly::OpenMailserver.Server.Operations;
 using ServerAssembly::OpenMailserver.Server.Storage;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Accounts;
 

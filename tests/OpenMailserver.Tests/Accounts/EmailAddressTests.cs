@@ -1,5 +1,5 @@
 extern alias ServerAssembly;
-using ServerAssembly::OpenMailserver.Server.Accounts;
+using ServerAssembly::OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Tests.Accounts;
 

@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ServerAssembly::OpenMailserver.Server.Accounts;
-using ServerAssembly::OpenMailserver.Server.Hosting;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Operations;
+using ServerAssembly::OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Tests.Accounts;
 

@@ -1,8 +1,8 @@
 extern alias ServerAssembly;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Tests.Infrastructure;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Dns;
-using ServerAssembly::OpenMailserver.Server.Hosting;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Delivery;
 

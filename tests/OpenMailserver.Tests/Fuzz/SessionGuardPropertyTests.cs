@@ -1,8 +1,8 @@
 extern alias ServerAssembly;
 using System.Text;
 using CsCheck;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Delivery.Outbound;
-using ServerAssembly::OpenMailserver.Server.Hosting;
 
 namespace OpenMailserver.Tests.Fuzz;
 

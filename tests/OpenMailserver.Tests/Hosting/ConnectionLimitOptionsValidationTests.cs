@@ -1,4 +1,5 @@
 extern alias ServerAssembly;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Hosting;
 
 namespace OpenMailserver.Tests.Hosting;

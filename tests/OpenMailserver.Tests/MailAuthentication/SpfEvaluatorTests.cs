@@ -1,10 +1,10 @@
 extern alias ServerAssembly;
 using System.Net;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Tests.Infrastructure;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Dns;
-using ServerAssembly::OpenMailserver.Server.Hosting;
 using ServerAssembly::OpenMailserver.Server.MailAuthentication;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.MailAuthentication;
 

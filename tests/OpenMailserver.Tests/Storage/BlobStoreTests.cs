@@ -2,9 +2,9 @@ extern alias ServerAssembly;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Tests.Infrastructure;
-using ServerAssembly::OpenMailserver.Server.Hosting;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Storage;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Storage;
 

@@ -2,9 +2,9 @@ extern alias ServerAssembly;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Tests.Infrastructure;
-using ServerAssembly::OpenMailserver.Server.Hosting;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Storage;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Storage;
 

@@ -3,9 +3,9 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Tests.Infrastructure;
-using ServerAssembly::OpenMailserver.Server.Hosting;
+using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Storage;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Storage;
 

@@ -1,12 +1,12 @@
 using MimeKit;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery.Outbound;
-using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Delivery.Bounces;
 

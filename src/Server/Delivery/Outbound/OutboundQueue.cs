@@ -2,11 +2,12 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Events;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
-using OpenMailserver.Server.Hosting;
-using OpenMailserver.Server.Operations;
 using OpenMailserver.Server.Storage;
+using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Dns;
-using OpenMailserver.Server.Hosting;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
 

@@ -6,8 +6,8 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Dns;
-using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Net;
 
 namespace OpenMailserver.Server.Delivery.Outbound;

@@ -1,5 +1,5 @@
-using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.Imap.Session;

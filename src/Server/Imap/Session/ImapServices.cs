@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Events;
-using OpenMailserver.Server.Hosting;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Net;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Server.Imap.Session;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Hosting;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Operations.Backup;

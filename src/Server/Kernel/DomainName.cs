@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OpenMailserver.Server.Accounts;
+namespace OpenMailserver.Server.Kernel;
 
 /// <summary>Domain names as RFC 5321 allows them: labels of letters, digits and hyphens, at most 63
 /// octets each and 255 in all. Internationalised names are stored in their ASCII (punycode) form.</summary>

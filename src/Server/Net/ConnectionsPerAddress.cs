@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Net;
 
 /// <summary>Counts the connections each client address holds in one listener pool and refuses one beyond
 /// the limit, so a single client cannot take every slot. IPv6 clients are counted by their /64: one host is

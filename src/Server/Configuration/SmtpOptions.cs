@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Configuration;
 
 public sealed class SmtpOptions
 {

@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Configuration;
 
 /// <summary>The <c>OpenMailserver</c> configuration section. Defaults that depend on the environment are
 /// filled in by <see cref="OpenMailserverOptionsSetup"/>.</summary>

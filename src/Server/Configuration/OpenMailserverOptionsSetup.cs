@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Configuration;
 
 /// <summary>Fills in the defaults that depend on the environment (design.md: loopback and <c>localhost</c>
 /// for the quick start, all interfaces in production) and normalises names.</summary>

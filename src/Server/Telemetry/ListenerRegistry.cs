@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OpenMailserver.Server.Operations;
+namespace OpenMailserver.Server.Telemetry;
 
 /// <summary>The network listeners that are bound right now, by name, as their owners report them.</summary>
 public sealed class ListenerRegistry

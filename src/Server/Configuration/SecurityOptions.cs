@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Configuration;
 
 /// <summary>Brute-force protection shared by every login path (SMTP AUTH, IMAP LOGIN).</summary>
 public sealed class SecurityOptions

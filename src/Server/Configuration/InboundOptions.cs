@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Configuration;
 
 /// <summary>What one arriving message may cost: the MIME structure that is indexed and shown, and the
 /// authentication work done for it before anything is known about its sender.</summary>

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace OpenMailserver.Server.Operations;
+namespace OpenMailserver.Server.Telemetry;
 
 /// <summary>The server's own metrics (meter <c>OpenMailserver</c>), exported with ASP.NET Core's request
 /// metrics at <c>/metrics</c> in Prometheus format: mail received, submitted and delivered (by outcome),

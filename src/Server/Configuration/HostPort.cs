@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Configuration;
 
 /// <summary>A <c>host:port</c> pair as written in configuration.</summary>
 public readonly record struct HostPort(string Host, int Port)

@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Accounts;
+namespace OpenMailserver.Server.Kernel;
 
 /// <summary>A mailbox address <c>local@domain</c> in the RFC 5321 dot-atom form, lower-cased. Quoted local
 /// parts, source routes and address literals are not accepted: nothing we host or send to needs them, and

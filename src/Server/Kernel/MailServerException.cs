@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Accounts;
+namespace OpenMailserver.Server.Kernel;
 
 /// <summary>A failure the caller can act on; the message is shown to them as it is.</summary>
 public sealed class MailServerException(ErrorKind kind, string message) : Exception(message)

@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Accounts;
+namespace OpenMailserver.Server.Kernel;
 
 /// <summary>What went wrong, in the terms every front door maps to its own codes (gRPC status, HTTP
 /// status, SMTP and IMAP replies).</summary>

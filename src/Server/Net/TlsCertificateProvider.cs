@@ -2,8 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 
-namespace OpenMailserver.Server.Hosting;
+namespace OpenMailserver.Server.Net;
 
 /// <summary>The one certificate every TLS listener presents (SMTP, IMAP, HTTPS). With
 /// <c>Tls:CertificatePath</c>/<c>Tls:KeyPath</c> it serves those PEM files and picks up a renewed pair on
