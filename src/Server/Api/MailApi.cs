@@ -55,7 +55,7 @@ public sealed class MailApi(
         var records = await outbound.QueryAsync(new OutboundQuery(caller.IsAdmin ? null : caller.MailboxId, limit + 1)
         {
             State = NullIfEmpty(request.State), Sender = Address(request.Sender, "sender"), Recipient = Address(request.Recipient, "recipient"),
-            Subject = NullIfEmpty(request.Subject), Since = ProtoTime.Parse(request.Since, "since"), Before = ProtoTime.Parse(request.Before, "before"),
+            Subject = NullIfEmpty(request.Subject), Since = TimeParameter.Parse(request.Since, "since"), Before = TimeParameter.Parse(request.Before, "before"),
             AfterId = after,
         });
         var page = records.Take(limit).ToList();

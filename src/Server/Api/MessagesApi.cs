@@ -22,7 +22,7 @@ public sealed class MessagesApi(
             Unread = request.HasUnread ? request.Unread : null,
             From = request.From, To = request.To, Subject = request.Subject,
             Text = string.IsNullOrWhiteSpace(request.Text) ? null : SearchQuery.ToFts5(request.Text) ?? NothingToFind(request.Text),
-            Since = ProtoTime.Parse(request.Since, "since"), Before = ProtoTime.Parse(request.Before, "before"),
+            Since = TimeParameter.Parse(request.Since, "since"), Before = TimeParameter.Parse(request.Before, "before"),
             ThreadId = string.IsNullOrEmpty(request.ThreadId) ? null : request.ThreadId,
             After = PagePosition.Parse(request.PageToken),
         };

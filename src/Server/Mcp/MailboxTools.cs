@@ -216,5 +216,5 @@ public sealed class MailboxTools(
 
     private static IReadOnlyList<EmailAddress> Addresses(IEnumerable<string> values, string field) => values.Select(v => EmailAddress.Parse(v, field)).ToList();
 
-    private static long? Time(string? value, string name) => ProtoTime.Parse(value, name);
+    private static long? Time(string? value, string name) => TimeParameter.Parse(value, name);
 }

@@ -36,7 +36,7 @@ public sealed class LayerTests
         "Storage -> Accounts", "Storage -> Delivery", "Storage -> Events", "Storage -> Messages", "Storage -> Webhooks",
         // A new mailbox gets its folders and its domain's DKIM key from Accounts: that moves to the services it needs.
         "Accounts -> Delivery", "Accounts -> Messages",
-        // MCP reads one constant of the API.
+        // MCP shows a message as the API does (Api.MessageView): the view moves below both doors.
         "Mcp -> Api",
     };
 
