@@ -1,9 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Configuration;
-using OpenMailserver.Server.Delivery.Dkim;
 using OpenMailserver.Server.Kernel;
-using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;
@@ -11,7 +9,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Provisioning and managing mailboxes: each starts with the standard folders, a password and a
 /// mailbox-scoped API key.</summary>
 public sealed class MailboxService(
-    Database database, IMailboxRepository mailboxes, IAliasRepository aliases, IMessageRepository messages, ApiKeyService keys, DkimKeys dkim,
+    Database database, IMailboxRepository mailboxes, IAliasRepository aliases, INewMailboxSetup setup, INewDomainSetup domains, ApiKeyService keys,
     CredentialRevocations revocations,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<MailboxService> logger)
 {
@@ -36,7 +34,7 @@ public sealed class MailboxService(
         var chosenPassword = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosenPassword);
         // The signing key exists before the first mailbox of its domain can send.
-        await dkim.EnsureAsync(normalizedDomain);
+        await domains.EnsureAsync(normalizedDomain);
         var now = Now();
         try
         {
@@ -46,12 +44,7 @@ public sealed class MailboxService(
                     throw new MailServerException(ErrorKind.AlreadyExists, $"{address} is already an alias; delete the alias first.");
                 var domainId = await mailboxes.EnsureDomainAsync(tx, normalizedDomain, now);
                 var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.Limits.MaxMessagesPerMailbox, now);
-                foreach (var (name, specialUse) in SpecialFolders.Defaults)
-                {
-                    // The standard folders start subscribed, so every client shows them; folders a user creates do not (RFC 3501 §6.3.3).
-                    await messages.CreateFolderAsync(tx, mailboxId, name, specialUse, UidValidity.New(time));
-                    await messages.SetSubscribedAsync(tx, mailboxId, name, subscribed: true);
-                }
+                await setup.SetUpAsync(tx, mailboxId);
                 return (mailboxId, await keys.IssueMailboxKeyAsync(tx, mailboxId, "default"));
             });
             logger.LogInformation("Created mailbox {Address}", address);

@@ -62,6 +62,7 @@ public static class OpenMailserverServices
         services.AddSingleton<CredentialRevocations>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<MailboxService>();
+        services.AddSingleton<INewMailboxSetup, DefaultFolders>();
         services.AddSingleton<AliasService>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<LocalDelivery>();
@@ -101,6 +102,7 @@ public static class OpenMailserverServices
         services.AddSingleton<MailboxChangeNotifier>();
         services.AddSingleton<DnsResolver>();
         services.AddSingleton<DkimKeys>();
+        services.AddSingleton<INewDomainSetup>(provider => provider.GetRequiredService<DkimKeys>());
         services.AddSingleton<SpfEvaluator>();
         services.AddSingleton<DnsDkimKeyLocator>();
         services.AddSingleton<InboundAuthenticator>();

@@ -34,8 +34,6 @@ public sealed class LayerTests
     {
         // Repository interfaces and records live in the areas that use them: they move into Storage.
         "Storage -> Accounts", "Storage -> Delivery", "Storage -> Events", "Storage -> Messages", "Storage -> Webhooks",
-        // A new mailbox gets its folders and its domain's DKIM key from Accounts: that moves to the services it needs.
-        "Accounts -> Delivery", "Accounts -> Messages",
         // MCP shows a message as the API does (Api.MessageView): the view moves below both doors.
         "Mcp -> Api",
     };
@@ -48,7 +46,7 @@ public sealed class LayerTests
     public static readonly IReadOnlySet<string> KnownSqlUsers = new HashSet<string>
     {
         "Accounts.AliasService", "Accounts.ApiKeyService", "Accounts.IAliasRepository", "Accounts.IApiKeyRepository", "Accounts.IMailboxRepository",
-        "Accounts.MailboxService", "Delivery.Bounces.BounceSender", "Delivery.InboundDelivery", "Delivery.IOutboundRepository", "Delivery.LocalDelivery",
+        "Accounts.INewMailboxSetup", "Accounts.MailboxService", "Messages.DefaultFolders", "Delivery.Bounces.BounceSender", "Delivery.InboundDelivery", "Delivery.IOutboundRepository", "Delivery.LocalDelivery",
         "Delivery.Outbound.AttemptLog", "Delivery.Outbound.OutboundQueue", "Delivery.RecipientResolver", "Events.IMailboxEventRepository",
         "Imap.Session.ImapSession", "Messages.IMessageRepository", "Messages.MailboxOrganizer", "Messages.SearchBackfill",
         "Operations.Backup.BackupReader", "Operations.Backup.BackupWriter", "Operations.HealthService", "Operations.ServerStatistics",

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using MimeKit.Cryptography;
+using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Storage;
 
@@ -10,7 +11,7 @@ namespace OpenMailserver.Server.Delivery.Dkim;
 /// <summary>One 2048-bit RSA signing key per hosted domain, kept as PEM in <c>&lt;DataDirectory&gt;/dkim</c>
 /// (mode 0600). The private key leaves this class only as a <see cref="DkimSigner"/>; what the rest of
 /// the server (and the DNS plan) sees is the public TXT record.</summary>
-public sealed class DkimKeys(IOptions<OpenMailserverOptions> options, ILogger<DkimKeys> logger)
+public sealed class DkimKeys(IOptions<OpenMailserverOptions> options, ILogger<DkimKeys> logger) : INewDomainSetup
 {
     private readonly ConcurrentDictionary<string, RSA> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DkimSigner> _signers = new(StringComparer.OrdinalIgnoreCase);
