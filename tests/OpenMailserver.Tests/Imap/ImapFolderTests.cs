@@ -141,4 +141,39 @@ public sealed class ImapFolderTests(SharedMailServer server)
         await imap.SendAsync($"A11 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
         Assert.Equal("A11 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.UntilTaggedAsync("A11")).Last());
     }
+
+    [Fact]
+    public async Task Appends_and_smtp_deliveries_racing_at_the_quota_edge_never_pass_the_quota()
+    {
+        await using var small = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Limits:MaxMessagesPerMailbox"] = "5" });
+        var box = await small.CreateMailboxAsync();
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ImapConversation.LoginAsync(small, box)));
+        const string message = "Subject: q\r\n\r\nx\r\n";
+
+        var appends = sessions.Select(async (imap, i) =>
+        {
+            await imap.SendAsync($"A{i} APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+            return (await imap.UntilTaggedAsync($"A{i}")).Last();
+        });
+        var deliveries = Enumerable.Range(0, 6).Select(async _ =>
+        {
+            // The MX refuses at RCPT when the mailbox is full already, or at the end of DATA when it filled meanwhile.
+            await using var smtp = await SmtpConversation.OpenAsync(small.MxPort);
+            await smtp.ReplyAsync();
+            await smtp.CommandAsync("EHLO sender.test");
+            await smtp.CommandAsync("MAIL FROM:<a@outside.test>");
+            if (await smtp.CommandAsync($"RCPT TO:<{box.Address}>") is var rcpt && !rcpt.StartsWith("250")) return rcpt;
+            await smtp.CommandAsync("DATA");
+            await smtp.SendAsync(System.Text.Encoding.ASCII.GetBytes(message + ".\r\n"));
+            return await smtp.ReplyAsync(TimeSpan.FromSeconds(60));
+        });
+        var replies = await Task.WhenAll(appends.Concat(deliveries));
+
+        // Five fit; every other one is refused, whichever door it came through.
+        Assert.Equal(5, replies.Count(r => r.Contains(" OK [APPENDUID") || r.StartsWith("250 ")));
+        Assert.All(replies.Where(r => !r.Contains(" OK [APPENDUID") && !r.StartsWith("250 ")),
+            r => Assert.True(r.EndsWith("NO [OVERQUOTA] The mailbox holds at most 5 messages") || r.StartsWith("452 ") || r.StartsWith("552 "), r));
+        Assert.Contains(await sessions[0].CommandAsync("STATUS INBOX (MESSAGES)"), line => line.StartsWith("* STATUS") && line.EndsWith("(MESSAGES 5)"));
+        foreach (var session in sessions) await session.DisposeAsync();
+    }
 }

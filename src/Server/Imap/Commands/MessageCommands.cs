@@ -1,5 +1,7 @@
-using OpenMailserver.Server.Imap.Protocol;
+using System.Data.Common;
 using OpenMailserver.Server.Events;
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Server.Imap.Session;
@@ -79,9 +81,9 @@ public sealed partial class ImapSession
             return;
         }
         var sources = selected.Resolve(set, byUid, _lastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message).ToList();
-        if (!move && await OverQuotaAsync(sources.Count))
+        if (!move && await OverQuotaAsync(sources.Count, null))
         {
-            r.Tagged(c.Tag, "NO", $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages");
+            r.Tagged(c.Tag, "NO", OverQuota);
             return;
         }
         if (sources.Count == 0)
@@ -95,7 +97,10 @@ public sealed partial class ImapSession
         {
             var present = (await _services.Messages.ListEntriesAsync(selected.Folder.Id, tx)).Select(e => e.Id).ToHashSet();
             var made = new List<(uint From, uint To)>();
-            var destination = (await _services.Messages.FindFolderAsync(User!.Id, target.Name, tx))!;
+            var destination = await _services.Messages.FindFolderAsync(User!.Id, target.Name, tx)
+                              ?? throw new MailServerException(ErrorKind.NotFound, $"[TRYCREATE] No folder {Shorten(name)}");
+            // Counted again in the transaction: the check above may have raced another door's delivery.
+            if (!move && await OverQuotaAsync(sources.Count(s => present.Contains(s.Id)), tx)) throw new MailServerException(ErrorKind.ResourceExhausted, OverQuota);
             foreach (var source in sources.Where(s => present.Contains(s.Id)))
             {
                 var record = await _services.Messages.FindAsync(source.Id, tx);
@@ -126,9 +131,12 @@ public sealed partial class ImapSession
     }
 
     /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota (RFC 9208's
-    /// OVERQUOTA code says so to the client).</summary>
-    private async Task<bool> OverQuotaAsync(int adding) =>
-        await _services.Messages.CountInMailboxAsync(User!.Id) + adding > User.Quota;
+    /// OVERQUOTA code says so to the client). Outside a transaction only a quick refusal, before any work;
+    /// what decides is the count inside the transaction that stores.</summary>
+    private async Task<bool> OverQuotaAsync(int adding, DbTransaction? tx) =>
+        await _services.Messages.CountInMailboxAsync(User!.Id, tx) + adding > User.Quota;
+
+    private string OverQuota => $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages";
 
     /// <summary>APPEND folder [(flags)] ["date-time"] literal: the message is stored durably before OK,
     /// with APPENDUID (UIDPLUS).</summary>
@@ -173,16 +181,18 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
             return;
         }
-        if (await OverQuotaAsync(1))
+        if (await OverQuotaAsync(1, null))
         {
-            r.Tagged(c.Tag, "NO", $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages");
+            r.Tagged(c.Tag, "NO", OverQuota);
             return;
         }
         var blob = await _services.Blobs.WriteAsync(content, ct);
         var headers = IndexedFields.Read(content, MimeLimits.From(_services.Options.Value.Inbound));
         var stored = await _services.Database.WriteAsync(async tx =>
         {
-            var current = (await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx))!;
+            var current = await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx)
+                          ?? throw new MailServerException(ErrorKind.NotFound, $"[TRYCREATE] No folder {Shorten(name)}");
+            if (await OverQuotaAsync(1, tx)) throw new MailServerException(ErrorKind.ResourceExhausted, OverQuota);
             var appended = await _services.Messages.InsertAsync(tx, User.Id, current, new NewMessage(blob, content.Length, headers,
                 received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags)));
             await _services.Events.RecordAsync(tx, User.Id, MailboxEventType.Received, appended.Id, null, EventDetails.Message(appended, current.Name),
