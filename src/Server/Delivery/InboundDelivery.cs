@@ -3,7 +3,7 @@ using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery;
 
-/// <summary>Stores a message that arrived from outside (SMTP MX now; bounces later) for hosted recipients:
+/// <summary>Stores a message that arrived from outside (the SMTP MX) for hosted recipients:
 /// the raw bytes durably first, then one transaction that hands each recipient's mailboxes to
 /// <see cref="LocalDelivery"/>. All or nothing: if any mailbox refuses, nothing is stored and the caller
 /// answers with a temporary failure, so the sender retries instead of mail being half-delivered.</summary>
