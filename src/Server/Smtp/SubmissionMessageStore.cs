@@ -5,6 +5,7 @@ using MimeKit.Utils;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Submission;
 using SmtpServer;
 using SmtpServer.Protocol;
@@ -33,6 +34,13 @@ public sealed class SubmissionMessageStore(
         var recipients = transaction.To.Select(t => EmailAddress.Parse(t.Address(), "recipient")).Distinct().ToList();
         var raw = TraceHeaders.Prepend(context, hostname, transaction.From.Address(), recipients.Select(r => r.ToString()).ToList(), id,
             time.GetUtcNow(), buffer);
+
+        // The message goes on whole, so it is parsed whole: only once a pass that builds nothing has found it
+        // within the inbound MIME limits, so that a message of a million parts costs a scan, not its parse.
+        var limits = MimeLimits.From(options.Value.Inbound);
+        if (MimeStructureScanner.Scan(new MemoryStream(raw, writable: false), limits, headersOnly: false, cancellationToken).Cut is not null)
+            return SmtpReplies.Reply(SmtpReplyCode.TransactionFailed,
+                $"5.6.0 The message has more than {limits.MaxParts} MIME parts, {limits.MaxDepth} levels of nesting or {limits.MaxHeaders} header fields in a part");
 
         MimeMessage message;
         try

@@ -169,4 +169,23 @@ public sealed class SubmissionTests(SharedMailServer server)
             (await admin.PostAsync($"/v1/mailboxes/{box.Address}/disable", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
         await Assert.ThrowsAsync<AuthenticationException>(() => server.SubmitAsAsync(box));
     }
+
+    [Fact]
+    public async Task A_message_past_the_mime_limits_is_refused_at_submission()
+    {
+        var sender = await server.CreateMailboxAsync();
+        await using var smtp = await SmtpConversation.OpenAsync(server.SubmissionTlsPort, implicitTls: true);
+        Assert.StartsWith("220", await smtp.ReplyAsync());
+        await smtp.CommandAsync("EHLO client.test");
+        var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{sender.Address}\0{sender.Password}"));
+        Assert.StartsWith("235", await smtp.CommandAsync($"AUTH PLAIN {auth}"));
+        Assert.StartsWith("250", await smtp.CommandAsync($"MAIL FROM:<{sender.Address}>"));
+        Assert.StartsWith("250", await smtp.CommandAsync($"RCPT TO:<{sender.Address}>"));
+        Assert.StartsWith("354", await smtp.CommandAsync("DATA"));
+        var bomb = System.Text.Encoding.ASCII.GetString(HostileMessages.ManyParts("parts", sender.Address, 2_000)).Replace("From: bomber@sender.test", $"From: {sender.Address}");
+        await smtp.SendAsync(System.Text.Encoding.ASCII.GetBytes(bomb + ".\r\n"));
+
+        Assert.Equal("554 5.6.0 The message has more than 1000 MIME parts, 50 levels of nesting or 1000 header fields in a part", await smtp.ReplyAsync(TimeSpan.FromSeconds(30)));
+        Assert.StartsWith("250", await smtp.CommandAsync("RSET"));
+    }
 }
