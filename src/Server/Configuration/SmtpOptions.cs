@@ -22,6 +22,9 @@ public sealed class SmtpOptions
     /// <summary>Submission sessions per client address: a mail client sends over one or two connections,
     /// and ten leave room for a small office behind one NAT address.</summary>
     public int MaxSubmissionSessionsPerAddress { get; set; } = 10;
+    /// <summary>Logged-in submission sessions one mailbox may hold, whatever addresses they come from, so a
+    /// leaked password used from many places cannot take the pool from every other user.</summary>
+    public int MaxSubmissionSessionsPerMailbox { get; set; } = 20;
     /// <summary>When the MX pool is full, a transaction whose client has been silent this long may be closed to
     /// make room like an idle session (Postfix, under stress, gives a client 10 s). Otherwise a client could
     /// keep its slots from ever being shed by opening a transaction (<c>MAIL FROM:&lt;&gt;</c>) in each.</summary>

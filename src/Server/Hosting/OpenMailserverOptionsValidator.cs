@@ -47,6 +47,7 @@ public sealed class OpenMailserverOptionsValidator : IValidateOptions<OpenMailse
         if (o.Smtp.MaxConcurrentSubmissionSessions < 1) errors.Add($"{p}Smtp:MaxConcurrentSubmissionSessions must be at least 1.");
         if (o.Smtp.MaxSessionsPerAddress < 1 || o.Smtp.MaxSubmissionSessionsPerAddress < 1)
             errors.Add($"{p}Smtp:MaxSessionsPerAddress and Smtp:MaxSubmissionSessionsPerAddress must be at least 1.");
+        if (o.Smtp.MaxSubmissionSessionsPerMailbox < 1) errors.Add($"{p}Smtp:MaxSubmissionSessionsPerMailbox must be at least 1.");
         if (o.Smtp.CommandTimeout < TimeSpan.FromSeconds(1)) errors.Add($"{p}Smtp:CommandTimeout must be at least one second, e.g. 00:05:00.");
         if (o.Smtp.StalledTransactionTime < TimeSpan.FromSeconds(1))
             errors.Add($"{p}Smtp:StalledTransactionTime must be at least one second, e.g. 00:00:10.");

@@ -116,7 +116,8 @@ public static class OpenMailserverServices
         services.AddSingleton<OutboundWorker>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboundWorker>());
         services.AddSingleton<ImapServices>();
-        services.AddSingleton<Imap.MailboxSessionLimit>();
+        services.AddKeyedSingleton<SessionsPerMailbox>(SessionsPerMailbox.Imap);
+        services.AddKeyedSingleton<SessionsPerMailbox>(SessionsPerMailbox.Submission);
         services.AddHostedService<ImapListener>();
 
         services.AddGrpc(grpc =>

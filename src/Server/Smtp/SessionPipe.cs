@@ -20,6 +20,7 @@ public sealed class SessionPipe : ISecurableDuplexPipe
     private long _lastActivity = Environment.TickCount64;
     private int _evicted;
     private int _disposed;
+    private readonly List<Action> _closed = [];
 
     public SessionPipe(ISecurableDuplexPipe inner, ISessionContext context, IPAddress? remote, string hostname, string postmasterDomain,
         Action<SessionPipe> release)
@@ -75,10 +76,27 @@ public sealed class SessionPipe : ISecurableDuplexPipe
     public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
         Inner.UpgradeAsync(certificate, protocols, cancellationToken);
 
+    /// <summary>Runs <paramref name="action"/> when the session ends (at once if it has ended).</summary>
+    public void OnClosed(Action action)
+    {
+        lock (_closed)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                _closed.Add(action);
+                return;
+            }
+        }
+        action();
+    }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Inner.Dispose();
         _release(this);
+        List<Action> closed;
+        lock (_closed) closed = [.. _closed];
+        foreach (var action in closed) action();
     }
 }

@@ -37,6 +37,10 @@ public static class SmtpReplies
     public static SmtpResponseException SenderNotOwned(string address) =>
         Refuse(SmtpReplyCode.MailboxNameNotAllowed, $"5.7.1 <{address}>: Sender address not owned by the authenticated user");
 
+    /// <summary>RFC 4954's temporary authentication failure: the mailbox has all the sessions it may hold.</summary>
+    public static SmtpResponseException TooManySessions(string address, int limit) =>
+        Refuse((SmtpReplyCode)454, $"4.7.0 {address} has {limit} sessions open; close one and try again");
+
     public static SmtpResponseException BadCredentials() =>
         Refuse(SmtpReplyCode.AuthenticationFailed, "5.7.8 Authentication credentials invalid");
 

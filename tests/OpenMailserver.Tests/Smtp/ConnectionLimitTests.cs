@@ -167,6 +167,44 @@ public sealed class ConnectionLimitTests
         Assert.StartsWith("220 ", await again.ReplyAsync());
     }
 
+    [Fact]
+    public async Task One_mailbox_holds_at_most_its_share_of_logged_in_submission_sessions()
+    {
+        await using var server = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Smtp:MaxSubmissionSessionsPerMailbox"] = "2" });
+        server.Started();
+        var box = await server.CreateMailboxAsync();
+        var other = await server.CreateMailboxAsync();
+        await using var first = await LoggedInAsync(server, box);
+        await using var second = await LoggedInAsync(server, box);
+        await using (var third = await OpenSubmissionAsync(server))
+            Assert.StartsWith($"454 4.7.0 {box.Address} has 2 sessions open; close one and try again", await third.CommandAsync(AuthPlain(box)));
+        // Another mailbox logs in as before.
+        await using (var elsewhere = await LoggedInAsync(server, other)) { }
+
+        // A session that ends gives its share back.
+        await first.CommandAsync("QUIT");
+        Assert.True(await first.ClosedAsync(TimeSpan.FromSeconds(5)));
+        await Task.Delay(200);
+        await using var again = await LoggedInAsync(server, box);
+    }
+
+    private static async Task<SmtpConversation> OpenSubmissionAsync(MailServer server)
+    {
+        var conversation = await SmtpConversation.OpenAsync(server.SubmissionTlsPort, implicitTls: true);
+        Assert.StartsWith("220 ", await conversation.ReplyAsync());
+        Assert.StartsWith("250", await conversation.CommandAsync("EHLO client.test"));
+        return conversation;
+    }
+
+    private static async Task<SmtpConversation> LoggedInAsync(MailServer server, TestMailbox box)
+    {
+        var conversation = await OpenSubmissionAsync(server);
+        Assert.StartsWith("235", await conversation.CommandAsync(AuthPlain(box)));
+        return conversation;
+    }
+
+    private static string AuthPlain(TestMailbox box) => "AUTH PLAIN " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{box.Address}\0{box.Password}"));
+
     private static async Task<SmtpConversation> OpenMxAsync(MailServer server)
     {
         var conversation = await SmtpConversation.OpenAsync(server.Started().MxPort);

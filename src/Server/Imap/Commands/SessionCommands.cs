@@ -145,9 +145,10 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", "[AUTHENTICATIONFAILED] Invalid credentials");
             return;
         }
-        if (!_services.MailboxSessions.TryEnter(this, result.Mailbox!.Id))
+        var limit = _services.Options.Value.Imap.MaxSessionsPerMailbox;
+        if (!_services.MailboxSessions.TryEnter(this, result.Mailbox!.Id, limit))
         {
-            r.Tagged(c.Tag, "NO", $"[LIMIT] {result.Mailbox.Address} has {_services.MailboxSessions.Limit} sessions open; log out elsewhere and try again");
+            r.Tagged(c.Tag, "NO", $"[LIMIT] {result.Mailbox.Address} has {limit} sessions open; log out elsewhere and try again");
             return;
         }
         User = result.Mailbox;

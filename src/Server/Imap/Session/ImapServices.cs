@@ -20,4 +20,4 @@ public sealed record ImapServices(
     TlsCertificateProvider Certificates,
     TimeProvider Time,
     ILogger<ImapSession> Logger,
-    MailboxSessionLimit MailboxSessions);
+    [FromKeyedServices(SessionsPerMailbox.Imap)] SessionsPerMailbox MailboxSessions);
