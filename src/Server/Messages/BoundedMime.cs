@@ -38,22 +38,10 @@ public static class BoundedMime
 
     /// <summary>The message's own header fields, no more than <see cref="MimeLimits.MaxHeaders"/>.</summary>
     /// <param name="stream">Seekable, positioned at the start of the message.</param>
-    public static HeaderList LoadHeaders(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default)
-    {
-        var start = stream.Position;
-        var cut = MimeStructureScanner.Scan(stream, limits, headersOnly: true, cancellationToken).Cut;
-        stream.Position = start;
-        using var kept = new BoundStream(stream, start, cut is { } end ? start + end : -1, leaveOpen: true);
-        try
-        {
-            return HeaderList.Load(kept, cancellationToken);
-        }
-        catch (FormatException)
-        {
-            // Bytes that do not begin with a header field: a message without any (see Load).
-            return [];
-        }
-    }
+    public static HeaderList LoadHeaders(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default) =>
+        // The scan reads each field once and keeps those within the limit; bytes that do not begin with a header
+        // field give none (a message without any, see Load).
+        MimeStructureScanner.Scan(stream, limits, headersOnly: true, cancellationToken).Headers;
 
     public static BoundedMessage Load(ReadOnlyMemory<byte> raw, MimeLimits limits) =>
         Load(AsStream(raw), limits);

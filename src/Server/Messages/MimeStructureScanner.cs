@@ -24,6 +24,10 @@ public sealed class MimeStructureScanner : MimeReader
     /// <summary>Header fields of the message itself, counted up to one past the limit.</summary>
     public int TopLevelHeaders { get; private set; }
 
+    /// <summary>The message's own header fields within the limit, as read (a scan of the header alone keeps
+    /// them, so they need not be parsed a second time).</summary>
+    public HeaderList Headers { get; } = [];
+
     /// <summary>Whether the message's own header carries a DKIM-Signature field (among those counted).</summary>
     public bool HasDkimSignature { get; private set; }
 
@@ -64,6 +68,7 @@ public sealed class MimeStructureScanner : MimeReader
         {
             TopLevelHeaders++;
             if (header.Id == HeaderId.DkimSignature) HasDkimSignature = true;
+            if (TopLevelHeaders <= _limits.MaxHeaders) Headers.Add(header);
         }
         // The message's own header keeps its first fields; an inner entity with too many is left out whole,
         // since what is kept of it would be an entity the part count never saw.
