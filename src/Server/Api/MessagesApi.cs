@@ -5,6 +5,7 @@ using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Submission;
+using OpenMailserver.Server.Views;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;

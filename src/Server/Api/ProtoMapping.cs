@@ -1,5 +1,6 @@
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Views;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;

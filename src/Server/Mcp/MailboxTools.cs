@@ -3,12 +3,12 @@ using System.Threading.Channels;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Api;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Submission;
+using OpenMailserver.Server.Views;
 
 namespace OpenMailserver.Server.Mcp;
 

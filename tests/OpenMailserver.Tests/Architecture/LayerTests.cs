@@ -25,8 +25,9 @@ public sealed class LayerTests
         ["Delivery"] = 8, ["Webhooks"] = 8,
         ["Submission"] = 9,
         ["Operations"] = 10,
-        ["Smtp"] = 11, ["Imap"] = 11, ["Api"] = 11, ["Mcp"] = 11, ["Cli"] = 11,
-        ["Hosting"] = 12,
+        ["Views"] = 11,
+        ["Smtp"] = 12, ["Imap"] = 12, ["Api"] = 12, ["Mcp"] = 12, ["Cli"] = 12,
+        ["Hosting"] = 13,
     };
 
     /// <summary>Uses that break the layering today, each removed by a step of the store redesign.</summary>
@@ -34,8 +35,6 @@ public sealed class LayerTests
     {
         // Repository interfaces and records live in the areas that use them: they move into Storage.
         "Storage -> Accounts", "Storage -> Delivery", "Storage -> Events", "Storage -> Messages", "Storage -> Webhooks",
-        // MCP shows a message as the API does (Api.MessageView): the view moves below both doors.
-        "Mcp -> Api",
     };
 
     private static readonly string[] Sql = ["Dapper", "Microsoft.Data.Sqlite", "System.Data.Common"];

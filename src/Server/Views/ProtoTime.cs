@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 
-namespace OpenMailserver.Server.Api;
+namespace OpenMailserver.Server.Views;
 
 /// <summary>Unix milliseconds, as stored, to protobuf Timestamps (RFC 3339 in JSON).</summary>
 public static class ProtoTime

@@ -2,7 +2,7 @@ using MimeKit;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.V1;
 
-namespace OpenMailserver.Server.Api;
+namespace OpenMailserver.Server.Views;
 
 /// <summary>Index entries and parsed messages to the API's message shapes.</summary>
 public static class MessageView
