@@ -26,8 +26,9 @@ using OpenMailserver.Server.Webhooks;
 
 namespace OpenMailserver.Server.Hosting;
 
-/// <summary>Everything the server registers, in one place: options, storage, the domain services, the
-/// gRPC API with JSON transcoding, and the two HTTP listeners.</summary>
+/// <summary>What the server is made of, as a table of contents: options, then each area's own registration
+/// (<c>AddStorage()</c>, <c>AddSmtp()</c>, … in the area's <c>*Registration</c> file), then the web host: the
+/// gRPC API with JSON transcoding, the dashboard, MCP and the HTTP listeners.</summary>
 public static class OpenMailserverServices
 {
     public static WebApplicationBuilder AddOpenMailserver(this WebApplicationBuilder builder)
@@ -42,83 +43,23 @@ public static class OpenMailserverServices
         services.AddSingleton(logs);
         builder.Logging.AddProvider(new RingBufferLoggerProvider(logs));
 
-        services.AddSingleton<Database>();
-        services.AddSingleton<Migrator>();
-        services.AddSingleton<BlobStore>();
-        services.AddSingleton<IMailboxRepository, SqliteMailboxRepository>();
-        services.AddSingleton<IAliasRepository, SqliteAliasRepository>();
-        services.AddSingleton<IApiKeyRepository, SqliteApiKeyRepository>();
-        services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
-        services.AddSingleton<IOutboundRepository, SqliteOutboundRepository>();
-        services.AddSingleton<IMailboxEventRepository, SqliteMailboxEventRepository>();
-        services.AddSingleton<MailboxEventFeed>();
-        services.AddSingleton<IWebhookRepository, SqliteWebhookRepository>();
-        services.AddSingleton<WebhookSecrets>();
-        services.AddSingleton<WebhookTargetPolicy>();
-        services.AddSingleton<WebhookService>();
-        services.AddSingleton<WebhookDispatcher>();
-        services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
-
-        services.AddSingleton<CredentialRevocations>();
-        services.AddSingleton<ApiKeyService>();
-        services.AddSingleton<MailboxService>();
-        services.AddSingleton<INewMailboxSetup, DefaultFolders>();
-        services.AddSingleton<AliasService>();
-        services.AddSingleton<RecipientResolver>();
-        services.AddSingleton<LocalDelivery>();
-        services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value.Inbound));
-        services.AddSingleton<MailboxReader>();
-        services.AddSingleton<MailboxOrganizer>();
-        services.AddSingleton<ReplyComposer>();
-        services.AddSingleton<IdempotentSends>();
-        services.AddHostedService<SearchBackfill>();
-        services.AddSingleton<MessageComposer>();
-        services.AddSingleton<SenderPolicy>();
-        services.AddSingleton<SubmissionPipeline>();
-        services.AddSingleton<ListenerRegistry>();
-        services.AddSingleton<HealthService>();
-        services.AddSingleton<ServerStatistics>();
-        services.AddSingleton<DnsPlanner>();
-        services.AddSingleton<MailMetrics>();
-        services.AddSingleton<Operations.Backup.BackupKey>();
-        services.AddSingleton<Operations.Backup.BackupWriter>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MailMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
-        services.AddHostedService<LogFileWriter>();
-        services.AddSingleton<DeliverabilityChecker>();
+        // Each area registers its own services; hosted services start in this order.
+        services
+            .AddStorage()
+            .AddEvents()
+            .AddWebhooks()
+            .AddAccounts()
+            .AddMessages()
+            .AddSubmission()
+            .AddTelemetry()
+            .AddOperations()
+            .AddNet()
+            .AddSmtp()
+            .AddDns()
+            .AddMailAuthentication()
+            .AddDelivery()
+            .AddImap();
         services.AddSingleton<MailboxAccess>();
-        services.AddSingleton<TlsCertificateProvider>();
-        services.AddSingleton<LoginThrottle>();
-        services.AddSingleton<PasswordLogin>();
-        services.AddSingleton<InboundDelivery>();
-        services.AddSingleton<InboundMailboxFilter>();
-        services.AddSingleton<InboundMessageStore>();
-        services.AddSingleton<SubmissionMailboxFilter>();
-        services.AddSingleton<SubmissionMessageStore>();
-        services.AddSingleton<SubmissionAuthenticator>();
-        services.AddHostedService<SmtpListeners>();
-        services.AddSingleton<MailboxChangeNotifier>();
-        services.AddSingleton<DnsResolver>();
-        services.AddSingleton<DkimKeys>();
-        services.AddSingleton<INewDomainSetup>(provider => provider.GetRequiredService<DkimKeys>());
-        services.AddSingleton<SpfEvaluator>();
-        services.AddSingleton<DnsDkimKeyLocator>();
-        services.AddSingleton<InboundAuthenticator>();
-        services.AddSingleton<DeliveryJournal>();
-        services.AddSingleton<RouteResolver>();
-        services.AddSingleton<SmtpSessionPool>();
-        services.AddSingleton<SmtpTransfer>();
-        services.AddSingleton<BounceSender>();
-        services.AddSingleton<OutboundQueue>();
-        services.AddSingleton<OutboundDeliverer>();
-        services.AddSingleton<OutboundWorker>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboundWorker>());
-        services.AddSingleton<ImapServices>();
-        services.AddKeyedSingleton<SessionsPerMailbox>(SessionsPerMailbox.Imap);
-        services.AddKeyedSingleton<SessionsPerMailbox>(SessionsPerMailbox.Submission);
-        services.AddHostedService<ImapListener>();
 
         services.AddGrpc(grpc =>
         {

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
+
+namespace OpenMailserver.Server.Messages;
+
+/// <summary>What Messages registers: folders, the message index, reading and organizing, and change notices.</summary>
+public static class MessagesRegistration
+{
+    public static IServiceCollection AddMessages(this IServiceCollection services)
+    {
+        services.AddSingleton<INewMailboxSetup, DefaultFolders>();
+        services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value.Inbound));
+        services.AddSingleton<MailboxReader>();
+        services.AddSingleton<MailboxOrganizer>();
+        services.AddHostedService<SearchBackfill>();
+        services.AddSingleton<MailboxChangeNotifier>();
+        return services;
+    }
+}

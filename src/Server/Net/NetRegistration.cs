@@ -1,0 +1,13 @@
+namespace OpenMailserver.Server.Net;
+
+/// <summary>What Net registers: the TLS certificate and the per-mailbox session counts.</summary>
+public static class NetRegistration
+{
+    public static IServiceCollection AddNet(this IServiceCollection services)
+    {
+        services.AddSingleton<TlsCertificateProvider>();
+        services.AddKeyedSingleton<SessionsPerMailbox>(SessionsPerMailbox.Imap);
+        services.AddKeyedSingleton<SessionsPerMailbox>(SessionsPerMailbox.Submission);
+        return services;
+    }
+}
