@@ -39,5 +39,15 @@ public sealed class OperationsApi(BackupWriter backups, BackupKey key, ServerSta
     }
 
     [RequiresScope(Scopes.Admin)]
-    public override Task<ServerStats> GetStats(GetStatsRequest request, ServerCallContext context) => statistics.GetAsync(context.CancellationToken);
+    public override async Task<ServerStats> GetStats(GetStatsRequest request, ServerCallContext context)
+    {
+        var counts = await statistics.GetAsync(context.CancellationToken);
+        var stats = new ServerStats
+        {
+            Domains = counts.Domains, Mailboxes = counts.ActiveMailboxes, DisabledMailboxes = counts.DisabledMailboxes, Aliases = counts.Aliases,
+            ReceivedToday = counts.ReceivedSince, SentToday = counts.SentSince,
+        };
+        foreach (var (state, count) in counts.OutboundByState) stats.OutboundByState[state] = count;
+        return stats;
+    }
 }

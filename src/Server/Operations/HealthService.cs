@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Configuration;
@@ -47,9 +46,7 @@ public sealed class HealthService(
     {
         try
         {
-            await database.WriteAsync(tx => tx.Connection!.ExecuteAsync(
-                "INSERT INTO server_state (key, value) VALUES ('health_probe', @now) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                new { now = time.GetUtcNow().ToString("O") }, tx));
+            await database.ProbeWriteAsync(time.GetUtcNow());
             return new("database", HealthCheckResult.Pass, $"SQLite at {database.FilePath} accepts writes.");
         }
         catch (Exception e)

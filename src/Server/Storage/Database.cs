@@ -146,6 +146,11 @@ public sealed class Database
         public void Fail(Exception e) => _result.TrySetException(e);
     }
 
+    /// <summary>Proves the database takes writes now (the health check): one small row, committed.</summary>
+    public Task ProbeWriteAsync(DateTimeOffset now) => WriteAsync(tx => tx.Connection!.ExecuteAsync(
+        "INSERT INTO server_state (key, value) VALUES ('health_probe', @now) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        new { now = now.ToString("O") }, tx));
+
     public Task WriteAsync(Func<DbTransaction, Task> work, CancellationToken cancellationToken = default) =>
         WriteAsync(async tx => { await work(tx); return true; }, cancellationToken);
 }

@@ -14,6 +14,7 @@ public static class StorageRegistration
         services.AddSingleton<Database>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<BlobStore>();
+        services.AddSingleton<SqliteServerCounts>();
         services.AddSingleton<IMailboxRepository, SqliteMailboxRepository>();
         services.AddSingleton<IAliasRepository, SqliteAliasRepository>();
         services.AddSingleton<IApiKeyRepository, SqliteApiKeyRepository>();

@@ -48,7 +48,7 @@ public sealed class LayerTests
         "Accounts.INewMailboxSetup", "Accounts.MailboxService", "Messages.DefaultFolders", "Delivery.Bounces.BounceSender", "Delivery.InboundDelivery", "Delivery.IOutboundRepository", "Delivery.LocalDelivery",
         "Delivery.Outbound.AttemptLog", "Delivery.Outbound.OutboundQueue", "Delivery.RecipientResolver", "Events.IMailboxEventRepository",
         "Imap.Session.ImapSession", "Messages.IMessageRepository", "Messages.MailboxOrganizer", "Messages.SearchBackfill",
-        "Operations.Backup.BackupReader", "Operations.Backup.BackupWriter", "Operations.HealthService", "Operations.ServerStatistics",
+        "Operations.Backup.BackupReader", "Operations.Backup.BackupWriter",
         "Submission.SubmissionPipeline",
     };
 
