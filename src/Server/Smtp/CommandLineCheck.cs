@@ -6,7 +6,9 @@ namespace OpenMailserver.Server.Smtp;
 /// parser gets wrong: a MAIL FROM that repeats a parameter (<c>SIZE=1 SIZE=2</c>) makes it throw and drop
 /// the connection without a reply, so it is answered here with 501; and <c>RCPT TO:&lt;postmaster&gt;</c>,
 /// which every server must take (RFC 5321 §4.5.1), is a syntax error to it, so it is rewritten to the
-/// primary domain's postmaster. Socket-free; the line comes without its CRLF.</summary>
+/// primary domain's postmaster. A MAIL or RCPT parameter that is not RFC 5321's <c>esmtp-param</c> (a keyword of
+/// letters, digits and '-', a value of printable ASCII without '=') is answered with 501 here too: some such
+/// lines made the library drop the session without a reply. Socket-free; the line comes without its CRLF.</summary>
 public static class CommandLineCheck
 {
     /// <summary>RFC 5321 §4.5.3.1.4 allows 512 octets and more with extensions; AUTH PLAIN with the longest
@@ -37,14 +39,29 @@ public static class CommandLineCheck
         if (end < 0) return Verdict.Pass;
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var parameter in Encoding.Latin1.GetString(line[end..]).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var parameter in Parameters(line[end..]))
         {
+            if (!IsParameter(parameter)) return new Verdict("501 5.5.4 Invalid MAIL FROM parameter\r\n", null);
             var equals = parameter.IndexOf('=');
             var keyword = equals < 0 ? parameter : parameter[..equals];
-            if (keyword.Length > 0 && !seen.Add(keyword))
+            if (!seen.Add(keyword))
                 return new Verdict($"501 5.5.4 Duplicate MAIL FROM parameter {Printable(keyword)}\r\n", null);
         }
         return Verdict.Pass;
+    }
+
+    private static string[] Parameters(ReadOnlySpan<byte> rest) =>
+        Encoding.Latin1.GetString(rest).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>RFC 5321 §4.1.2: <c>esmtp-keyword ["=" esmtp-value]</c>.</summary>
+    private static bool IsParameter(string parameter)
+    {
+        var equals = parameter.IndexOf('=');
+        var keyword = equals < 0 ? parameter : parameter[..equals];
+        if (keyword.Length == 0 || !char.IsAsciiLetterOrDigit(keyword[0]) || !keyword.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')) return false;
+        if (equals < 0) return true;
+        var value = parameter[(equals + 1)..];
+        return value.Length > 0 && value.All(c => c is >= '!' and <= '~' and not '=');
     }
 
     private static Verdict InspectRcpt(ReadOnlySpan<byte> line, string postmasterDomain)
@@ -52,6 +69,8 @@ public static class CommandLineCheck
         var at = SkipBlanks(line, 4);
         if (!StartsWithIgnoreCase(line[at..], "TO:"u8)) return Verdict.Pass;
         at = SkipBlanks(line, at + 3);
+        if (PathEnd(line, at) is var end and >= 0 && !Parameters(line[end..]).All(IsParameter))
+            return new Verdict("501 5.5.4 Invalid RCPT TO parameter\r\n", null);
         var rest = line[at..];
         if (!StartsWithIgnoreCase(rest, "<postmaster>"u8)) return Verdict.Pass;
         var after = at + "<postmaster>".Length;

@@ -66,6 +66,18 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_parameter_that_is_not_esmtp_syntax_gets_501_and_the_session_goes_on()
+    {
+        await using var smtp = await OpenMxAsync();
+        // Found by the SMTP argument property: the library dropped the session on this line without a reply.
+        Assert.Equal("501 5.5.4 Invalid MAIL FROM parameter", await smtp.CommandAsync("MAIL FROM:<a@[127.0.0.1]> X-=)\"é RET=y.$Dx L=.ß"));
+        Assert.Equal("501 5.5.4 Invalid MAIL FROM parameter", await smtp.CommandAsync("MAIL FROM:<a@elsewhere.test> =1"));
+        Assert.Equal("250 Ok", await smtp.CommandAsync("MAIL FROM:<a@elsewhere.test> SIZE=10 X-TRACE=a.b"));
+        Assert.Equal("501 5.5.4 Invalid RCPT TO parameter", await smtp.CommandAsync("RCPT TO:<a@elsewhere.test> NOTIFY=é"));
+        Assert.Equal("250 Ok", await smtp.CommandAsync("NOOP"));
+    }
+
+    [Fact]
     public async Task A_command_line_beyond_the_bound_ends_the_session_with_500()
     {
         await using var smtp = await OpenMxAsync();
