@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Storage;
 
@@ -6,7 +5,7 @@ namespace OpenMailserver.Server.Accounts;
 
 /// <summary>Aliases on hosted domains. A destination may be a mailbox or another alias; creation refuses
 /// unknown destinations and anything that would make a loop.</summary>
-public sealed class AliasService(Database database, IAliasRepository aliases, IMailboxRepository mailboxes, TimeProvider time, ILogger<AliasService> logger)
+public sealed class AliasService(IStore store, IAliasRepository aliases, IMailboxRepository mailboxes, TimeProvider time, ILogger<AliasService> logger)
 {
     public const int MaxDestinations = 50;
 
@@ -24,7 +23,7 @@ public sealed class AliasService(Database database, IAliasRepository aliases, IM
 
         try
         {
-            var id = await database.WriteAsync(async tx =>
+            var id = await store.WriteAsync(async tx =>
             {
                 if (!await mailboxes.DomainExistsAsync(from[(from.IndexOf('@') + 1)..], tx))
                     throw new MailServerException(ErrorKind.InvalidArgument, $"source {from} is not on a hosted domain; create a mailbox on that domain first.");
@@ -49,7 +48,7 @@ public sealed class AliasService(Database database, IAliasRepository aliases, IM
             logger.LogInformation("Created alias {Source} -> {Destination}", from, string.Join(",", targets));
             return (await aliases.FindByIdAsync(id))!;
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        catch (DuplicateKeyException)
         {
             throw new MailServerException(ErrorKind.AlreadyExists, $"The alias {from} already exists.");
         }
@@ -60,7 +59,7 @@ public sealed class AliasService(Database database, IAliasRepository aliases, IM
     public async Task<AliasRecord> DeleteAsync(long id)
     {
         var alias = await aliases.FindByIdAsync(id) ?? throw new MailServerException(ErrorKind.NotFound, $"No alias with id {id}.");
-        await database.WriteAsync(tx => aliases.DeleteAsync(tx, id));
+        await store.WriteAsync(tx => aliases.DeleteAsync(tx, id));
         logger.LogInformation("Deleted alias {Source}", alias.Source);
         return alias;
     }

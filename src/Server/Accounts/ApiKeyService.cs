@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Configuration;
@@ -10,14 +9,14 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Issues, checks and revokes API keys. Only SHA-256 hashes are stored; a raw key is returned
 /// once, when issued.</summary>
 public sealed class ApiKeyService(
-    Database database, IApiKeyRepository keys, IMailboxRepository mailboxes, CredentialRevocations revocations, IOptions<OpenMailserverOptions> options,
+    IStore store, IApiKeyRepository keys, IMailboxRepository mailboxes, CredentialRevocations revocations, IOptions<OpenMailserverOptions> options,
     TimeProvider time, ILogger<ApiKeyService> logger)
 {
     public const string AdminKeyFileName = "admin-api-key";
     private const string GeneratedAdminKeyName = "admin (generated)";
     private const string ConfiguredAdminKeyName = "admin (configured)";
 
-    public async Task<IssuedKey> IssueMailboxKeyAsync(DbTransaction tx, long mailboxId, string name)
+    public async Task<IssuedKey> IssueMailboxKeyAsync(IUnitOfWork tx, long mailboxId, string name)
     {
         var raw = ApiKeySecret.Generate();
         var id = await keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), name, mailboxId,
@@ -53,7 +52,7 @@ public sealed class ApiKeyService(
     /// check runs in the same write transaction, so two concurrent revocations cannot both pass it.</summary>
     public async Task<ApiKeyRecord> RevokeAsync(long id)
     {
-        await database.WriteAsync(async tx =>
+        await store.WriteAsync(async tx =>
         {
             var key = await keys.FindByIdAsync(id, tx) ?? throw new MailServerException(ErrorKind.NotFound, $"No API key with id {id}.");
             if (key.MailboxId is null && key.RevokedAt is null && await keys.CountActiveAdminKeysAsync(tx) <= 1)
@@ -74,7 +73,7 @@ public sealed class ApiKeyService(
         if (!string.IsNullOrEmpty(configured))
         {
             var hash = ApiKeySecret.Hash(configured);
-            var (replaced, generated) = await database.WriteAsync(async tx =>
+            var (replaced, generated) = await store.WriteAsync(async tx =>
             {
                 var current = await keys.FindByNameAsync(ConfiguredAdminKeyName, tx);
                 long? replacedId = null;
@@ -110,7 +109,7 @@ public sealed class ApiKeyService(
 
         var raw = ApiKeySecret.Generate();
         DurableFile.Write(keyFile, System.Text.Encoding.UTF8.GetBytes(raw + "\n"));
-        await database.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), GeneratedAdminKeyName, null,
+        await store.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), GeneratedAdminKeyName, null,
             string.Join(' ', Scopes.AdminScopes), Now()));
         logger.LogWarning("Generated an admin API key and wrote it to {KeyFile}; it is not shown again in the log", keyFile);
         return keyFile;

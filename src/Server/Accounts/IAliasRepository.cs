@@ -1,12 +1,12 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;
 
 public interface IAliasRepository
 {
-    Task<long> InsertAsync(DbTransaction tx, string source, string destination, long now);
-    Task<AliasRecord?> FindBySourceAsync(string source, DbTransaction? tx = null);
+    Task<long> InsertAsync(IUnitOfWork tx, string source, string destination, long now);
+    Task<AliasRecord?> FindBySourceAsync(string source, IUnitOfWork? tx = null);
     Task<AliasRecord?> FindByIdAsync(long id);
-    Task<IReadOnlyList<AliasRecord>> ListAsync(DbTransaction? tx = null);
-    Task DeleteAsync(DbTransaction tx, long id);
+    Task<IReadOnlyList<AliasRecord>> ListAsync(IUnitOfWork? tx = null);
+    Task DeleteAsync(IUnitOfWork tx, long id);
 }

@@ -1,16 +1,16 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;
 
 public interface IApiKeyRepository
 {
-    Task<long> InsertAsync(DbTransaction tx, byte[] keyHash, string prefix, string name, long? mailboxId, string scopes, long now);
+    Task<long> InsertAsync(IUnitOfWork tx, byte[] keyHash, string prefix, string name, long? mailboxId, string scopes, long now);
     Task<ApiKeyRecord?> FindByHashAsync(byte[] keyHash);
-    Task<ApiKeyRecord?> FindByIdAsync(long id, DbTransaction? tx = null);
-    Task<ApiKeyRecord?> FindByNameAsync(string name, DbTransaction? tx = null);
+    Task<ApiKeyRecord?> FindByIdAsync(long id, IUnitOfWork? tx = null);
+    Task<ApiKeyRecord?> FindByNameAsync(string name, IUnitOfWork? tx = null);
     Task<IReadOnlyList<ApiKeyRecord>> ListByMailboxAsync(long mailboxId);
-    Task<long> CountActiveAdminKeysAsync(DbTransaction? tx = null);
+    Task<long> CountActiveAdminKeysAsync(IUnitOfWork? tx = null);
     /// <summary>Revokes the key and retires the webhooks it created, in the caller's transaction.</summary>
-    Task RevokeAsync(DbTransaction tx, long id, long now);
+    Task RevokeAsync(IUnitOfWork tx, long id, long now);
     Task TouchAsync(long id, long now);
 }

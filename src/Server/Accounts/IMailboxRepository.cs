@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;
 
@@ -6,13 +6,13 @@ namespace OpenMailserver.Server.Accounts;
 /// their own connection.</summary>
 public interface IMailboxRepository
 {
-    Task<long> EnsureDomainAsync(DbTransaction tx, string domain, long now);
-    Task<bool> DomainExistsAsync(string domain, DbTransaction? tx = null);
+    Task<long> EnsureDomainAsync(IUnitOfWork tx, string domain, long now);
+    Task<bool> DomainExistsAsync(string domain, IUnitOfWork? tx = null);
     Task<IReadOnlyList<string>> ListDomainsAsync();
-    Task<long> InsertAsync(DbTransaction tx, long domainId, string localPart, string address, string passwordHash, long quota, long now);
-    Task<MailboxRecord?> FindByAddressAsync(string address, DbTransaction? tx = null);
-    Task<MailboxRecord?> FindByIdAsync(long id, DbTransaction? tx = null);
+    Task<long> InsertAsync(IUnitOfWork tx, long domainId, string localPart, string address, string passwordHash, long quota, long now);
+    Task<MailboxRecord?> FindByAddressAsync(string address, IUnitOfWork? tx = null);
+    Task<MailboxRecord?> FindByIdAsync(long id, IUnitOfWork? tx = null);
     Task<IReadOnlyList<MailboxRecord>> ListAsync(string? domain);
-    Task SetActiveAsync(DbTransaction tx, long id, bool active);
-    Task SetPasswordHashAsync(DbTransaction tx, long id, string passwordHash);
+    Task SetActiveAsync(IUnitOfWork tx, long id, bool active);
+    Task SetPasswordHashAsync(IUnitOfWork tx, long id, string passwordHash);
 }

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;
 
@@ -6,5 +6,5 @@ namespace OpenMailserver.Server.Accounts;
 /// it; provided by a higher layer (its folders, by Messages), so Accounts does not depend on it.</summary>
 public interface INewMailboxSetup
 {
-    Task SetUpAsync(DbTransaction tx, long mailboxId);
+    Task SetUpAsync(IUnitOfWork tx, long mailboxId);
 }

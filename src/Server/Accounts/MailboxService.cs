@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Kernel;
@@ -9,7 +8,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Provisioning and managing mailboxes: each starts with the standard folders, a password and a
 /// mailbox-scoped API key.</summary>
 public sealed class MailboxService(
-    Database database, IMailboxRepository mailboxes, IAliasRepository aliases, INewMailboxSetup setup, INewDomainSetup domains, ApiKeyService keys,
+    IStore store, IMailboxRepository mailboxes, IAliasRepository aliases, INewMailboxSetup setup, INewDomainSetup domains, ApiKeyService keys,
     CredentialRevocations revocations,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<MailboxService> logger)
 {
@@ -38,7 +37,7 @@ public sealed class MailboxService(
         var now = Now();
         try
         {
-            var (id, key) = await database.WriteAsync(async tx =>
+            var (id, key) = await store.WriteAsync(async tx =>
             {
                 if (await aliases.FindBySourceAsync(address, tx) is not null)
                     throw new MailServerException(ErrorKind.AlreadyExists, $"{address} is already an alias; delete the alias first.");
@@ -50,7 +49,7 @@ public sealed class MailboxService(
             logger.LogInformation("Created mailbox {Address}", address);
             return new CreatedMailbox((await mailboxes.FindByIdAsync(id))!, chosenPassword, key);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19 /* SQLITE_CONSTRAINT: the address is taken */)
+        catch (DuplicateKeyException) // the address is taken
         {
             throw new MailServerException(ErrorKind.AlreadyExists, $"The mailbox {address} already exists.");
         }
@@ -88,7 +87,7 @@ public sealed class MailboxService(
     public async Task<MailboxRecord> SetActiveAsync(string? address, bool active)
     {
         var mailbox = await GetAsync(address);
-        await database.WriteAsync(tx => mailboxes.SetActiveAsync(tx, mailbox.Id, active));
+        await store.WriteAsync(tx => mailboxes.SetActiveAsync(tx, mailbox.Id, active));
         if (active) revocations.MailboxEnabled(mailbox.Address);
         else revocations.MailboxDisabled(mailbox.Address);
         logger.LogInformation("{Action} mailbox {Address}", active ? "Enabled" : "Disabled", mailbox.Address);
@@ -100,7 +99,7 @@ public sealed class MailboxService(
         var mailbox = await GetAsync(address);
         var chosen = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosen);
-        await database.WriteAsync(tx => mailboxes.SetPasswordHashAsync(tx, mailbox.Id, hash));
+        await store.WriteAsync(tx => mailboxes.SetPasswordHashAsync(tx, mailbox.Id, hash));
         revocations.PasswordChanged(mailbox.Address);
         logger.LogInformation("Reset the password of mailbox {Address}", mailbox.Address);
         return chosen;
@@ -111,7 +110,7 @@ public sealed class MailboxService(
         var mailbox = await GetAsync(address);
         var label = string.IsNullOrWhiteSpace(name) ? "unnamed" : name.Trim();
         if (label.Length > 100) throw new MailServerException(ErrorKind.InvalidArgument, "name must be at most 100 characters.");
-        var key = await database.WriteAsync(tx => keys.IssueMailboxKeyAsync(tx, mailbox.Id, label));
+        var key = await store.WriteAsync(tx => keys.IssueMailboxKeyAsync(tx, mailbox.Id, label));
         logger.LogInformation("Issued API key {KeyId} for mailbox {Address}", key.Id, mailbox.Address);
         return key;
     }

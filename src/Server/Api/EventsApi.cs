@@ -5,12 +5,13 @@ using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Views;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;
 
-public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository events, MailboxEventFeed feed, MailboxChangeNotifier changes,
+public sealed class EventsApi(MailboxAccess access, IMailboxEventRepository events, MailboxEventFeed feed, MailboxChanges changes,
     CredentialRevocations revocations) : V1.Events.EventsBase
 {
     private const int BatchSize = 500;

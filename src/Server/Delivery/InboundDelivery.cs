@@ -8,7 +8,7 @@ namespace OpenMailserver.Server.Delivery;
 /// <see cref="LocalDelivery"/>. All or nothing: if any mailbox refuses, nothing is stored and the caller
 /// answers with a temporary failure, so the sender retries instead of mail being half-delivered.</summary>
 public sealed class InboundDelivery(
-    Database database, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, MailboxChangeNotifier changes, TimeProvider time,
+    IStore store, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, TimeProvider time,
     MimeLimits limits)
 {
     /// <returns>The stored message ids, or the reason nothing was stored.</returns>
@@ -20,7 +20,7 @@ public sealed class InboundDelivery(
         var delivered = new HashSet<long>();
         try
         {
-            var stored = await database.WriteAsync(async tx =>
+            var stored = await store.WriteAsync(async tx =>
             {
                 var ids = new List<string>();
                 foreach (var recipient in recipients)
@@ -38,7 +38,6 @@ public sealed class InboundDelivery(
                 }
                 return ids;
             }, cancellationToken);
-            changes.Notify(delivered);
             return new InboundDeliveryResult(stored, null);
         }
         catch (RefusedException refused)

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
@@ -10,7 +10,7 @@ namespace OpenMailserver.Server.Delivery;
 /// delivery commits.</summary>
 public sealed class LocalDelivery(IMessageRepository messages, IMailboxEventRepository events, ILogger<LocalDelivery> logger)
 {
-    public async Task<LocalDeliveryResult> DeliverAsync(DbTransaction tx, MailboxRecord mailbox, NewMessage message)
+    public async Task<LocalDeliveryResult> DeliverAsync(IUnitOfWork tx, MailboxRecord mailbox, NewMessage message)
     {
         if (!mailbox.IsActive) return LocalDeliveryResult.Refused($"mailbox {mailbox.Address} is disabled");
         if (await messages.CountInMailboxAsync(mailbox.Id, tx) >= mailbox.Quota)

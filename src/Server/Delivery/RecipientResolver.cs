@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Accounts;
 
 namespace OpenMailserver.Server.Delivery;
@@ -9,7 +9,7 @@ public sealed class RecipientResolver(IMailboxRepository mailboxes, IAliasReposi
 {
     private const int MaxExpansion = 100;
 
-    public async Task<RecipientResolution> ResolveAsync(string address, DbTransaction? tx = null)
+    public async Task<RecipientResolution> ResolveAsync(string address, IUnitOfWork? tx = null)
     {
         var domain = address[(address.LastIndexOf('@') + 1)..];
         if (!await mailboxes.DomainExistsAsync(domain, tx)) return RecipientResolution.NotHosted;

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Events;
 
@@ -7,9 +7,9 @@ namespace OpenMailserver.Server.Events;
 /// commit order, so reading "after cursor N" never skips a later commit.</summary>
 public interface IMailboxEventRepository
 {
-    Task RecordAsync(DbTransaction tx, long mailboxId, string eventType, string messageId, long? outboundId, object details, long now);
+    Task RecordAsync(IUnitOfWork tx, long mailboxId, string eventType, string messageId, long? outboundId, object details, long now);
     /// <summary>Records one event for the mailbox owning <paramref name="folderId"/>.</summary>
-    Task RecordForFolderAsync(DbTransaction tx, long folderId, string eventType, string messageId, object details, long now);
+    Task RecordForFolderAsync(IUnitOfWork tx, long folderId, string eventType, string messageId, object details, long now);
     /// <summary>Events after <paramref name="afterId"/>, oldest first; all types when <paramref name="types"/> is empty.</summary>
     Task<IReadOnlyList<MailboxEventRecord>> ListAfterAsync(long mailboxId, long afterId, IReadOnlyCollection<string> types, int limit);
     Task<long> LatestIdAsync(long mailboxId);

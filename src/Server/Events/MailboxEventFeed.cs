@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Events;
 
@@ -17,7 +18,7 @@ public sealed class MailboxEventFeed
     private readonly IMailboxEventRepository _events;
     private readonly ConcurrentDictionary<long, Recent> _recent = new();
 
-    public MailboxEventFeed(IMailboxEventRepository events, MailboxChangeNotifier changes)
+    public MailboxEventFeed(IMailboxEventRepository events, MailboxChanges changes)
     {
         _events = events;
         changes.SubscribeAll(mailboxId =>

@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using System.Threading.Channels;
-using ModelContextProtocol;
 using ModelContextProtocol.Server;
+using ModelContextProtocol;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
 using OpenMailserver.Server.Views;
 
@@ -17,7 +18,7 @@ namespace OpenMailserver.Server.Mcp;
 [McpServerToolType]
 public sealed class MailboxTools(
     IHttpContextAccessor http, MailboxService mailboxes, MailboxReader reader, MessageComposer composer, SubmissionPipeline pipeline,
-    IdempotentSends idempotent, ReplyComposer replies, MailboxOrganizer organizer, IMailboxEventRepository events, MailboxChangeNotifier changes,
+    IdempotentSends idempotent, ReplyComposer replies, MailboxOrganizer organizer, IMailboxEventRepository events, MailboxChanges changes,
     CredentialRevocations revocations)
 {
     private const int MaxWaitSeconds = 300;

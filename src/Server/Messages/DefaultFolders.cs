@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Accounts;
 
 namespace OpenMailserver.Server.Messages;
@@ -7,7 +7,7 @@ namespace OpenMailserver.Server.Messages;
 /// subscribed, so every client shows them; folders a user creates do not start subscribed (RFC 3501 §6.3.3).</summary>
 public sealed class DefaultFolders(IMessageRepository messages, TimeProvider time) : INewMailboxSetup
 {
-    public async Task SetUpAsync(DbTransaction tx, long mailboxId)
+    public async Task SetUpAsync(IUnitOfWork tx, long mailboxId)
     {
         foreach (var (name, specialUse) in SpecialFolders.Defaults)
         {

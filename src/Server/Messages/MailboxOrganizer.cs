@@ -7,7 +7,7 @@ namespace OpenMailserver.Server.Messages;
 /// <summary>Changes to messages made through the API: flags and labels (IMAP keywords), moving between
 /// folders, deleting to Trash. Each change raises the folders' modseq and tells live IMAP sessions, so a
 /// mail client sees it as if another client had made it.</summary>
-public sealed class MailboxOrganizer(Database database, IMessageRepository messages, MailboxChangeNotifier changes)
+public sealed class MailboxOrganizer(IStore store, IMessageRepository messages)
 {
     public const int MaxLabelLength = 64;
 
@@ -16,7 +16,7 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
     public async Task<MessageRecord> UpdateAsync(MailboxRecord mailbox, string id, Change change)
     {
         foreach (var label in change.AddLabels.Concat(change.RemoveLabels)) ValidateLabel(label);
-        var updated = await database.WriteAsync(async tx =>
+        var updated = await store.WriteAsync(async tx =>
         {
             var current = await FindAsync(mailbox, id, tx);
             var flags = ToFlagChange(change);
@@ -34,7 +34,6 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
             }
             return current;
         });
-        changes.Notify(mailbox.Id);
         return updated;
     }
 
@@ -42,7 +41,7 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
     /// <returns>The folder it is now in, or null when it was deleted.</returns>
     public async Task<string?> DeleteAsync(MailboxRecord mailbox, string id)
     {
-        var folder = await database.WriteAsync(async tx =>
+        var folder = await store.WriteAsync(async tx =>
         {
             var current = await FindAsync(mailbox, id, tx);
             var trash = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Trash, tx);
@@ -54,7 +53,6 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
             await messages.MoveAsync(tx, current, trash);
             return trash.Name;
         });
-        changes.Notify(mailbox.Id);
         return folder;
     }
 
@@ -62,7 +60,7 @@ public sealed class MailboxOrganizer(Database database, IMessageRepository messa
     public Task MarkAnsweredAsync(MailboxRecord mailbox, string id) =>
         UpdateAsync(mailbox, id, new Change(null, null, [MessageFlags.Answered], [], null));
 
-    private async Task<MessageRecord> FindAsync(MailboxRecord mailbox, string id, System.Data.Common.DbTransaction tx)
+    private async Task<MessageRecord> FindAsync(MailboxRecord mailbox, string id, IUnitOfWork tx)
     {
         var record = await messages.FindAsync(id, tx);
         if (record is null || record.MailboxId != mailbox.Id)

@@ -4,7 +4,7 @@ using OpenMailserver.Server.Configuration;
 
 namespace OpenMailserver.Server.Messages;
 
-/// <summary>What Messages registers: folders, the message index, reading and organizing, and change notices.</summary>
+/// <summary>What Messages registers: folders, the message index, reading and organizing.</summary>
 public static class MessagesRegistration
 {
     public static IServiceCollection AddMessages(this IServiceCollection services)
@@ -14,7 +14,6 @@ public static class MessagesRegistration
         services.AddSingleton<MailboxReader>();
         services.AddSingleton<MailboxOrganizer>();
         services.AddHostedService<SearchBackfill>();
-        services.AddSingleton<MailboxChangeNotifier>();
         return services;
     }
 }

@@ -4,7 +4,7 @@ namespace OpenMailserver.Server.Messages;
 
 /// <summary>Indexes for search the messages stored before search existed (new ones are indexed as they
 /// are stored), in small batches in the background so a large store does not delay the start.</summary>
-public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs, Database database, MimeLimits limits, ILogger<SearchBackfill> logger) : BackgroundService
+public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs, IStore store, MimeLimits limits, ILogger<SearchBackfill> logger) : BackgroundService
 {
     private const int BatchSize = 200;
 
@@ -29,7 +29,7 @@ public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs,
                     }
                     fields.Add((id, read));
                 }
-                await database.WriteAsync(async tx =>
+                await store.WriteAsync(async tx =>
                 {
                     foreach (var (id, read) in fields) await messages.IndexTextAsync(tx, id, read);
                     return true;

@@ -7,17 +7,24 @@ namespace OpenMailserver.Server.Storage;
 
 public sealed class SqliteMailboxEventRepository(Database database) : SqliteRepository(database), IMailboxEventRepository
 {
-    public Task RecordAsync(DbTransaction tx, long mailboxId, string eventType, string messageId, long? outboundId, object details, long now) =>
-        tx.Connection!.ExecuteAsync(
+    public async Task RecordAsync(IUnitOfWork tx, long mailboxId, string eventType, string messageId, long? outboundId, object details, long now)
+    {
+        await Sql(tx).Connection!.ExecuteAsync(
             "INSERT INTO mailbox_events (mailbox_id, event_type, message_id, outbound_id, details, created_at) VALUES (@mailboxId, @eventType, @messageId, @outboundId, @details, @now)",
-            new { mailboxId, eventType, messageId, outboundId, details = JsonSerializer.Serialize(details), now }, tx);
+            new { mailboxId, eventType, messageId, outboundId, details = JsonSerializer.Serialize(details), now }, Sql(tx));
+        Changed(tx, mailboxId);
+    }
 
-    public Task RecordForFolderAsync(DbTransaction tx, long folderId, string eventType, string messageId, object details, long now) =>
-        tx.Connection!.ExecuteAsync(
+    public async Task RecordForFolderAsync(IUnitOfWork tx, long folderId, string eventType, string messageId, object details, long now)
+    {
+        foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>(
             """
             INSERT INTO mailbox_events (mailbox_id, event_type, message_id, details, created_at)
             SELECT mailbox_id, @eventType, @messageId, @details, @now FROM folders WHERE id = @folderId
-            """, new { folderId, eventType, messageId, details = JsonSerializer.Serialize(details), now }, tx);
+            RETURNING mailbox_id
+            """, new { folderId, eventType, messageId, details = JsonSerializer.Serialize(details), now }, Sql(tx)))
+            Changed(tx, mailboxId);
+    }
 
     public Task<IReadOnlyList<MailboxEventRecord>> ListAfterAsync(long mailboxId, long afterId, IReadOnlyCollection<string> types, int limit) =>
         ReadAsync<IReadOnlyList<MailboxEventRecord>>(null, async (c, t) => (await c.QueryAsync<MailboxEventRecord>(

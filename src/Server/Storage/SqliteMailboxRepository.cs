@@ -8,30 +8,30 @@ public sealed class SqliteMailboxRepository(Database database) : SqliteRepositor
 {
     private const string Columns = "id, domain_id AS DomainId, local_part AS LocalPart, address, password_hash AS PasswordHash, quota, active, created_at AS CreatedAt";
 
-    public async Task<long> EnsureDomainAsync(DbTransaction tx, string domain, long now)
+    public async Task<long> EnsureDomainAsync(IUnitOfWork tx, string domain, long now)
     {
-        await tx.Connection!.ExecuteAsync(
-            "INSERT INTO domains (name, created_at) VALUES (@domain, @now) ON CONFLICT (name) DO NOTHING", new { domain, now }, tx);
-        return await tx.Connection!.ExecuteScalarAsync<long>("SELECT id FROM domains WHERE name = @domain", new { domain }, tx);
+        await Sql(tx).Connection!.ExecuteAsync(
+            "INSERT INTO domains (name, created_at) VALUES (@domain, @now) ON CONFLICT (name) DO NOTHING", new { domain, now }, Sql(tx));
+        return await Sql(tx).Connection!.ExecuteScalarAsync<long>("SELECT id FROM domains WHERE name = @domain", new { domain }, Sql(tx));
     }
 
-    public Task<bool> DomainExistsAsync(string domain, DbTransaction? tx = null) =>
+    public Task<bool> DomainExistsAsync(string domain, IUnitOfWork? tx = null) =>
         ReadAsync(tx, async (c, t) => await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM domains WHERE name = @domain", new { domain }, t) > 0);
 
     public Task<IReadOnlyList<string>> ListDomainsAsync() =>
         ReadAsync<IReadOnlyList<string>>(null, async (c, t) => (await c.QueryAsync<string>("SELECT name FROM domains ORDER BY name", transaction: t)).AsList());
 
-    public Task<long> InsertAsync(DbTransaction tx, long domainId, string localPart, string address, string passwordHash, long quota, long now) =>
-        tx.Connection!.ExecuteScalarAsync<long>(
+    public Task<long> InsertAsync(IUnitOfWork tx, long domainId, string localPart, string address, string passwordHash, long quota, long now) =>
+        Sql(tx).Connection!.ExecuteScalarAsync<long>(
             """
             INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, active, created_at)
             VALUES (@domainId, @localPart, @address, @passwordHash, @quota, 1, @now) RETURNING id
-            """, new { domainId, localPart, address, passwordHash, quota, now }, tx);
+            """, new { domainId, localPart, address, passwordHash, quota, now }, Sql(tx));
 
-    public Task<MailboxRecord?> FindByAddressAsync(string address, DbTransaction? tx = null) =>
+    public Task<MailboxRecord?> FindByAddressAsync(string address, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MailboxRecord>($"SELECT {Columns} FROM mailboxes WHERE address = @address", new { address }, t));
 
-    public Task<MailboxRecord?> FindByIdAsync(long id, DbTransaction? tx = null) =>
+    public Task<MailboxRecord?> FindByIdAsync(long id, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MailboxRecord>($"SELECT {Columns} FROM mailboxes WHERE id = @id", new { id }, t));
 
     public Task<IReadOnlyList<MailboxRecord>> ListAsync(string? domain) =>
@@ -39,9 +39,9 @@ public sealed class SqliteMailboxRepository(Database database) : SqliteRepositor
             $"SELECT {Columns} FROM mailboxes WHERE @domain IS NULL OR address LIKE '%@' || @domain ORDER BY address",
             new { domain }, t)).AsList());
 
-    public Task SetActiveAsync(DbTransaction tx, long id, bool active) =>
-        tx.Connection!.ExecuteAsync("UPDATE mailboxes SET active = @active WHERE id = @id", new { id, active = active ? 1 : 0 }, tx);
+    public Task SetActiveAsync(IUnitOfWork tx, long id, bool active) =>
+        Sql(tx).Connection!.ExecuteAsync("UPDATE mailboxes SET active = @active WHERE id = @id", new { id, active = active ? 1 : 0 }, Sql(tx));
 
-    public Task SetPasswordHashAsync(DbTransaction tx, long id, string passwordHash) =>
-        tx.Connection!.ExecuteAsync("UPDATE mailboxes SET password_hash = @passwordHash WHERE id = @id", new { id, passwordHash }, tx);
+    public Task SetPasswordHashAsync(IUnitOfWork tx, long id, string passwordHash) =>
+        Sql(tx).Connection!.ExecuteAsync("UPDATE mailboxes SET password_hash = @passwordHash WHERE id = @id", new { id, passwordHash }, Sql(tx));
 }

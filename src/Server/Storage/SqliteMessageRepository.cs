@@ -17,17 +17,17 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         message_id_header AS MessageIdHeader, in_reply_to AS InReplyTo, thread_id AS ThreadId
         """;
 
-    public async Task<FolderRecord> CreateFolderAsync(DbTransaction tx, long mailboxId, string name, string? specialUse, long uidValidity)
+    public async Task<FolderRecord> CreateFolderAsync(IUnitOfWork tx, long mailboxId, string name, string? specialUse, long uidValidity)
     {
-        var assigned = await tx.Connection!.ExecuteScalarAsync<long>(
+        var assigned = await Sql(tx).Connection!.ExecuteScalarAsync<long>(
             "UPDATE mailboxes SET last_uid_validity = MAX(@uidValidity, last_uid_validity + 1) WHERE id = @mailboxId RETURNING last_uid_validity",
-            new { mailboxId, uidValidity }, tx);
-        return await tx.Connection!.QuerySingleAsync<FolderRecord>(
+            new { mailboxId, uidValidity }, Sql(tx));
+        return await Sql(tx).Connection!.QuerySingleAsync<FolderRecord>(
             $"INSERT INTO folders (mailbox_id, name, special_use, uid_validity) VALUES (@mailboxId, @name, @specialUse, @assigned) RETURNING {FolderColumns}",
-            new { mailboxId, name, specialUse, assigned }, tx);
+            new { mailboxId, name, specialUse, assigned }, Sql(tx));
     }
 
-    public Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, DbTransaction? tx = null) =>
+    public Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
             $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, t));
 
@@ -39,7 +39,7 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         ReadAsync<IReadOnlyList<FolderRecord>>(null, async (c, t) => (await c.QueryAsync<FolderRecord>(
             $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId ORDER BY id", new { mailboxId }, t)).AsList());
 
-    public async Task<MessageRecord> InsertAsync(DbTransaction tx, long mailboxId, FolderRecord folder, NewMessage message)
+    public async Task<MessageRecord> InsertAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, NewMessage message)
     {
         var f = message.Fields;
         var threadKey = ThreadSubject.Key(f.Subject);
@@ -49,73 +49,74 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
             f.MessageId, f.InReplyTo, threadId, threadKey, searchId);
     }
 
-    public async Task<MessageRecord> CopyAsync(DbTransaction tx, MessageRecord source, FolderRecord destination, string flags)
+    public async Task<MessageRecord> CopyAsync(IUnitOfWork tx, MessageRecord source, FolderRecord destination, string flags)
     {
-        var (threadKey, sourceSearch) = await tx.Connection!.QuerySingleAsync<(string, long?)>(
-            "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, tx);
-        long? searchId = sourceSearch is null ? null : await tx.Connection!.ExecuteScalarAsync<long>(
+        var (threadKey, sourceSearch) = await Sql(tx).Connection!.QuerySingleAsync<(string, long?)>(
+            "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
+        long? searchId = sourceSearch is null ? null : await Sql(tx).Connection!.ExecuteScalarAsync<long>(
             """
             INSERT INTO message_search (subject, body, addresses) SELECT subject, body, addresses FROM message_search WHERE rowid = @sourceSearch;
             SELECT last_insert_rowid();
-            """, new { sourceSearch }, tx);
+            """, new { sourceSearch }, Sql(tx));
         return await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
             source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId);
     }
 
-    public async Task<MessageRecord> MoveAsync(DbTransaction tx, MessageRecord message, FolderRecord destination)
+    public async Task<MessageRecord> MoveAsync(IUnitOfWork tx, MessageRecord message, FolderRecord destination)
     {
-        await tx.Connection!.ExecuteAsync("UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @FolderId", new { message.FolderId }, tx);
-        var (uid, modseq) = await tx.Connection!.QuerySingleAsync<(long, long)>(
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @FolderId", new { message.FolderId }, Sql(tx));
+        var (uid, modseq) = await Sql(tx).Connection!.QuerySingleAsync<(long, long)>(
             "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
-            new { destination.Id }, tx);
-        await tx.Connection!.ExecuteAsync("UPDATE messages SET folder_id = @folder, uid = @uid, modseq = @modseq WHERE id = @Id",
-            new { folder = destination.Id, uid, modseq, message.Id }, tx);
+            new { destination.Id }, Sql(tx));
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET folder_id = @folder, uid = @uid, modseq = @modseq WHERE id = @Id",
+            new { folder = destination.Id, uid, modseq, message.Id }, Sql(tx));
+        Changed(tx, message.MailboxId);
         return message with { FolderId = destination.Id, Uid = uid };
     }
 
     /// <summary>Adds a message's text to the full-text index and returns its row (virtual tables have no RETURNING).</summary>
-    private static Task<long> AddSearchTextAsync(DbTransaction tx, IndexedFields f) =>
-        tx.Connection!.ExecuteScalarAsync<long>(
+    private static Task<long> AddSearchTextAsync(IUnitOfWork tx, IndexedFields f) =>
+        Sql(tx).Connection!.ExecuteScalarAsync<long>(
             """
             INSERT INTO message_search (subject, body, addresses) VALUES (@Subject, @Text, @addresses);
             SELECT last_insert_rowid();
-            """, new { f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, tx);
+            """, new { f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, Sql(tx));
 
     /// <summary>The conversation a new message belongs to: that of a message it names in References or
     /// In-Reply-To, or of another copy of itself; failing that, for an answer ("Re: …") whose client dropped those headers, the latest
     /// message with the same subject in the last <see cref="SubjectWindow"/>.</summary>
-    private static async Task<string?> FindThreadAsync(DbTransaction tx, long mailboxId, IndexedFields fields, string threadKey, long receivedAt)
+    private static async Task<string?> FindThreadAsync(IUnitOfWork tx, long mailboxId, IndexedFields fields, string threadKey, long receivedAt)
     {
         // Another copy of this very message (sent to oneself, or arriving twice) counts as a reference too.
         var related = fields.MessageId.Length > 0 ? fields.References.Append(fields.MessageId).ToList() : fields.References;
         if (related.Count > 0)
         {
-            var byReference = await tx.Connection!.QueryFirstOrDefaultAsync<string>(
+            var byReference = await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(
                 "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @related ORDER BY received_at LIMIT 1",
-                new { mailboxId, related }, tx);
+                new { mailboxId, related }, Sql(tx));
             if (byReference is not null) return byReference;
         }
         ThreadSubject.Strip(fields.Subject, out var isAnswer);
         if (!isAnswer || threadKey.Length == 0) return null;
-        return await tx.Connection!.QueryFirstOrDefaultAsync<string>(
+        return await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(
             "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND base_subject = @threadKey AND received_at >= @since ORDER BY received_at DESC LIMIT 1",
-            new { mailboxId, threadKey, since = receivedAt - (long)SubjectWindow.TotalMilliseconds }, tx);
+            new { mailboxId, threadKey, since = receivedAt - (long)SubjectWindow.TotalMilliseconds }, Sql(tx));
     }
 
     private static readonly TimeSpan SubjectWindow = TimeSpan.FromDays(30);
 
-    private static async Task<MessageRecord> InsertRowAsync(DbTransaction tx, long mailboxId, FolderRecord folder, string flags, long receivedAt, long size,
+    private static async Task<MessageRecord> InsertRowAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, string flags, long receivedAt, long size,
         string blob, string subject, string from, string to, string cc, string date, string messageId, string inReplyTo, string threadId, string threadKey,
         long? searchId)
     {
-        var (uid, modseq) = await tx.Connection!.QuerySingleAsync<(long, long)>(
+        var (uid, modseq) = await Sql(tx).Connection!.QuerySingleAsync<(long, long)>(
             "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
-            new { folder.Id }, tx);
+            new { folder.Id }, Sql(tx));
         var record = new MessageRecord(
             Id: Guid.CreateVersion7().ToString("N"), MailboxId: mailboxId, FolderId: folder.Id, Uid: uid, Flags: flags,
             ReceivedAt: receivedAt, Size: size, Blob: blob, Subject: subject, FromHeader: from, ToHeader: to, CcHeader: cc,
             DateHeader: date, MessageIdHeader: messageId, InReplyTo: inReplyTo, ThreadId: threadId);
-        await tx.Connection!.ExecuteAsync(
+        await Sql(tx).Connection!.ExecuteAsync(
             """
             INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob, subject, from_header,
                                   to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id)
@@ -126,12 +127,13 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
                 record.Id, record.MailboxId, record.FolderId, record.Uid, record.Flags, record.ReceivedAt, record.Size, record.Blob, record.Subject,
                 record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader, modseq, record.InReplyTo,
                 record.ThreadId, threadKey, searchId,
-            }, tx);
+            }, Sql(tx));
+        Changed(tx, mailboxId);
         return record;
     }
 
     /// <summary>The count the triggers of migration 0008 keep, not a count of the rows.</summary>
-    public Task<long> CountInMailboxAsync(long mailboxId, DbTransaction? tx = null) =>
+    public Task<long> CountInMailboxAsync(long mailboxId, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT message_count FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, t));
 
     public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q) =>
@@ -175,17 +177,17 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
             "SELECT id, blob FROM messages WHERE search_id IS NULL LIMIT @limit", new { limit }, t)).AsList());
 
-    public async Task IndexTextAsync(DbTransaction tx, string id, IndexedFields fields)
+    public async Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields)
     {
         var searchId = await AddSearchTextAsync(tx, fields);
-        await tx.Connection!.ExecuteAsync("UPDATE messages SET search_id = @searchId, in_reply_to = @InReplyTo WHERE id = @id AND search_id IS NULL",
-            new { searchId, fields.InReplyTo, id }, tx);
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET search_id = @searchId, in_reply_to = @InReplyTo WHERE id = @id AND search_id IS NULL",
+            new { searchId, fields.InReplyTo, id }, Sql(tx));
     }
 
-    public Task<MessageRecord?> FindAsync(string id, DbTransaction? tx = null) =>
+    public Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MessageRecord>($"SELECT {MessageColumns} FROM messages WHERE id = @id", new { id }, t));
 
-    public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, DbTransaction? tx = null) =>
+    public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null) =>
         ReadAsync<IReadOnlyList<MessageEntry>>(tx, async (c, t) => (await c.QueryAsync<MessageEntry>(
             $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId ORDER BY uid",
             new { folderId }, t)).AsList());
@@ -203,15 +205,15 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
 
     // Read and written in one write transaction, which holds the database's write lock from its start
     // (BEGIN IMMEDIATE), so no other change can come between the read and the write.
-    public async Task<IReadOnlyList<MessageEntry>> ChangeFlagsAsync(DbTransaction tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change)
+    public async Task<IReadOnlyList<MessageEntry>> ChangeFlagsAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change)
     {
         var result = new List<MessageEntry>();
         long? modseq = null;
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         foreach (var chunk in ids.Chunk(500))
         {
-            var stored = await tx.Connection!.QueryAsync<MessageEntry>(
-                $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, tx);
+            var stored = await Sql(tx).Connection!.QueryAsync<MessageEntry>(
+                $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx));
             foreach (var entry in stored)
             {
                 var flags = change.ApplyTo(entry.Flags);
@@ -220,10 +222,10 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
                     result.Add(entry);
                     continue;
                 }
-                modseq ??= await tx.Connection!.ExecuteScalarAsync<long>(
-                    "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING highest_modseq", new { folderId }, tx);
-                await tx.Connection!.ExecuteAsync("UPDATE messages SET flags = @flags, modseq = @modseq WHERE id = @Id",
-                    new { flags, modseq, entry.Id }, tx);
+                modseq ??= await Sql(tx).Connection!.ExecuteScalarAsync<long>(
+                    "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING highest_modseq", new { folderId }, Sql(tx));
+                await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET flags = @flags, modseq = @modseq WHERE id = @Id",
+                    new { flags, modseq, entry.Id }, Sql(tx));
                 await events.RecordForFolderAsync(tx, folderId, MailboxEventType.FlagsChanged, entry.Id, new { flags = MessageFlags.List(flags) }, now);
                 result.Add(entry with { Flags = flags, ModSeq = modseq.Value });
             }
@@ -232,54 +234,57 @@ public sealed class SqliteMessageRepository(Database database, IMailboxEventRepo
         return result;
     }
 
-    public async Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(DbTransaction tx, long folderId) =>
-        (await tx.Connection!.QueryAsync<MessageEntry>(
+    public async Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(IUnitOfWork tx, long folderId) =>
+        (await Sql(tx).Connection!.QueryAsync<MessageEntry>(
             $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND (' ' || flags || ' ') LIKE '% \\Deleted %' ORDER BY uid",
-            new { folderId }, tx)).AsList();
+            new { folderId }, Sql(tx))).AsList();
 
-    public async Task<long> ClaimRecentAsync(DbTransaction tx, long folderId, long upTo)
+    public async Task<long> ClaimRecentAsync(IUnitOfWork tx, long folderId, long upTo)
     {
-        var first = await tx.Connection!.ExecuteScalarAsync<long>("SELECT first_recent_uid FROM folders WHERE id = @folderId", new { folderId }, tx);
-        await tx.Connection!.ExecuteAsync("UPDATE folders SET first_recent_uid = MAX(first_recent_uid, @upTo) WHERE id = @folderId", new { folderId, upTo }, tx);
+        var first = await Sql(tx).Connection!.ExecuteScalarAsync<long>("SELECT first_recent_uid FROM folders WHERE id = @folderId", new { folderId }, Sql(tx));
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE folders SET first_recent_uid = MAX(first_recent_uid, @upTo) WHERE id = @folderId", new { folderId, upTo }, Sql(tx));
         return first;
     }
 
-    public async Task DeleteAsync(DbTransaction tx, long folderId, IReadOnlyList<string> ids)
+    public async Task DeleteAsync(IUnitOfWork tx, long folderId, IReadOnlyList<string> ids)
     {
         if (ids.Count == 0) return;
-        await tx.Connection!.ExecuteAsync("UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId", new { folderId }, tx);
+        Changed(tx, await Sql(tx).Connection!.ExecuteScalarAsync<long>(
+            "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)));
         foreach (var chunk in ids.Chunk(500))
         {
-            await tx.Connection!.ExecuteAsync(
-                "DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId AND id IN @chunk)", new { folderId, chunk }, tx);
-            await tx.Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, tx);
+            await Sql(tx).Connection!.ExecuteAsync(
+                "DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId AND id IN @chunk)", new { folderId, chunk }, Sql(tx));
+            await Sql(tx).Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx));
         }
     }
 
-    public async Task DeleteFolderAsync(DbTransaction tx, long folderId)
+    public async Task DeleteFolderAsync(IUnitOfWork tx, long folderId)
     {
-        await tx.Connection!.ExecuteAsync("DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId)", new { folderId }, tx);
-        await tx.Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId", new { folderId }, tx);
-        await tx.Connection!.ExecuteAsync("DELETE FROM folders WHERE id = @folderId", new { folderId }, tx);
+        await Sql(tx).Connection!.ExecuteAsync("DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId)", new { folderId }, Sql(tx));
+        await Sql(tx).Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId", new { folderId }, Sql(tx));
+        foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>("DELETE FROM folders WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)))
+            Changed(tx, mailboxId);
     }
 
-    public async Task RenameFolderAsync(DbTransaction tx, long folderId, string newName, long uidValidity)
+    public async Task RenameFolderAsync(IUnitOfWork tx, long folderId, string newName, long uidValidity)
     {
         // A renamed folder stays subscribed under its new name, as clients expect.
-        await tx.Connection!.ExecuteAsync(
+        await Sql(tx).Connection!.ExecuteAsync(
             """
             UPDATE subscriptions SET name = @newName
             WHERE (mailbox_id, name) = (SELECT mailbox_id, name FROM folders WHERE id = @folderId)
               AND NOT EXISTS (SELECT 1 FROM subscriptions s, folders f WHERE f.id = @folderId AND s.mailbox_id = f.mailbox_id AND s.name = @newName)
-            """, new { folderId, newName }, tx);
-        await tx.Connection!.ExecuteAsync("UPDATE folders SET name = @newName, uid_validity = @uidValidity WHERE id = @folderId",
-            new { folderId, newName, uidValidity }, tx);
+            """, new { folderId, newName }, Sql(tx));
+        foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>(
+            "UPDATE folders SET name = @newName, uid_validity = @uidValidity WHERE id = @folderId RETURNING mailbox_id", new { folderId, newName, uidValidity }, Sql(tx)))
+            Changed(tx, mailboxId);
     }
 
-    public Task SetSubscribedAsync(DbTransaction tx, long mailboxId, string name, bool subscribed) =>
-        tx.Connection!.ExecuteAsync(subscribed
+    public Task SetSubscribedAsync(IUnitOfWork tx, long mailboxId, string name, bool subscribed) =>
+        Sql(tx).Connection!.ExecuteAsync(subscribed
             ? "INSERT INTO subscriptions (mailbox_id, name) VALUES (@mailboxId, @name) ON CONFLICT DO NOTHING"
-            : "DELETE FROM subscriptions WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, tx);
+            : "DELETE FROM subscriptions WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, Sql(tx));
 
     public Task<IReadOnlySet<string>> ListSubscriptionsAsync(long mailboxId) =>
         ReadAsync<IReadOnlySet<string>>(null, async (c, t) => (await c.QueryAsync<string>(

@@ -12,6 +12,8 @@ public static class StorageRegistration
     public static IServiceCollection AddStorage(this IServiceCollection services)
     {
         services.AddSingleton<Database>();
+        services.AddSingleton<MailboxChanges>();
+        services.AddSingleton<IStore, SqliteStore>();
         services.AddSingleton<Migrator>();
         services.AddSingleton<BlobStore>();
         services.AddSingleton<SqliteServerCounts>();

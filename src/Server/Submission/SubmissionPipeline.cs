@@ -18,8 +18,8 @@ namespace OpenMailserver.Server.Submission;
 /// recipients and queues the rest. Blind copies stay blind: only the Sent copy keeps Bcc and Resent-Bcc;
 /// every recipient, hosted or not, gets the message without them. When this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
-    Database database, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, IMailboxEventRepository events, RecipientResolver resolver,
-    LocalDelivery localDelivery, SenderPolicy senders, MailboxChangeNotifier changes, OutboundQueue queue, MailMetrics metrics,
+    IStore store, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, IMailboxEventRepository events, RecipientResolver resolver,
+    LocalDelivery localDelivery, SenderPolicy senders, OutboundQueue queue, MailMetrics metrics,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
@@ -53,9 +53,8 @@ public sealed class SubmissionPipeline(
         var headers = IndexedFields.Read(message);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
-        var touched = new HashSet<long> { mailbox.Id };
 
-        var record = await database.WriteAsync(async tx =>
+        var record = await store.WriteAsync(async tx =>
         {
             var hourAgo = now - (long)TimeSpan.FromHours(1).TotalMilliseconds;
             var sentLastHour = await outbound.CountSinceAsync(mailbox.Id, hourAgo, tx);
@@ -98,7 +97,6 @@ public sealed class SubmissionPipeline(
                     var result = await localDelivery.DeliverAsync(tx, target, new NewMessage(blob, size, headers, now));
                     if (result.Message is { } stored)
                     {
-                        touched.Add(target.Id);
                         await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.DeliveredLocal,
                             new { mailbox = target.Address, folder = SpecialFolders.Inbox, message_id = stored.Id }, now);
                     }
@@ -121,7 +119,6 @@ public sealed class SubmissionPipeline(
             var state = queued > 0 ? OutboundState.Queued : delivered > 0 ? OutboundState.Sent : OutboundState.Failed;
             return await outbound.SetStateAsync(tx, sent.Id, state, string.Join("; ", failures), state == OutboundState.Sent ? now : null, now);
         }, cancellationToken);
-        changes.Notify(touched);
         metrics.Submitted();
         if (record.State == OutboundState.Queued) queue.Wake();
 

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
@@ -8,6 +8,7 @@ using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Net;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Webhooks;
 
@@ -16,7 +17,7 @@ namespace OpenMailserver.Server.Webhooks;
 /// at most an hour apart) until <c>Webhooks:GiveUpAfter</c>. A 2xx answer is success; anything else, or no
 /// answer, is retried. At least once: a crash after the target answered but before the result is recorded
 /// sends that event again, with the same event_id for the receiver to skip it.</summary>
-public sealed class WebhookDispatcher(IServiceProvider services, IWebhookRepository webhooks, MailboxChangeNotifier changes,
+public sealed class WebhookDispatcher(IServiceProvider services, IWebhookRepository webhooks, MailboxChanges changes,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string SignatureHeader = "X-OpenMailserver-Signature";

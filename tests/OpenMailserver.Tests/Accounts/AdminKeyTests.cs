@@ -58,7 +58,7 @@ public sealed class AdminKeyTests
     {
         await using var server = new ServerFactory();
         var keys = server.Services.GetRequiredService<IApiKeyRepository>();
-        var database = server.Services.GetRequiredService<Database>();
+        var store = server.Services.GetRequiredService<IStore>();
         var service = server.Services.GetRequiredService<ApiKeyService>();
         var survivor = (Id: (await keys.FindByHashAsync(ApiKeySecret.Hash(server.AdminKey)))!.Id, Raw: server.AdminKey);
 
@@ -66,7 +66,7 @@ public sealed class AdminKeyTests
         for (var round = 0; round < 20; round++)
         {
             var raw = ApiKeySecret.Generate();
-            var id = await database.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), $"operator {round}",
+            var id = await store.WriteAsync(tx => keys.InsertAsync(tx, ApiKeySecret.Hash(raw), ApiKeySecret.DisplayPrefix(raw), $"operator {round}",
                 null, string.Join(' ', Scopes.AdminScopes), 0));
             using var start = new Barrier(2);
             var outcomes = await Task.WhenAll(new[] { survivor.Id, id }.Select(target => Task.Run(async () =>

@@ -169,7 +169,7 @@ public sealed class SearchTests : IClassFixture<SearchTests.GeneratedMailbox>
                 stored.Add((m, new NewMessage(hash, raw.Length, IndexedFields.Read(mime), m.Received.ToUnixTimeMilliseconds(), m.Unread ? "" : "\\Seen")));
             }
             var delivery = services.GetRequiredService<LocalDelivery>();
-            var ids = await services.GetRequiredService<Database>().WriteAsync(async tx =>
+            var ids = await services.GetRequiredService<IStore>().WriteAsync(async tx =>
             {
                 var made = new List<(Generated, string)>();
                 foreach (var (m, message) in stored)

@@ -40,16 +40,10 @@ public sealed class LayerTests
     private static readonly string[] Sql = ["Dapper", "Microsoft.Data.Sqlite", "System.Data.Common"];
 
     /// <summary>Types outside Storage that use SQL or ADO.NET today, each removed by a step of the store redesign:
-    /// repositories and their callers take a unit of work instead of a DbTransaction, and the SQL of
-    /// statistics, health and backups moves into Storage.</summary>
+    /// the SQL of backups moves into Storage.</summary>
     public static readonly IReadOnlySet<string> KnownSqlUsers = new HashSet<string>
     {
-        "Accounts.AliasService", "Accounts.ApiKeyService", "Accounts.IAliasRepository", "Accounts.IApiKeyRepository", "Accounts.IMailboxRepository",
-        "Accounts.INewMailboxSetup", "Accounts.MailboxService", "Messages.DefaultFolders", "Delivery.Bounces.BounceSender", "Delivery.InboundDelivery", "Delivery.IOutboundRepository", "Delivery.LocalDelivery",
-        "Delivery.Outbound.AttemptLog", "Delivery.Outbound.OutboundQueue", "Delivery.RecipientResolver", "Events.IMailboxEventRepository",
-        "Imap.Session.ImapSession", "Messages.IMessageRepository", "Messages.MailboxOrganizer", "Messages.SearchBackfill",
         "Operations.Backup.BackupReader", "Operations.Backup.BackupWriter",
-        "Submission.SubmissionPipeline",
     };
 
     [Fact]

@@ -14,8 +14,8 @@ namespace OpenMailserver.Server.Delivery.Bounces;
 /// mailbox's INBOX through local delivery, with a <c>bounced</c> event on the trace. Senders are always
 /// hosted mailboxes, so a bounce never leaves the server, and a notification is never bounced.</summary>
 public sealed class BounceSender(
-    Database database, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, IMailboxEventRepository events, LocalDelivery localDelivery,
-    MailboxChangeNotifier changes, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
+    IStore store, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, IMailboxEventRepository events, LocalDelivery localDelivery,
+    MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
 {
     public async Task BounceAsync(OutboundRecord original, MimeMessage message, IReadOnlyList<(string Recipient, RecipientResult Result)> failures)
     {
@@ -39,7 +39,7 @@ public sealed class BounceSender(
         var raw = buffer.ToArray();
         var blob = await blobs.WriteAsync(raw);
         var headers = IndexedFields.Read(raw, MimeLimits.From(options.Value.Inbound));
-        var stored = await database.WriteAsync(async tx =>
+        var stored = await store.WriteAsync(async tx =>
         {
             var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));
             if (result.Message is { } delivered)
@@ -54,15 +54,11 @@ public sealed class BounceSender(
                     new { recipients, reason = result.Reason }, now.ToUnixTimeMilliseconds());
             return result.Message is not null;
         });
-        if (stored)
-        {
-            changes.Notify(sender.Id);
-            metrics.Bounced();
-        }
+        if (stored) metrics.Bounced();
         logger.LogInformation("Bounce for outbound {QueueId} ({Recipients}) {Outcome}", original.QueueId, string.Join(", ", recipients),
             stored ? $"delivered to {sender.Address}" : "could not be delivered");
     }
 
     private Task RecordAsync(long outboundId, string type, object details) =>
-        database.WriteAsync(tx => outbound.AddEventAsync(tx, outboundId, "", type, details, time.GetUtcNow().ToUnixTimeMilliseconds()));
+        store.WriteAsync(tx => outbound.AddEventAsync(tx, outboundId, "", type, details, time.GetUtcNow().ToUnixTimeMilliseconds()));
 }

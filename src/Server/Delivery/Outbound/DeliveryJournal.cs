@@ -1,15 +1,14 @@
-using System.Data.Common;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
 
 /// <summary>Creates the <see cref="AttemptLog"/> of each delivery attempt.</summary>
-public sealed class DeliveryJournal(Database database, IOutboundRepository outbound, TimeProvider time)
+public sealed class DeliveryJournal(IStore store, IOutboundRepository outbound, TimeProvider time)
 {
     /// <summary>How long an attempt's events may wait in memory before they are written anyway.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
-    public AttemptLog Begin(long outboundId) => new(outboundId, database, outbound, time);
+    public AttemptLog Begin(long outboundId) => new(outboundId, store, outbound, time);
 }
 
 /// <summary>The events of one attempt. They are kept in memory and written together with the attempt's
@@ -22,14 +21,14 @@ public sealed class AttemptLog : IAsyncDisposable
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _periodic;
-    private readonly Database _database;
+    private readonly IStore _store;
     private readonly IOutboundRepository _outbound;
     private readonly TimeProvider _time;
 
-    internal AttemptLog(long outboundId, Database database, IOutboundRepository outbound, TimeProvider time)
+    internal AttemptLog(long outboundId, IStore store, IOutboundRepository outbound, TimeProvider time)
     {
         OutboundId = outboundId;
-        (_database, _outbound, _time) = (database, outbound, time);
+        (_store, _outbound, _time) = (store, outbound, time);
         _periodic = FlushPeriodicallyAsync();
     }
 
@@ -41,7 +40,7 @@ public sealed class AttemptLog : IAsyncDisposable
     }
 
     /// <summary>Writes what is pending inside <paramref name="tx"/>, or in a transaction of its own.</summary>
-    public async Task FlushAsync(DbTransaction? tx = null)
+    public async Task FlushAsync(IUnitOfWork? tx = null)
     {
         await _writing.WaitAsync();
         try
@@ -53,12 +52,12 @@ public sealed class AttemptLog : IAsyncDisposable
                 _pending.Clear();
             }
             if (batch.Count == 0) return;
-            async Task WriteAsync(DbTransaction t)
+            async Task WriteAsync(IUnitOfWork t)
             {
                 foreach (var e in batch) await _outbound.AddEventAsync(t, OutboundId, e.Recipient, e.Type, e.Details, e.At);
             }
             if (tx is not null) await WriteAsync(tx);
-            else await _database.WriteAsync(WriteAsync);
+            else await _store.WriteAsync(WriteAsync);
         }
         finally
         {

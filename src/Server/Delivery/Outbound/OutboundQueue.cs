@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
@@ -15,7 +14,7 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// (state <c>sending</c>), then settled with the attempt's results, the retry schedule, the attempt's events and the
 /// message's rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
 /// off by a crash is attempted again after the restart.</summary>
-public sealed class OutboundQueue(Database database, IOutboundRepository outbound, IMailboxEventRepository events, MailboxChangeNotifier changes, MailMetrics metrics,
+public sealed class OutboundQueue(IStore store, IOutboundRepository outbound, IMailboxEventRepository events, MailMetrics metrics,
     IOptions<OpenMailserverOptions> options, TimeProvider time)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -40,7 +39,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
     }
 
     public Task<IReadOnlyList<OutboundRecipientRecord>> LeaseAsync(int limit) =>
-        database.WriteAsync(async tx =>
+        store.WriteAsync(async tx =>
         {
             var now = Now;
             var leased = await outbound.LeaseDueAsync(tx, now, limit);
@@ -54,7 +53,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
     /// server stopped mid-attempt or could not record it (<paramref name="ids"/>), or had crashed with
     /// recipients leased (<paramref name="ids"/> null, at start).</summary>
     public Task ReleaseAsync(IReadOnlyCollection<long>? ids, string reason, TimeSpan delay) =>
-        database.WriteAsync(async tx =>
+        store.WriteAsync(async tx =>
         {
             var now = Now;
             var released = await outbound.ReleaseLeasedAsync(tx, ids, now, now + (long)delay.TotalMilliseconds);
@@ -70,7 +69,6 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
         IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results)
     {
         var settled = await SettleInTransactionAsync(log, leased, results);
-        changes.Notify(settled.Message.MailboxId);
         foreach (var recipient in leased)
             metrics.Delivery(results[recipient.Address].Outcome.ToString().ToLowerInvariant());
         return settled;
@@ -85,7 +83,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
 
     private Task<(OutboundRecord Message, List<(string Recipient, RecipientResult Result)> Failures)> SettleInTransactionAsync(AttemptLog log,
         IReadOnlyList<OutboundRecipientRecord> leased, IReadOnlyDictionary<string, RecipientResult> results) =>
-        database.WriteAsync(async tx =>
+        store.WriteAsync(async tx =>
         {
             await log.FlushAsync(tx);
             var outboundId = log.OutboundId;
@@ -141,7 +139,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
     /// <summary>Makes the message's waiting recipients due now (operators: "retry now").</summary>
     public async Task<OutboundRecord> RetryNowAsync(long outboundId, Caller caller)
     {
-        var record = await database.WriteAsync(async tx =>
+        var record = await store.WriteAsync(async tx =>
         {
             var now = Now;
             var waiting = await WaitingAsync(tx, outboundId, caller);
@@ -158,7 +156,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
 
     /// <summary>Gives up on the message's waiting recipients without a bounce; an attempt already under way finishes.</summary>
     public Task<OutboundRecord> CancelAsync(long outboundId, Caller caller) =>
-        database.WriteAsync(async tx =>
+        store.WriteAsync(async tx =>
         {
             var now = Now;
             foreach (var recipient in await WaitingAsync(tx, outboundId, caller))
@@ -169,7 +167,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
             return await RollUpAsync(tx, outboundId, now);
         });
 
-    private async Task<List<OutboundRecipientRecord>> WaitingAsync(DbTransaction tx, long outboundId, Caller caller)
+    private async Task<List<OutboundRecipientRecord>> WaitingAsync(IUnitOfWork tx, long outboundId, Caller caller)
     {
         var message = await outbound.FindAsync(outboundId, tx);
         if (message is null || !caller.CanAccessMailbox(message.MailboxId))
@@ -182,7 +180,7 @@ public sealed class OutboundQueue(Database database, IOutboundRepository outboun
         return waiting;
     }
 
-    private async Task<OutboundRecord> RollUpAsync(DbTransaction tx, long outboundId, long now)
+    private async Task<OutboundRecord> RollUpAsync(IUnitOfWork tx, long outboundId, long now)
     {
         var (state, error) = OutboundRollUp.Of(await outbound.ListRecipientsAsync([outboundId], tx));
         return await outbound.SetStateAsync(tx, outboundId, state, error, state == OutboundState.Sent ? now : null, now);

@@ -94,8 +94,7 @@ public sealed partial class ImapSession
         if (seen.Count > 0)
         {
             // Added to the flags as stored, so a change another door made meanwhile is kept (and reported below).
-            await _services.Database.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen)));
-            _services.Changes.Notify(User!.Id);
+            await _services.Store.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen)));
         }
         await WriteUpdatesAsync(r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");

@@ -1,6 +1,7 @@
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 
@@ -72,13 +73,13 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", $"[ALREADYEXISTS] {Shorten(name)} already exists");
             return;
         }
-        await _services.Database.WriteAsync(tx => CreateLevelsAsync(tx, name, includeLast: true));
+        await _services.Store.WriteAsync(tx => CreateLevelsAsync(tx, name, includeLast: true));
         r.Tagged(c.Tag, "OK", "CREATE completed");
     }
 
     /// <summary>Creates the superior levels of <paramref name="name"/> that are missing (and the folder
     /// itself with <paramref name="includeLast"/>), so the hierarchy has no holes (RFC 3501 §6.3.3).</summary>
-    private async Task CreateLevelsAsync(System.Data.Common.DbTransaction tx, string name, bool includeLast)
+    private async Task CreateLevelsAsync(IUnitOfWork tx, string name, bool includeLast)
     {
         var parts = name.Split(Delimiter);
         for (var i = 1; i <= parts.Length - (includeLast ? 0 : 1); i++)
@@ -108,13 +109,12 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", $"[HASCHILDREN] {Shorten(name)} has subfolders; delete them first");
             return;
         }
-        await _services.Database.WriteAsync(tx => _services.Messages.DeleteFolderAsync(tx, folder.Id));
+        await _services.Store.WriteAsync(tx => _services.Messages.DeleteFolderAsync(tx, folder.Id));
         if (Selected?.Folder.Id == folder.Id)
         {
             Selected = null;
             State = SessionState.Authenticated;
         }
-        _services.Changes.Notify(User.Id);
         r.Tagged(c.Tag, "OK", "DELETE completed");
     }
 
@@ -144,13 +144,12 @@ public sealed partial class ImapSession
             return;
         }
         var all = await _services.Messages.ListFoldersAsync(User!.Id);
-        await _services.Database.WriteAsync(async tx =>
+        await _services.Store.WriteAsync(async tx =>
         {
             foreach (var f in all.Where(f => f.Name == from || f.Name.StartsWith(from + Delimiter, StringComparison.Ordinal)))
                 await _services.Messages.RenameFolderAsync(tx, f.Id, to + f.Name[from.Length..], f.UidValidity);
             await CreateLevelsAsync(tx, to, includeLast: false);
         });
-        _services.Changes.Notify(User.Id);
         r.Tagged(c.Tag, "OK", "RENAME completed");
     }
 
@@ -162,7 +161,7 @@ public sealed partial class ImapSession
         a.End();
         // A name can be unsubscribed after its folder is gone (LIST shows it \NonExistent until then).
         if (subscribe && await ExistingFolderAsync(c, r, name) is null) return;
-        await _services.Database.WriteAsync(tx => _services.Messages.SetSubscribedAsync(tx, User!.Id, name, subscribe));
+        await _services.Store.WriteAsync(tx => _services.Messages.SetSubscribedAsync(tx, User!.Id, name, subscribe));
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 

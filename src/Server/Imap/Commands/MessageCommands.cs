@@ -1,4 +1,4 @@
-using System.Data.Common;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Kernel;
@@ -46,7 +46,7 @@ public sealed partial class ImapSession
     /// undeleted stays, one it deleted goes. Returns their ids.</summary>
     private async Task<IReadOnlyList<string>> ExpungeDeletedAsync(SelectedFolder selected, SequenceSet? uids)
     {
-        var doomed = await _services.Database.WriteAsync(async tx =>
+        var doomed = await _services.Store.WriteAsync(async tx =>
         {
             var deleted = await _services.Messages.ListDeletedAsync(tx, selected.Folder.Id);
             var largest = (uint)Math.Max(selected.LargestUid, deleted.Count == 0 ? 0 : deleted[^1].Uid);
@@ -54,7 +54,6 @@ public sealed partial class ImapSession
             await _services.Messages.DeleteAsync(tx, selected.Folder.Id, ids);
             return ids;
         });
-        if (doomed.Count > 0) _services.Changes.Notify(User!.Id);
         return doomed;
     }
 
@@ -93,7 +92,7 @@ public sealed partial class ImapSession
             return;
         }
 
-        var copies = await _services.Database.WriteAsync(async tx =>
+        var copies = await _services.Store.WriteAsync(async tx =>
         {
             var present = (await _services.Messages.ListEntriesAsync(selected.Folder.Id, tx)).Select(e => e.Id).ToHashSet();
             var made = new List<(uint From, uint To)>();
@@ -113,7 +112,6 @@ public sealed partial class ImapSession
             if (move) await _services.Messages.DeleteAsync(tx, selected.Folder.Id, sources.Where(s => present.Contains(s.Id)).Select(s => s.Id).ToList());
             return made;
         });
-        _services.Changes.Notify(User!.Id);
 
         var copyUid = copies.Count == 0 ? "" : $"[COPYUID {target.UidValidity} {SequenceSet.Format(copies.Select(x => x.From))} {SequenceSet.Format(copies.Select(x => x.To))}] ";
         if (move)
@@ -133,7 +131,7 @@ public sealed partial class ImapSession
     /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota (RFC 9208's
     /// OVERQUOTA code says so to the client). Outside a transaction only a quick refusal, before any work;
     /// what decides is the count inside the transaction that stores.</summary>
-    private async Task<bool> OverQuotaAsync(int adding, DbTransaction? tx) =>
+    private async Task<bool> OverQuotaAsync(int adding, IUnitOfWork? tx) =>
         await _services.Messages.CountInMailboxAsync(User!.Id, tx) + adding > User.Quota;
 
     private string OverQuota => $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages";
@@ -188,7 +186,7 @@ public sealed partial class ImapSession
         }
         var blob = await _services.Blobs.WriteAsync(content, ct);
         var headers = IndexedFields.Read(content, MimeLimits.From(_services.Options.Value.Inbound));
-        var stored = await _services.Database.WriteAsync(async tx =>
+        var stored = await _services.Store.WriteAsync(async tx =>
         {
             var current = await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx)
                           ?? throw new MailServerException(ErrorKind.NotFound, $"[TRYCREATE] No folder {Shorten(name)}");
@@ -199,7 +197,6 @@ public sealed partial class ImapSession
                 _services.Time.GetUtcNow().ToUnixTimeMilliseconds());
             return appended;
         }, ct);
-        _services.Changes.Notify(User!.Id);
         await WriteUpdatesAsync(r, allowExpunge: true);
         r.Tagged(c.Tag, "OK", $"[APPENDUID {folder.UidValidity} {stored.Uid}] APPEND completed");
     }

@@ -42,9 +42,8 @@ public sealed partial class ImapSession
             // Applied to the flags as stored now, not to what this session last saw, so a change made by
             // another session or the API in between is kept.
             var ids = targets.Select(t => t.Message.Id).ToList();
-            var stored = (await _services.Database.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, ids, change)))
+            var stored = (await _services.Store.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, ids, change)))
                 .ToDictionary(e => e.Id);
-            _services.Changes.Notify(User!.Id);
             WriteNewKeywords(r, selected, stored.Values);
             foreach (var (sequence, entry) in targets)
             {

@@ -12,11 +12,11 @@ namespace OpenMailserver.Server.Imap.Session;
 public sealed record ImapServices(
     IOptions<OpenMailserverOptions> Options,
     PasswordLogin Login,
-    Database Database,
+    IStore Store,
     IMessageRepository Messages,
     IMailboxEventRepository Events,
     BlobStore Blobs,
-    MailboxChangeNotifier Changes,
+    MailboxChanges Changes,
     TlsCertificateProvider Certificates,
     TimeProvider Time,
     ILogger<ImapSession> Logger,

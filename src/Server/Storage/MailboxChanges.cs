@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 
-namespace OpenMailserver.Server.Messages;
+namespace OpenMailserver.Server.Storage;
 
-/// <summary>Tells live sessions (IMAP IDLE, and later watchers) that a mailbox changed. Writers call
-/// <see cref="Notify"/> after their transaction commits; listeners then read the new state themselves, so a
-/// lost or merged notification costs only latency, never correctness.</summary>
-public sealed class MailboxChangeNotifier
+/// <summary>Tells live sessions (IMAP IDLE, the event feed, webhooks) that a mailbox changed. Only the store
+/// raises it, after the commit of a unit of work that marked the mailbox, so no writer can forget it; listeners
+/// then read the new state themselves, so a lost or merged notification costs only latency, never correctness.</summary>
+public sealed class MailboxChanges
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Guid, Action>> _listeners = new();
 
@@ -29,16 +29,16 @@ public sealed class MailboxChangeNotifier
         });
     }
 
-    public void Notify(long mailboxId)
+    private void Raise(long mailboxId)
     {
         foreach (var listener in _everything.Values) listener(mailboxId);
         if (!_listeners.TryGetValue(mailboxId, out var set)) return;
         foreach (var listener in set.Values) listener();
     }
 
-    public void Notify(IEnumerable<long> mailboxIds)
+    internal void Raise(IReadOnlyCollection<long> mailboxIds)
     {
-        foreach (var id in mailboxIds.Distinct()) Notify(id);
+        foreach (var id in mailboxIds) Raise(id);
     }
 
     private sealed class Subscription(Action dispose) : IDisposable
