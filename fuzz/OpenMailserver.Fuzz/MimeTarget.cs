@@ -12,7 +12,7 @@ public static class MimeTarget
 {
     public static void Run(byte[] input)
     {
-        IndexedFields.Read(input, MimeLimits.Default);
+        MessageIndexer.Read(input, MimeLimits.Default);
         var bounded = BoundedMime.Load(input, MimeLimits.Default);
         var structure = MessageStructure.Parse(input);
         var response = new ImapResponse();

@@ -1,3 +1,5 @@
+using OpenMailserver.Server.Storage;
+
 namespace OpenMailserver.Server.Accounts;
 
 /// <summary>The outcome of a password login: the mailbox, or why not. <see cref="Revoked"/> is cancelled when

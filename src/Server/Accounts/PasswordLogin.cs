@@ -1,5 +1,6 @@
-using OpenMailserver.Server.Kernel;
 using System.Net;
+using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Accounts;
 

@@ -6,6 +6,7 @@ using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Operations;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;

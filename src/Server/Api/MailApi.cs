@@ -3,6 +3,7 @@ using Grpc.Core;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
 using OpenMailserver.V1;
 
@@ -50,7 +51,7 @@ public sealed class MailApi(
         var caller = context.Caller();
         var limit = Math.Min(request.Limit == 0 ? DefaultLimit : request.Limit, MaxLimit);
         long? after = null;
-        if (Messages.PagePosition.Parse(request.PageToken) is { } position)
+        if (PagePosition.Parse(request.PageToken) is { } position)
             after = long.TryParse(position.Id, out var id) ? id : throw new MailServerException(ErrorKind.InvalidArgument, "page_token is not a token this server returned; start again without it.");
         var records = await outbound.QueryAsync(new OutboundQuery(caller.IsAdmin ? null : caller.MailboxId, limit + 1)
         {
@@ -59,7 +60,7 @@ public sealed class MailApi(
             AfterId = after,
         });
         var page = records.Take(limit).ToList();
-        var token = records.Count > limit ? new Messages.PagePosition(page[^1].CreatedAt, page[^1].Id.ToString()).ToToken() : "";
+        var token = records.Count > limit ? new PagePosition(page[^1].CreatedAt, page[^1].Id.ToString()).ToToken() : "";
         context.SetNextPageToken(token);
         return new ListOutboundResponse { Messages = { page.Select(r => r.ToProto()) }, NextPageToken = token };
     }

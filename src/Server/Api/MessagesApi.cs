@@ -4,6 +4,7 @@ using Grpc.Core;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Submission;
 using OpenMailserver.Server.Views;
 using OpenMailserver.V1;

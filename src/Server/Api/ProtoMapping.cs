@@ -1,5 +1,6 @@
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Views;
 using OpenMailserver.V1;
 

@@ -1,8 +1,9 @@
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Api;

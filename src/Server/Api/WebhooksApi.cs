@@ -1,6 +1,7 @@
 using Grpc.Core;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Views;
 using OpenMailserver.Server.Webhooks;
 using OpenMailserver.V1;

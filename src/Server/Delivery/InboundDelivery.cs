@@ -14,7 +14,7 @@ public sealed class InboundDelivery(
     /// <returns>The stored message ids, or the reason nothing was stored.</returns>
     public async Task<InboundDeliveryResult> DeliverAsync(ReadOnlyMemory<byte> raw, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default)
     {
-        var headers = IndexedFields.Read(raw, limits);
+        var headers = MessageIndexer.Read(raw, limits);
         var blob = await blobs.WriteAsync(raw, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var delivered = new HashSet<long>();

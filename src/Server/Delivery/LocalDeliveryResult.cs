@@ -1,4 +1,5 @@
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery;
 

@@ -1,3 +1,5 @@
+using OpenMailserver.Server.Storage;
+
 namespace OpenMailserver.Server.Delivery;
 
 /// <summary>The state of an outbound message follows from its recipients: in progress while any is

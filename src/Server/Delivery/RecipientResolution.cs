@@ -1,4 +1,5 @@
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery;
 

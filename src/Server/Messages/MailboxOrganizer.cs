@@ -7,7 +7,7 @@ namespace OpenMailserver.Server.Messages;
 /// <summary>Changes to messages made through the API: flags and labels (IMAP keywords), moving between
 /// folders, deleting to Trash. Each change raises the folders' modseq and tells live IMAP sessions, so a
 /// mail client sees it as if another client had made it.</summary>
-public sealed class MailboxOrganizer(IStore store, IMessageRepository messages)
+public sealed class MailboxOrganizer(IStore store, IMessageRepository messages, MessageChanges changes)
 {
     public const int MaxLabelLength = 64;
 
@@ -22,7 +22,7 @@ public sealed class MailboxOrganizer(IStore store, IMessageRepository messages)
             var flags = ToFlagChange(change);
             if (flags.Add.Count + flags.Remove.Count > 0)
             {
-                var stored = await messages.ChangeFlagsAsync(tx, current.FolderId, [current.Id], flags);
+                var stored = await changes.ChangeFlagsAsync(tx, current.FolderId, [current.Id], flags);
                 current = current with { Flags = stored[0].Flags };
             }
             if (change.Folder is not null)

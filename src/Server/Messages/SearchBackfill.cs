@@ -21,7 +21,7 @@ public sealed class SearchBackfill(IMessageRepository messages, BlobStore blobs,
                 foreach (var (id, blob) in batch)
                 {
                     IndexedFields read;
-                    try { read = IndexedFields.Read(await blobs.ReadAsync(blob, stoppingToken), limits); }
+                    try { read = MessageIndexer.Read(await blobs.ReadAsync(blob, stoppingToken), limits); }
                     catch (IOException e)
                     {
                         logger.LogWarning("Message {Id} cannot be indexed for search, its body is unreadable: {Error}", id, e.Message);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Operations;
 

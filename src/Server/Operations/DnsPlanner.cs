@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Dkim;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Operations;
 

@@ -4,6 +4,7 @@ using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Storage;

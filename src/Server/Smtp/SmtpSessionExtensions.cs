@@ -1,5 +1,6 @@
 using System.Net;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Storage;
 using SmtpServer;
 using SmtpServer.Mail;
 using SmtpServer.Net;

@@ -1,8 +1,3 @@
-using OpenMailserver.Server.Accounts;
-using OpenMailserver.Server.Delivery;
-using OpenMailserver.Server.Events;
-using OpenMailserver.Server.Messages;
-using OpenMailserver.Server.Webhooks;
 
 namespace OpenMailserver.Server.Storage;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Submission;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Configuration;
-using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Delivery;
+using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
@@ -50,7 +50,7 @@ public sealed class SubmissionPipeline(
             var delivered = await WithoutBlindCopiesAsync(sentBytes, cancellationToken);
             (blob, size) = (await blobs.WriteAsync(delivered, cancellationToken), delivered.Length);
         }
-        var headers = IndexedFields.Read(message);
+        var headers = MessageIndexer.Read(message);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
 

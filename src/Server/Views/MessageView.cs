@@ -1,5 +1,6 @@
 using MimeKit;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 using OpenMailserver.V1;
 
 namespace OpenMailserver.Server.Views;

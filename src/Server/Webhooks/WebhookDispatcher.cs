@@ -1,6 +1,6 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Accounts;
@@ -71,7 +71,7 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
     }
 
     private async Task DeliverAsync(HttpClient http, WebhookSecrets secrets, IMailboxRepository mailboxes, WebhookDeliveryRecord delivery,
-        Events.MailboxEventRecord e, string mailbox, CancellationToken cancellationToken)
+        MailboxEventRecord e, string mailbox, CancellationToken cancellationToken)
     {
         // Read again just before sending: a webhook retired by its key's revocation, or one of a mailbox
         // disabled since the round began, sends nothing more.

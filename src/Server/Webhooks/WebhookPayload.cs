@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenMailserver.Server.Events;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Webhooks;
 

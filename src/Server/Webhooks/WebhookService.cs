@@ -1,6 +1,7 @@
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Webhooks;
 

@@ -4,11 +4,11 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using OpenMailserver.Tests.Infrastructure;
 using ServerAssembly::OpenMailserver.Server.Accounts;
 using ServerAssembly::OpenMailserver.Server.Delivery;
 using ServerAssembly::OpenMailserver.Server.Messages;
 using ServerAssembly::OpenMailserver.Server.Storage;
+using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Api;
 
@@ -166,7 +166,7 @@ public sealed class SearchTests : IClassFixture<SearchTests.GeneratedMailbox>
                 var hash = Convert.ToHexStringLower(SHA256.HashData(raw));
                 Directory.CreateDirectory(Path.GetDirectoryName(blobs.PathFor(hash))!);
                 await File.WriteAllBytesAsync(blobs.PathFor(hash), raw);
-                stored.Add((m, new NewMessage(hash, raw.Length, IndexedFields.Read(mime), m.Received.ToUnixTimeMilliseconds(), m.Unread ? "" : "\\Seen")));
+                stored.Add((m, new NewMessage(hash, raw.Length, MessageIndexer.Read(mime), m.Received.ToUnixTimeMilliseconds(), m.Unread ? "" : "\\Seen")));
             }
             var delivery = services.GetRequiredService<LocalDelivery>();
             var ids = await services.GetRequiredService<IStore>().WriteAsync(async tx =>

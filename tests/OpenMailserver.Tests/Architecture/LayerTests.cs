@@ -19,23 +19,20 @@ public sealed class LayerTests
         ["Configuration"] = 1,
         ["Net"] = 2, ["Telemetry"] = 2, ["Dns"] = 3,
         ["Storage"] = 4,
-        ["Accounts"] = 5,
-        ["Messages"] = 6,
-        ["Events"] = 7, ["MailAuthentication"] = 7,
-        ["Delivery"] = 8, ["Webhooks"] = 8,
-        ["Submission"] = 9,
-        ["Operations"] = 10,
-        ["Views"] = 11,
-        ["Smtp"] = 12, ["Imap"] = 12, ["Api"] = 12, ["Mcp"] = 12, ["Cli"] = 12,
-        ["Hosting"] = 13,
+        ["Events"] = 5,
+        ["Accounts"] = 6,
+        ["Messages"] = 7,
+        ["MailAuthentication"] = 8,
+        ["Delivery"] = 9, ["Webhooks"] = 9,
+        ["Submission"] = 10,
+        ["Operations"] = 11,
+        ["Views"] = 12,
+        ["Smtp"] = 13, ["Imap"] = 13, ["Api"] = 13, ["Mcp"] = 13, ["Cli"] = 13,
+        ["Hosting"] = 14,
     };
 
     /// <summary>Uses that break the layering today, each removed by a step of the store redesign.</summary>
-    public static readonly IReadOnlySet<string> KnownViolations = new HashSet<string>
-    {
-        // Repository interfaces and records live in the areas that use them: they move into Storage.
-        "Storage -> Accounts", "Storage -> Delivery", "Storage -> Events", "Storage -> Messages", "Storage -> Webhooks",
-    };
+    public static readonly IReadOnlySet<string> KnownViolations = new HashSet<string>();
 
     private static readonly string[] Sql = ["Dapper", "Microsoft.Data.Sqlite", "System.Data.Common"];
 

@@ -2,6 +2,7 @@ using System.Text;
 using MimeKit;
 using MimeKit.Utils;
 using OpenMailserver.Server.Delivery.Outbound;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery.Bounces;
 

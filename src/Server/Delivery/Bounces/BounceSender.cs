@@ -1,11 +1,11 @@
+using Microsoft.Extensions.Options;
 using MimeKit;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Delivery.Outbound;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
-using Microsoft.Extensions.Options;
-using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Telemetry;
 
 namespace OpenMailserver.Server.Delivery.Bounces;
@@ -38,7 +38,7 @@ public sealed class BounceSender(
         await dsn.WriteToAsync(StoredMime.Format, buffer);
         var raw = buffer.ToArray();
         var blob = await blobs.WriteAsync(raw);
-        var headers = IndexedFields.Read(raw, MimeLimits.From(options.Value.Inbound));
+        var headers = MessageIndexer.Read(raw, MimeLimits.From(options.Value.Inbound));
         var stored = await store.WriteAsync(async tx =>
         {
             var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));

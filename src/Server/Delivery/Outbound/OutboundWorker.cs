@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Delivery.Outbound;
 

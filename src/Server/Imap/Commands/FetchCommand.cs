@@ -1,6 +1,7 @@
 using MimeKit;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 
@@ -94,7 +95,7 @@ public sealed partial class ImapSession
         if (seen.Count > 0)
         {
             // Added to the flags as stored, so a change another door made meanwhile is kept (and reported below).
-            await _services.Store.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen)));
+            await _services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen));
         }
         await WriteUpdatesAsync(r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");

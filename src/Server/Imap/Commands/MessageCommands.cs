@@ -1,8 +1,8 @@
-using OpenMailserver.Server.Storage;
 using OpenMailserver.Server.Events;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 
@@ -185,7 +185,7 @@ public sealed partial class ImapSession
             return;
         }
         var blob = await _services.Blobs.WriteAsync(content, ct);
-        var headers = IndexedFields.Read(content, MimeLimits.From(_services.Options.Value.Inbound));
+        var headers = MessageIndexer.Read(content, MimeLimits.From(_services.Options.Value.Inbound));
         var stored = await _services.Store.WriteAsync(async tx =>
         {
             var current = await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx)

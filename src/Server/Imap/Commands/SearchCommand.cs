@@ -1,6 +1,7 @@
 using MimeKit;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 

@@ -153,7 +153,7 @@ public sealed partial class ImapSession
         }
         User = result.Mailbox;
         State = SessionState.Authenticated;
-        _changeSubscription = _services.Changes.Subscribe(User!.Id, OnMailboxChanged);
+        _changeSubscription = _services.ChangeFeed.Subscribe(User!.Id, OnMailboxChanged);
         EndWhenRevoked(result.Revoked);
         r.Tagged(c.Tag, "OK", $"[CAPABILITY {Capabilities()}] Logged in as {User.Address}");
     }

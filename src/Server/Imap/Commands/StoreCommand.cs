@@ -1,5 +1,6 @@
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 
@@ -42,7 +43,7 @@ public sealed partial class ImapSession
             // Applied to the flags as stored now, not to what this session last saw, so a change made by
             // another session or the API in between is kept.
             var ids = targets.Select(t => t.Message.Id).ToList();
-            var stored = (await _services.Store.WriteAsync(tx => _services.Messages.ChangeFlagsAsync(tx, selected.Folder.Id, ids, change)))
+            var stored = (await _services.Changes.ChangeFlagsAsync(selected.Folder.Id, ids, change))
                 .ToDictionary(e => e.Id);
             WriteNewKeywords(r, selected, stored.Values);
             foreach (var (sequence, entry) in targets)

@@ -1,5 +1,6 @@
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 

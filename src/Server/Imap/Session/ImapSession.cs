@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 

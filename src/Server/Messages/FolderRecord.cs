@@ -1,6 +1,0 @@
-namespace OpenMailserver.Server.Messages;
-
-/// <summary>A row of <c>folders</c>. UIDs in a folder only grow; <see cref="UidNext"/> is the next to assign;
-/// <see cref="HighestModSeq"/> rises with every change in the folder; messages from <see cref="FirstRecentUid"/>
-/// on are \Recent for the next session that selects the folder.</summary>
-public sealed record FolderRecord(long Id, long MailboxId, string Name, string? SpecialUse, long UidValidity, long UidNext, long HighestModSeq, long FirstRecentUid);

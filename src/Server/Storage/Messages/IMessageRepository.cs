@@ -1,0 +1,53 @@
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Storage;
+
+/// <summary>Folders and the message index of every mailbox.</summary>
+public interface IMessageRepository
+{
+    /// <summary>Creates a folder with a UIDVALIDITY of at least <paramref name="uidValidity"/> and larger than
+    /// any the mailbox gave before, so a name deleted and created again never repeats one (RFC 3501 §2.3.1.1).</summary>
+    Task<FolderRecord> CreateFolderAsync(IUnitOfWork tx, long mailboxId, string name, string? specialUse, long uidValidity);
+    Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, IUnitOfWork? tx = null);
+    /// <summary>A folder by its id, whatever it is called now (another session may have renamed it).</summary>
+    Task<FolderRecord?> FindFolderByIdAsync(long mailboxId, long folderId);
+    Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId);
+    /// <summary>Indexes a message in a folder under the folder's next UID, in its conversation and for
+    /// search, and returns the new message.</summary>
+    Task<MessageRecord> InsertAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, NewMessage message);
+    /// <summary>A second index entry for the same stored message (IMAP COPY), in its conversation.</summary>
+    Task<MessageRecord> CopyAsync(IUnitOfWork tx, MessageRecord source, FolderRecord destination, string flags);
+    /// <summary>Moves a message to another folder of its mailbox under that folder's next UID, keeping its id.</summary>
+    Task<MessageRecord> MoveAsync(IUnitOfWork tx, MessageRecord message, FolderRecord destination);
+    Task<long> CountInMailboxAsync(long mailboxId, IUnitOfWork? tx = null);
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery query);
+    /// <summary>Conversations, the most recently active first; a thread's position is its last message time and id.</summary>
+    Task<IReadOnlyList<ThreadRecord>> ListThreadsAsync(long mailboxId, int limit, PagePosition? after);
+    /// <summary>The messages of these conversations, oldest first.</summary>
+    Task<IReadOnlyList<MessageRecord>> ListThreadMessagesAsync(long mailboxId, IReadOnlyCollection<string> threadIds);
+    /// <summary>Messages stored before search existed, still to be indexed.</summary>
+    Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit);
+    Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields);
+    Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null);
+
+    /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null);
+    Task<(long Messages, long Unseen)> CountsAsync(long folderId);
+    /// <summary>Applies <paramref name="change"/> to the flags of these messages as stored now, raising the
+    /// folder's modseq where they change, and returns the messages (those still in the folder) as stored after.</summary>
+    Task<FlagUpdate> ChangeFlagsAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change);
+    /// <summary>The messages of a folder whose stored flags include \Deleted, in UID order.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(IUnitOfWork tx, long folderId);
+    /// <summary>Gives the messages from <see cref="FolderRecord.FirstRecentUid"/> up to (not including)
+    /// <paramref name="upTo"/> to the caller as \Recent (RFC 3501 §2.3.2: one session only) and returns the
+    /// first UID of them; no later session gets them.</summary>
+    Task<long> ClaimRecentAsync(IUnitOfWork tx, long folderId, long upTo);
+    /// <summary>Removes messages from a folder (expunge), raising the folder's modseq.</summary>
+    Task DeleteAsync(IUnitOfWork tx, long folderId, IReadOnlyList<string> ids);
+    Task DeleteFolderAsync(IUnitOfWork tx, long folderId);
+    Task RenameFolderAsync(IUnitOfWork tx, long folderId, string newName, long uidValidity);
+    /// <summary>Subscriptions are names (RFC 3501 §6.3.6): one outlives the deletion of its folder.</summary>
+    Task SetSubscribedAsync(IUnitOfWork tx, long mailboxId, string name, bool subscribed);
+    Task<IReadOnlySet<string>> ListSubscriptionsAsync(long mailboxId);
+}

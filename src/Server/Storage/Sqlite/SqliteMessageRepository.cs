@@ -1,0 +1,296 @@
+using System.Data.Common;
+using Dapper;
+
+namespace OpenMailserver.Server.Storage;
+
+public sealed class SqliteMessageRepository(Database database) : SqliteRepository(database), IMessageRepository
+{
+    private const string FolderColumns =
+        "id, mailbox_id AS MailboxId, name, special_use AS SpecialUse, uid_validity AS UidValidity, uid_next AS UidNext, highest_modseq AS HighestModSeq, first_recent_uid AS FirstRecentUid";
+
+    private const string MessageColumns =
+        """
+        id, mailbox_id AS MailboxId, folder_id AS FolderId, uid, flags, received_at AS ReceivedAt, size, blob, subject,
+        from_header AS FromHeader, to_header AS ToHeader, cc_header AS CcHeader, date_header AS DateHeader,
+        message_id_header AS MessageIdHeader, in_reply_to AS InReplyTo, thread_id AS ThreadId
+        """;
+
+    public async Task<FolderRecord> CreateFolderAsync(IUnitOfWork tx, long mailboxId, string name, string? specialUse, long uidValidity)
+    {
+        var assigned = await Sql(tx).Connection!.ExecuteScalarAsync<long>(
+            "UPDATE mailboxes SET last_uid_validity = MAX(@uidValidity, last_uid_validity + 1) WHERE id = @mailboxId RETURNING last_uid_validity",
+            new { mailboxId, uidValidity }, Sql(tx));
+        return await Sql(tx).Connection!.QuerySingleAsync<FolderRecord>(
+            $"INSERT INTO folders (mailbox_id, name, special_use, uid_validity) VALUES (@mailboxId, @name, @specialUse, @assigned) RETURNING {FolderColumns}",
+            new { mailboxId, name, specialUse, assigned }, Sql(tx));
+    }
+
+    public Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, IUnitOfWork? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
+            $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, t));
+
+    public Task<FolderRecord?> FindFolderByIdAsync(long mailboxId, long folderId) =>
+        ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
+            $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId AND id = @folderId", new { mailboxId, folderId }, t));
+
+    public Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId) =>
+        ReadAsync<IReadOnlyList<FolderRecord>>(null, async (c, t) => (await c.QueryAsync<FolderRecord>(
+            $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId ORDER BY id", new { mailboxId }, t)).AsList());
+
+    public async Task<MessageRecord> InsertAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, NewMessage message)
+    {
+        var f = message.Fields;
+        var threadKey = ThreadSubject.Key(f.Subject);
+        var threadId = await FindThreadAsync(tx, mailboxId, f, threadKey, message.ReceivedAt) ?? Guid.CreateVersion7().ToString("N");
+        var searchId = await AddSearchTextAsync(tx, f);
+        return await InsertRowAsync(tx, mailboxId, folder, message.Flags, message.ReceivedAt, message.Size, message.Blob, f.Subject, f.From, f.To, f.Cc, f.Date,
+            f.MessageId, f.InReplyTo, threadId, threadKey, searchId);
+    }
+
+    public async Task<MessageRecord> CopyAsync(IUnitOfWork tx, MessageRecord source, FolderRecord destination, string flags)
+    {
+        var (threadKey, sourceSearch) = await Sql(tx).Connection!.QuerySingleAsync<(string, long?)>(
+            "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
+        long? searchId = sourceSearch is null ? null : await Sql(tx).Connection!.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO message_search (subject, body, addresses) SELECT subject, body, addresses FROM message_search WHERE rowid = @sourceSearch;
+            SELECT last_insert_rowid();
+            """, new { sourceSearch }, Sql(tx));
+        return await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
+            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId);
+    }
+
+    public async Task<MessageRecord> MoveAsync(IUnitOfWork tx, MessageRecord message, FolderRecord destination)
+    {
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @FolderId", new { message.FolderId }, Sql(tx));
+        var (uid, modseq) = await Sql(tx).Connection!.QuerySingleAsync<(long, long)>(
+            "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
+            new { destination.Id }, Sql(tx));
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET folder_id = @folder, uid = @uid, modseq = @modseq WHERE id = @Id",
+            new { folder = destination.Id, uid, modseq, message.Id }, Sql(tx));
+        Changed(tx, message.MailboxId);
+        return message with { FolderId = destination.Id, Uid = uid };
+    }
+
+    /// <summary>Adds a message's text to the full-text index and returns its row (virtual tables have no RETURNING).</summary>
+    private static Task<long> AddSearchTextAsync(IUnitOfWork tx, IndexedFields f) =>
+        Sql(tx).Connection!.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO message_search (subject, body, addresses) VALUES (@Subject, @Text, @addresses);
+            SELECT last_insert_rowid();
+            """, new { f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, Sql(tx));
+
+    /// <summary>The conversation a new message belongs to: that of a message it names in References or
+    /// In-Reply-To, or of another copy of itself; failing that, for an answer ("Re: …") whose client dropped those headers, the latest
+    /// message with the same subject in the last <see cref="SubjectWindow"/>.</summary>
+    private static async Task<string?> FindThreadAsync(IUnitOfWork tx, long mailboxId, IndexedFields fields, string threadKey, long receivedAt)
+    {
+        // Another copy of this very message (sent to oneself, or arriving twice) counts as a reference too.
+        var related = fields.MessageId.Length > 0 ? fields.References.Append(fields.MessageId).ToList() : fields.References;
+        if (related.Count > 0)
+        {
+            var byReference = await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(
+                "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @related ORDER BY received_at LIMIT 1",
+                new { mailboxId, related }, Sql(tx));
+            if (byReference is not null) return byReference;
+        }
+        ThreadSubject.Strip(fields.Subject, out var isAnswer);
+        if (!isAnswer || threadKey.Length == 0) return null;
+        return await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(
+            "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND base_subject = @threadKey AND received_at >= @since ORDER BY received_at DESC LIMIT 1",
+            new { mailboxId, threadKey, since = receivedAt - (long)SubjectWindow.TotalMilliseconds }, Sql(tx));
+    }
+
+    private static readonly TimeSpan SubjectWindow = TimeSpan.FromDays(30);
+
+    private static async Task<MessageRecord> InsertRowAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, string flags, long receivedAt, long size,
+        string blob, string subject, string from, string to, string cc, string date, string messageId, string inReplyTo, string threadId, string threadKey,
+        long? searchId)
+    {
+        var (uid, modseq) = await Sql(tx).Connection!.QuerySingleAsync<(long, long)>(
+            "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
+            new { folder.Id }, Sql(tx));
+        var record = new MessageRecord(
+            Id: Guid.CreateVersion7().ToString("N"), MailboxId: mailboxId, FolderId: folder.Id, Uid: uid, Flags: flags,
+            ReceivedAt: receivedAt, Size: size, Blob: blob, Subject: subject, FromHeader: from, ToHeader: to, CcHeader: cc,
+            DateHeader: date, MessageIdHeader: messageId, InReplyTo: inReplyTo, ThreadId: threadId);
+        await Sql(tx).Connection!.ExecuteAsync(
+            """
+            INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob, subject, from_header,
+                                  to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id)
+            VALUES (@Id, @MailboxId, @FolderId, @Uid, @Flags, @ReceivedAt, @Size, @Blob, @Subject, @FromHeader,
+                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq, @InReplyTo, @ThreadId, @threadKey, @searchId)
+            """, new
+            {
+                record.Id, record.MailboxId, record.FolderId, record.Uid, record.Flags, record.ReceivedAt, record.Size, record.Blob, record.Subject,
+                record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader, modseq, record.InReplyTo,
+                record.ThreadId, threadKey, searchId,
+            }, Sql(tx));
+        Changed(tx, mailboxId);
+        return record;
+    }
+
+    /// <summary>The count the triggers of migration 0008 keep, not a count of the rows.</summary>
+    public Task<long> CountInMailboxAsync(long mailboxId, IUnitOfWork? tx = null) =>
+        ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT message_count FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, t));
+
+    public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q) =>
+        ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(
+            $"""
+            SELECT {MessageColumns} FROM messages
+            WHERE mailbox_id = @MailboxId
+              AND (@FolderId IS NULL OR folder_id = @FolderId)
+              AND (@Unread IS NULL OR ((' ' || flags || ' ') LIKE '% \Seen %') = NOT @Unread)
+              AND (@From IS NULL OR from_header LIKE @From ESCAPE '\')
+              AND (@To IS NULL OR to_header LIKE @To ESCAPE '\' OR cc_header LIKE @To ESCAPE '\')
+              AND (@Subject IS NULL OR subject LIKE @Subject ESCAPE '\')
+              AND (@Since IS NULL OR received_at >= @Since)
+              AND (@Before IS NULL OR received_at < @Before)
+              AND (@ThreadId IS NULL OR thread_id = @ThreadId)
+              AND (@Text IS NULL OR search_id IN (SELECT rowid FROM message_search WHERE message_search MATCH @Text))
+              AND (@AfterAt IS NULL OR received_at < @AfterAt OR (received_at = @AfterAt AND id < @AfterId))
+            ORDER BY received_at DESC, id DESC LIMIT @Limit
+            """, new
+            {
+                q.MailboxId, q.FolderId, q.Unread, From = SqlLike.Contains(q.From), To = SqlLike.Contains(q.To), Subject = SqlLike.Contains(q.Subject), q.Since, q.Before,
+                q.ThreadId, q.Text, AfterAt = q.After?.At, AfterId = q.After?.Id, q.Limit,
+            }, t)).AsList());
+
+    public Task<IReadOnlyList<ThreadRecord>> ListThreadsAsync(long mailboxId, int limit, PagePosition? after) =>
+        ReadAsync<IReadOnlyList<ThreadRecord>>(null, async (c, t) => (await c.QueryAsync<ThreadRecord>(
+            """
+            SELECT thread_id AS ThreadId, COUNT(*) AS Messages,
+                   SUM(CASE WHEN (' ' || flags || ' ') LIKE '% \Seen %' THEN 0 ELSE 1 END) AS Unread, MAX(received_at) AS LastAt
+            FROM messages WHERE mailbox_id = @mailboxId GROUP BY thread_id
+            HAVING @afterAt IS NULL OR MAX(received_at) < @afterAt OR (MAX(received_at) = @afterAt AND thread_id < @afterId)
+            ORDER BY LastAt DESC, thread_id DESC LIMIT @limit
+            """, new { mailboxId, limit, afterAt = after?.At, afterId = after?.Id }, t)).AsList());
+
+    public Task<IReadOnlyList<MessageRecord>> ListThreadMessagesAsync(long mailboxId, IReadOnlyCollection<string> threadIds) =>
+        ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(
+            $"SELECT {MessageColumns} FROM messages WHERE mailbox_id = @mailboxId AND thread_id IN @threadIds ORDER BY received_at, id",
+            new { mailboxId, threadIds }, t)).AsList());
+
+    public Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit) =>
+        ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
+            "SELECT id, blob FROM messages WHERE search_id IS NULL LIMIT @limit", new { limit }, t)).AsList());
+
+    public async Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields)
+    {
+        var searchId = await AddSearchTextAsync(tx, fields);
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET search_id = @searchId, in_reply_to = @InReplyTo WHERE id = @id AND search_id IS NULL",
+            new { searchId, fields.InReplyTo, id }, Sql(tx));
+    }
+
+    public Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null) =>
+        ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MessageRecord>($"SELECT {MessageColumns} FROM messages WHERE id = @id", new { id }, t));
+
+    public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null) =>
+        ReadAsync<IReadOnlyList<MessageEntry>>(tx, async (c, t) => (await c.QueryAsync<MessageEntry>(
+            $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId ORDER BY uid",
+            new { folderId }, t)).AsList());
+
+    public Task<(long Messages, long Unseen)> CountsAsync(long folderId) =>
+        ReadAsync(null, async (c, t) =>
+        {
+            var row = await c.QuerySingleAsync<(long, long?)>(
+                "SELECT COUNT(*), SUM(CASE WHEN (' ' || flags || ' ') LIKE '% \\Seen %' THEN 0 ELSE 1 END) FROM messages WHERE folder_id = @folderId",
+                new { folderId }, t);
+            return (row.Item1, row.Item2 ?? 0);
+        });
+
+    private const string EntryColumns = "id, uid, flags, size, received_at AS ReceivedAt, blob, modseq AS ModSeq";
+
+    // Read and written in one write transaction, which holds the database's write lock from its start
+    // (BEGIN IMMEDIATE), so no other change can come between the read and the write.
+    public async Task<FlagUpdate> ChangeFlagsAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change)
+    {
+        var result = new List<MessageEntry>();
+        var changed = new List<MessageEntry>();
+        long? modseq = null;
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var stored = await Sql(tx).Connection!.QueryAsync<MessageEntry>(
+                $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx));
+            foreach (var entry in stored)
+            {
+                var flags = change.ApplyTo(entry.Flags);
+                if (flags == entry.Flags)
+                {
+                    result.Add(entry);
+                    continue;
+                }
+                if (modseq is null)
+                {
+                    var (next, mailboxId) = await Sql(tx).Connection!.QuerySingleAsync<(long, long)>(
+                        "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING highest_modseq, mailbox_id", new { folderId }, Sql(tx));
+                    modseq = next;
+                    Changed(tx, mailboxId);
+                }
+                await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET flags = @flags, modseq = @modseq WHERE id = @Id",
+                    new { flags, modseq, entry.Id }, Sql(tx));
+                var updated = entry with { Flags = flags, ModSeq = modseq.Value };
+                result.Add(updated);
+                changed.Add(updated);
+            }
+        }
+        result.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        return new FlagUpdate(result, changed);
+    }
+
+    public async Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(IUnitOfWork tx, long folderId) =>
+        (await Sql(tx).Connection!.QueryAsync<MessageEntry>(
+            $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND (' ' || flags || ' ') LIKE '% \\Deleted %' ORDER BY uid",
+            new { folderId }, Sql(tx))).AsList();
+
+    public async Task<long> ClaimRecentAsync(IUnitOfWork tx, long folderId, long upTo)
+    {
+        var first = await Sql(tx).Connection!.ExecuteScalarAsync<long>("SELECT first_recent_uid FROM folders WHERE id = @folderId", new { folderId }, Sql(tx));
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE folders SET first_recent_uid = MAX(first_recent_uid, @upTo) WHERE id = @folderId", new { folderId, upTo }, Sql(tx));
+        return first;
+    }
+
+    public async Task DeleteAsync(IUnitOfWork tx, long folderId, IReadOnlyList<string> ids)
+    {
+        if (ids.Count == 0) return;
+        Changed(tx, await Sql(tx).Connection!.ExecuteScalarAsync<long>(
+            "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)));
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await Sql(tx).Connection!.ExecuteAsync(
+                "DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId AND id IN @chunk)", new { folderId, chunk }, Sql(tx));
+            await Sql(tx).Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx));
+        }
+    }
+
+    public async Task DeleteFolderAsync(IUnitOfWork tx, long folderId)
+    {
+        await Sql(tx).Connection!.ExecuteAsync("DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId)", new { folderId }, Sql(tx));
+        await Sql(tx).Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId", new { folderId }, Sql(tx));
+        foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>("DELETE FROM folders WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)))
+            Changed(tx, mailboxId);
+    }
+
+    public async Task RenameFolderAsync(IUnitOfWork tx, long folderId, string newName, long uidValidity)
+    {
+        // A renamed folder stays subscribed under its new name, as clients expect.
+        await Sql(tx).Connection!.ExecuteAsync(
+            """
+            UPDATE subscriptions SET name = @newName
+            WHERE (mailbox_id, name) = (SELECT mailbox_id, name FROM folders WHERE id = @folderId)
+              AND NOT EXISTS (SELECT 1 FROM subscriptions s, folders f WHERE f.id = @folderId AND s.mailbox_id = f.mailbox_id AND s.name = @newName)
+            """, new { folderId, newName }, Sql(tx));
+        foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>(
+            "UPDATE folders SET name = @newName, uid_validity = @uidValidity WHERE id = @folderId RETURNING mailbox_id", new { folderId, newName, uidValidity }, Sql(tx)))
+            Changed(tx, mailboxId);
+    }
+
+    public Task SetSubscribedAsync(IUnitOfWork tx, long mailboxId, string name, bool subscribed) =>
+        Sql(tx).Connection!.ExecuteAsync(subscribed
+            ? "INSERT INTO subscriptions (mailbox_id, name) VALUES (@mailboxId, @name) ON CONFLICT DO NOTHING"
+            : "DELETE FROM subscriptions WHERE mailbox_id = @mailboxId AND name = @name", new { mailboxId, name }, Sql(tx));
+
+    public Task<IReadOnlySet<string>> ListSubscriptionsAsync(long mailboxId) =>
+        ReadAsync<IReadOnlySet<string>>(null, async (c, t) => (await c.QueryAsync<string>(
+            "SELECT name FROM subscriptions WHERE mailbox_id = @mailboxId", new { mailboxId }, t)).ToHashSet(StringComparer.Ordinal));
+}
