@@ -1,8 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Dapper;
-using Microsoft.Data.Sqlite;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Operations.Backup;
 
@@ -69,29 +68,20 @@ public static class BackupReader
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
+            SqliteSnapshot.ReleaseFiles();
             if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         }
     }
 
     private static async Task<BackupCheck> CheckDatabaseAsync(string database, BackupManifest manifest, Dictionary<string, (long Size, string Hash)> seen)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        try
-        {
-            var integrity = await connection.ExecuteScalarAsync<string>("PRAGMA integrity_check");
-            if (integrity != "ok") return BackupCheck.Invalid($"The database snapshot fails SQLite's integrity check: {integrity}");
-            foreach (var blob in await connection.QueryAsync<string>("SELECT blob FROM messages UNION SELECT blob FROM outbound_messages"))
-                if (!seen.ContainsKey($"messages/{blob[..2]}/{blob}.eml"))
-                    return BackupCheck.Invalid($"The database refers to message file {blob}, which the archive lacks.");
-            async Task<long> Count(string table) => await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
-            return new BackupCheck(true, null, new BackupContents(manifest.CreatedAt, manifest.Hostname, manifest.Files.Count, manifest.Files.Sum(f => f.Size),
-                await Count("mailboxes"), await Count("aliases"), await Count("messages"), await Count("outbound_messages")));
-        }
-        catch (SqliteException e)
-        {
-            return BackupCheck.Invalid($"The database snapshot cannot be read: {e.Message}");
-        }
+        var contents = await SqliteSnapshot.CheckAsync(database);
+        if (contents.Problem is not null) return BackupCheck.Invalid(contents.Problem);
+        foreach (var blob in contents.Blobs)
+            if (!seen.ContainsKey($"messages/{blob[..2]}/{blob}.eml"))
+                return BackupCheck.Invalid($"The database refers to message file {blob}, which the archive lacks.");
+        return new BackupCheck(true, null, new BackupContents(manifest.CreatedAt, manifest.Hostname, manifest.Files.Count, manifest.Files.Sum(f => f.Size),
+            contents.Mailboxes, contents.Aliases, contents.Messages, contents.OutboundMessages));
     }
 
     private static async Task<(long, string)> CopyAsync(Stream? data, string? target, CancellationToken cancellationToken)

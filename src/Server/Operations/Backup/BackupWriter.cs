@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Dapper;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Storage;
@@ -54,10 +53,9 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
         var snapshot = Path.Combine(Directory, $"snapshot-{Guid.NewGuid():N}.db");
         try
         {
-            await using (var connection = await database.OpenAsync(cancellationToken))
-                await connection.ExecuteAsync("VACUUM INTO @snapshot", new { snapshot });
+            await SqliteSnapshot.WriteAsync(database, snapshot, cancellationToken);
             var files = new List<(string Entry, string Source)> { (BackupManifest.DatabaseEntry, snapshot) };
-            foreach (var blob in await ReferencedBlobsAsync(snapshot))
+            foreach (var blob in await SqliteSnapshot.ReferencedBlobsAsync(snapshot))
                 files.Add(($"messages/{blob[..2]}/{blob}.eml", blobs.PathFor(blob)));
             foreach (var (folder, pattern) in new[] { ("dkim", "*.pem"), ("tls", "*.pem") })
             {
@@ -100,13 +98,5 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
             File.Delete(snapshot);
             File.Delete(partial);
         }
-    }
-
-    /// <summary>The message files the snapshot's index and outbound records point at.</summary>
-    public static async Task<IReadOnlyList<string>> ReferencedBlobsAsync(string databaseFile)
-    {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(
-            new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = databaseFile, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        return (await connection.QueryAsync<string>("SELECT blob FROM messages UNION SELECT blob FROM outbound_messages ORDER BY 1")).AsList();
     }
 }
