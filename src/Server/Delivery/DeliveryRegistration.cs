@@ -11,7 +11,6 @@ public static class DeliveryRegistration
     public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
         services.AddSingleton<RecipientResolver>();
-        services.AddSingleton<LocalDelivery>();
         services.AddSingleton<InboundDelivery>();
         services.AddSingleton<DkimKeys>();
         services.AddSingleton<INewDomainSetup>(provider => provider.GetRequiredService<DkimKeys>());

@@ -4,18 +4,16 @@ using OpenMailserver.Server.Storage;
 namespace OpenMailserver.Server.Delivery;
 
 /// <summary>Stores a message that arrived from outside (the SMTP MX) for hosted recipients:
-/// the raw bytes durably first, then one transaction that hands each recipient's mailboxes to
-/// <see cref="LocalDelivery"/>. All or nothing: if any mailbox refuses, nothing is stored and the caller
+/// prepared once by <see cref="MessageIngest"/>, then one unit of work that resolves each recipient and
+/// stores into its mailboxes' INBOX. All or nothing: if any mailbox refuses, nothing is stored and the caller
 /// answers with a temporary failure, so the sender retries instead of mail being half-delivered.</summary>
 public sealed class InboundDelivery(
-    IStore store, BlobStore blobs, RecipientResolver resolver, LocalDelivery localDelivery, TimeProvider time,
-    MimeLimits limits)
+    IStore store, MessageIngest ingest, RecipientResolver resolver, TimeProvider time)
 {
     /// <returns>The stored message ids, or the reason nothing was stored.</returns>
     public async Task<InboundDeliveryResult> DeliverAsync(ReadOnlyMemory<byte> raw, IReadOnlyList<string> recipients, CancellationToken cancellationToken = default)
     {
-        var headers = MessageIndexer.Read(raw, limits);
-        var blob = await blobs.WriteAsync(raw, cancellationToken);
+        var prepared = await ingest.PrepareAsync(raw, cancellationToken);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var delivered = new HashSet<long>();
         try
@@ -32,7 +30,7 @@ public sealed class InboundDelivery(
                     if (active.Count == 0) throw new RefusedException($"{recipient} is disabled");
                     foreach (var mailbox in active.Where(m => delivered.Add(m.Id)))
                     {
-                        var result = await localDelivery.DeliverAsync(tx, mailbox, new NewMessage(blob, raw.Length, headers, now));
+                        var result = await ingest.DeliverAsync(tx, mailbox.Id, prepared, now);
                         ids.Add(result.Message?.Id ?? throw new RefusedException(result.Reason!));
                     }
                 }

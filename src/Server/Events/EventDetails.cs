@@ -1,4 +1,3 @@
-using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Events;

@@ -12,6 +12,7 @@ public static class MessagesRegistration
         services.AddSingleton<INewMailboxSetup, DefaultFolders>();
         services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value.Inbound));
         services.AddSingleton<MailboxReader>();
+        services.AddSingleton<MessageIngest>();
         services.AddSingleton<MessageChanges>();
         services.AddSingleton<MailboxOrganizer>();
         services.AddHostedService<SearchBackfill>();

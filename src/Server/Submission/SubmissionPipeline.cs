@@ -18,8 +18,7 @@ namespace OpenMailserver.Server.Submission;
 /// recipients and queues the rest. Blind copies stay blind: only the Sent copy keeps Bcc and Resent-Bcc;
 /// every recipient, hosted or not, gets the message without them. When this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
-    IStore store, BlobStore blobs, IOutboundRepository outbound, IMessageRepository messages, IMailboxEventRepository events, RecipientResolver resolver,
-    LocalDelivery localDelivery, SenderPolicy senders, OutboundQueue queue, MailMetrics metrics,
+    IStore store, MessageIngest ingest, IOutboundRepository outbound, RecipientResolver resolver, SenderPolicy senders, OutboundQueue queue, MailMetrics metrics,
     IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
@@ -41,16 +40,13 @@ public sealed class SubmissionPipeline(
                 $"The message is {buffer.Length} bytes; the limit is {limits.MaxMessageBytes} bytes (Limits:MaxMessageBytes).")
             { Limit = nameof(LimitsOptions.MaxMessageBytes) };
 
-        var sentBytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-        var sentBlob = await blobs.WriteAsync(sentBytes, cancellationToken);
-        var sentSize = sentBytes.Length;
-        var (blob, size) = (sentBlob, sentSize);
-        if (message.Headers.Contains(HeaderId.Bcc) || message.Headers.Contains(HeaderId.ResentBcc))
-        {
-            var delivered = await WithoutBlindCopiesAsync(sentBytes, cancellationToken);
-            (blob, size) = (await blobs.WriteAsync(delivered, cancellationToken), delivered.Length);
-        }
         var headers = MessageIndexer.Read(message);
+        var sentBytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var sentCopy = await ingest.PrepareAsync(sentBytes, headers, cancellationToken);
+        // Recipients, here and elsewhere, get the message without its blind copies.
+        var outgoing = message.Headers.Contains(HeaderId.Bcc) || message.Headers.Contains(HeaderId.ResentBcc)
+            ? await ingest.PrepareAsync(await WithoutBlindCopiesAsync(sentBytes, cancellationToken), headers, cancellationToken)
+            : sentCopy;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var queueId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
 
@@ -63,18 +59,17 @@ public sealed class SubmissionPipeline(
                     $"{mailbox.Address} has sent {sentLastHour} messages in the last hour; the limit is {limits.MaxSendsPerHour} (Limits:MaxSendsPerHour). Try again later.")
                 { Limit = nameof(LimitsOptions.MaxSendsPerHour) };
 
-            var sentFolder = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Sent, tx)
-                             ?? throw new InvalidOperationException($"Mailbox {mailbox.Address} has no Sent folder.");
-            var sentCopy = await messages.InsertAsync(tx, mailbox.Id, sentFolder, new NewMessage(sentBlob, sentSize, headers, now, "\\Seen"));
-
             var addresses = recipients.Select(r => r.ToString()).ToList();
-            var sent = await outbound.InsertAsync(tx, mailbox.Id, sender.ToString(), addresses, headers.Subject, headers.MessageId, queueId, blob, size, now);
+            var sent = await outbound.InsertAsync(tx, mailbox.Id, sender.ToString(), addresses, headers.Subject, headers.MessageId, queueId,
+                outgoing.Blob, outgoing.Size, now);
             if (idempotency is not null)
                 await outbound.ClaimIdempotencyKeyAsync(tx, mailbox.Id, idempotency.Key, idempotency.RequestHash, sent.Id, now,
                     now - (long)IdempotentSends.Window.TotalMilliseconds);
-            await events.RecordAsync(tx, mailbox.Id, MailboxEventType.Sent, sentCopy.Id, sent.Id, EventDetails.Message(sentCopy, sentFolder.Name), now);
+            var own = await ingest.StoreAsync(tx, mailbox.Id, SpecialFolders.Sent, sentCopy,
+                new IngestOptions(MailboxEventType.Sent, now, MessageFlags.Seen, OutboundId: sent.Id, Own: true));
+            if (own.Message is null) throw new InvalidOperationException($"The sent copy could not be kept: {own.Reason}.");
             await outbound.AddEventAsync(tx, sent.Id, "", DeliveryEventType.Accepted,
-                new { sender = sender.ToString(), recipients = addresses.Count, size, message_id = headers.MessageId }, now);
+                new { sender = sender.ToString(), recipients = addresses.Count, size = outgoing.Size, message_id = headers.MessageId }, now);
 
             var delivered = 0;
             var queued = 0;
@@ -94,7 +89,7 @@ public sealed class SubmissionPipeline(
                 if (!resolution.IsLocal) reasons.Add($"no mailbox {recipient} here");
                 foreach (var target in resolution.Mailboxes)
                 {
-                    var result = await localDelivery.DeliverAsync(tx, target, new NewMessage(blob, size, headers, now));
+                    var result = await ingest.DeliverAsync(tx, target.Id, outgoing, now);
                     if (result.Message is { } stored)
                     {
                         await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.DeliveredLocal,

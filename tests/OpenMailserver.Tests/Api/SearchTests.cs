@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using ServerAssembly::OpenMailserver.Server.Accounts;
-using ServerAssembly::OpenMailserver.Server.Delivery;
+using ServerAssembly::OpenMailserver.Server.Events;
 using ServerAssembly::OpenMailserver.Server.Messages;
 using ServerAssembly::OpenMailserver.Server.Storage;
 using OpenMailserver.Tests.Infrastructure;
@@ -152,7 +152,7 @@ public sealed class SearchTests : IClassFixture<SearchTests.GeneratedMailbox>
             var services = Server.Services;
             var blobs = services.GetRequiredService<BlobStore>();
             var mailbox = (await services.GetRequiredService<MailboxService>().GetAsync(Mailbox.Address));
-            var stored = new List<(Generated, NewMessage)>();
+            var stored = new List<(Generated, PreparedMessage)>();
             foreach (var m in _messages)
             {
                 var mime = new MimeMessage { Subject = m.Subject, Date = m.Received };
@@ -166,14 +166,15 @@ public sealed class SearchTests : IClassFixture<SearchTests.GeneratedMailbox>
                 var hash = Convert.ToHexStringLower(SHA256.HashData(raw));
                 Directory.CreateDirectory(Path.GetDirectoryName(blobs.PathFor(hash))!);
                 await File.WriteAllBytesAsync(blobs.PathFor(hash), raw);
-                stored.Add((m, new NewMessage(hash, raw.Length, MessageIndexer.Read(mime), m.Received.ToUnixTimeMilliseconds(), m.Unread ? "" : "\\Seen")));
+                stored.Add((m, new PreparedMessage(hash, raw.Length, MessageIndexer.Read(mime))));
             }
-            var delivery = services.GetRequiredService<LocalDelivery>();
+            var ingest = services.GetRequiredService<MessageIngest>();
             var ids = await services.GetRequiredService<IStore>().WriteAsync(async tx =>
             {
                 var made = new List<(Generated, string)>();
                 foreach (var (m, message) in stored)
-                    made.Add((m, (await delivery.DeliverAsync(tx, mailbox, message)).Message!.Id));
+                    made.Add((m, (await ingest.StoreAsync(tx, mailbox.Id, SpecialFolders.Inbox, message,
+                        new IngestOptions(MailboxEventType.Received, m.Received.ToUnixTimeMilliseconds(), m.Unread ? "" : MessageFlags.Seen))).Message!.Id));
                 return made;
             });
             foreach (var (m, id) in ids) (SubjectById[id], _idBySubject[m.Subject]) = (m.Subject, id);

@@ -14,7 +14,7 @@ namespace OpenMailserver.Server.Delivery.Bounces;
 /// mailbox's INBOX through local delivery, with a <c>bounced</c> event on the trace. Senders are always
 /// hosted mailboxes, so a bounce never leaves the server, and a notification is never bounced.</summary>
 public sealed class BounceSender(
-    IStore store, BlobStore blobs, IMailboxRepository mailboxes, IOutboundRepository outbound, IMailboxEventRepository events, LocalDelivery localDelivery,
+    IStore store, MessageIngest ingest, IMailboxRepository mailboxes, IOutboundRepository outbound, IMailboxEventRepository events,
     MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
 {
     public async Task BounceAsync(OutboundRecord original, MimeMessage message, IReadOnlyList<(string Recipient, RecipientResult Result)> failures)
@@ -37,11 +37,10 @@ public sealed class BounceSender(
         using var buffer = new MemoryStream();
         await dsn.WriteToAsync(StoredMime.Format, buffer);
         var raw = buffer.ToArray();
-        var blob = await blobs.WriteAsync(raw);
-        var headers = MessageIndexer.Read(raw, MimeLimits.From(options.Value.Inbound));
+        var prepared = await ingest.PrepareAsync(raw);
         var stored = await store.WriteAsync(async tx =>
         {
-            var result = await localDelivery.DeliverAsync(tx, sender, new NewMessage(blob, raw.Length, headers, now.ToUnixTimeMilliseconds()));
+            var result = await ingest.DeliverAsync(tx, sender.Id, prepared, now.ToUnixTimeMilliseconds());
             if (result.Message is { } delivered)
             {
                 await outbound.AddEventAsync(tx, original.Id, "", DeliveryEventType.Bounced,

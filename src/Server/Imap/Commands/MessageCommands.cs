@@ -184,20 +184,24 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", OverQuota);
             return;
         }
-        var blob = await _services.Blobs.WriteAsync(content, ct);
-        var headers = MessageIndexer.Read(content, MimeLimits.From(_services.Options.Value.Inbound));
-        var stored = await _services.Store.WriteAsync(async tx =>
-        {
-            var current = await _services.Messages.FindFolderAsync(User!.Id, folder.Name, tx)
-                          ?? throw new MailServerException(ErrorKind.NotFound, $"[TRYCREATE] No folder {Shorten(name)}");
-            if (await OverQuotaAsync(1, tx)) throw new MailServerException(ErrorKind.ResourceExhausted, OverQuota);
-            var appended = await _services.Messages.InsertAsync(tx, User.Id, current, new NewMessage(blob, content.Length, headers,
-                received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags)));
-            await _services.Events.RecordAsync(tx, User.Id, MailboxEventType.Received, appended.Id, null, EventDetails.Message(appended, current.Name),
-                _services.Time.GetUtcNow().ToUnixTimeMilliseconds());
-            return appended;
-        }, ct);
+        var prepared = await _services.Ingest.PrepareAsync(content, ct);
+        var stored = await _services.Store.WriteAsync(tx => _services.Ingest.StoreAsync(tx, User!.Id, folder.Name, prepared,
+            new IngestOptions(MailboxEventType.Received, received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags), EventAt: _services.Time.GetUtcNow().ToUnixTimeMilliseconds())), ct);
         await WriteUpdatesAsync(r, allowExpunge: true);
-        r.Tagged(c.Tag, "OK", $"[APPENDUID {folder.UidValidity} {stored.Uid}] APPEND completed");
+        switch (stored.Refusal)
+        {
+            case IngestRefusal.None:
+                r.Tagged(c.Tag, "OK", $"[APPENDUID {stored.Folder!.UidValidity} {stored.Message!.Uid}] APPEND completed");
+                break;
+            case IngestRefusal.NoFolder:
+                r.Tagged(c.Tag, "NO", $"[TRYCREATE] No folder {Shorten(name)}");
+                break;
+            case IngestRefusal.OverQuota:
+                r.Tagged(c.Tag, "NO", OverQuota);
+                break;
+            default:
+                r.Tagged(c.Tag, "NO", $"The message was not stored: {stored.Reason}");
+                break;
+        }
     }
 }

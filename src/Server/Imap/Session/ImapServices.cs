@@ -15,6 +15,7 @@ public sealed record ImapServices(
     IStore Store,
     IMessageRepository Messages,
     IMailboxEventRepository Events,
+    MessageIngest Ingest,
     BlobStore Blobs,
     MailboxChanges ChangeFeed,
     MessageChanges Changes,

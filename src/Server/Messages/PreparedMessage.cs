@@ -1,0 +1,7 @@
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Messages;
+
+/// <summary>A message made ready to store, before the write that stores it: its bytes are on disk as
+/// <see cref="Blob"/>, and what the index keeps has been read from them once.</summary>
+public sealed record PreparedMessage(string Blob, long Size, IndexedFields Fields);
