@@ -77,4 +77,14 @@ public sealed class OperatorViewTests : IAsyncLifetime
         var mailbox = await _server.CreateMailboxAsync();
         await _server.Rest(mailbox.Key).GetJsonAsync("/v1/backups", expectedStatus: 403);
     }
+
+    [Fact]
+    public async Task A_backup_path_holding_a_nul_character_is_a_bad_request()
+    {
+        // Found by the JSON body property: the file system refused the name and the call failed with a 500.
+        using var admin = _server.Rest(_server.AdminKey);
+        var response = await admin.PostAsJsonAsync("/v1/restore/validate", new { path = "backup\u0000.omsbak" });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("NUL character", (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("message").GetString());
+    }
 }

@@ -10,6 +10,8 @@ public static class BackupLocations
 {
     public static string Resolve(string requested, string backupsDirectory, string? importDirectory)
     {
+        if (requested.Contains('\0'))
+            throw new MailServerException(ErrorKind.InvalidArgument, "path must name a backup archive; it holds a NUL character.");
         var allowed = new[] { backupsDirectory, importDirectory }.Where(d => !string.IsNullOrWhiteSpace(d)).Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d!))).ToList();
         var name = Path.GetFileName(requested);
         var candidates = requested.Contains('/') || requested.Contains('\\')
