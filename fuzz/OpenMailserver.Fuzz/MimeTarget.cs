@@ -7,17 +7,28 @@ namespace OpenMailserver.Fuzz;
 
 /// <summary>A message as it arrives from anyone on the MX: what ingest and the API read of it (within the
 /// inbound MIME limits: indexed fields, the attachment list and sizes) and what IMAP presents of it
-/// (BODYSTRUCTURE, ENVELOPE, a few body sections). MIME may be any bytes at all, so no exception is expected.</summary>
+/// (BODYSTRUCTURE, ENVELOPE, a few body sections), from the message and from the structure stored with it,
+/// which must agree. MIME may be any bytes at all, so no exception is expected.</summary>
 public static class MimeTarget
 {
     public static void Run(byte[] input)
     {
         MessageIndexer.Read(input, MimeLimits.Default);
-        var bounded = BoundedMime.Load(input, MimeLimits.Default);
+        var (bounded, ranges) = BoundedMime.LoadWithRanges(input, MimeLimits.Default);
         var structure = MessageStructure.Parse(input);
+        var maxDepth = new ImapOptions().MaxNestingDepth;
         var response = new ImapResponse();
-        structure.WriteBodyStructure(response, extended: true, new ImapOptions().MaxNestingDepth);
-        MessageStructure.WriteEnvelope(response, structure.Message.Headers);
+        BodyStructureWriter.Write(response, structure.Tree(maxDepth), extended: true, maxDepth);
+        BodyStructureWriter.WriteEnvelope(response, EnvelopeHeaders.Of(structure.Message.Headers));
+        // The structure kept with the message, through its stored form, must show the same.
+        if (MimeTree.FromBytes(MimeTree.StoredForm(bounded, ranges)) is { } stored)
+        {
+            var fromStored = new ImapResponse();
+            BodyStructureWriter.Write(fromStored, stored, extended: true, maxDepth);
+            var live = new ImapResponse();
+            BodyStructureWriter.Write(live, structure.Tree(maxDepth), extended: true, maxDepth);
+            if (!fromStored.Bytes.Span.SequenceEqual(live.Bytes.Span)) throw new InvalidOperationException("The stored structure shows differently.");
+        }
         foreach (var (id, part) in MessageParts.Attachments(bounded.Mime))
         {
             MessageParts.FileName(part);

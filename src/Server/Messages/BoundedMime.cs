@@ -9,7 +9,17 @@ namespace OpenMailserver.Server.Messages;
 public static class BoundedMime
 {
     /// <param name="stream">Seekable, positioned at the start of the message.</param>
-    public static BoundedMessage Load(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default)
+    public static BoundedMessage Load(Stream stream, MimeLimits limits, CancellationToken cancellationToken = default) =>
+        Load(stream, limits, raw: null, cancellationToken).Message;
+
+    /// <summary>Parses within the limits and also finds where each entity lies in <paramref name="raw"/>.</summary>
+    public static (BoundedMessage Message, MimeRanges Ranges) LoadWithRanges(ReadOnlyMemory<byte> raw, MimeLimits limits)
+    {
+        var (message, ranges) = Load(AsStream(raw), limits, raw, CancellationToken.None);
+        return (message, ranges!);
+    }
+
+    private static (BoundedMessage Message, MimeRanges? Ranges) Load(Stream stream, MimeLimits limits, ReadOnlyMemory<byte>? raw, CancellationToken cancellationToken)
     {
         var start = stream.Position;
         var cut = MimeStructureScanner.Scan(stream, limits, headersOnly: false, cancellationToken).Cut;
@@ -17,10 +27,17 @@ public static class BoundedMime
         var options = ParserOptions.Default.Clone();
         options.MaxMimeDepth = limits.MaxDepth;
         using var kept = new BoundStream(stream, start, cut is { } end ? start + end : -1, leaveOpen: true);
+        MimeRanges? ranges = null;
+        MimeMessage Parse(Stream source, int shift)
+        {
+            var parser = new MimeParser(options, source, MimeFormat.Entity, persistent: false);
+            ranges = raw is { } bytes ? new MimeRanges(parser, bytes, shift) : null;
+            return parser.ParseMessage(cancellationToken);
+        }
         MimeMessage message;
         try
         {
-            message = MimeMessage.Load(options, kept, cancellationToken);
+            message = Parse(kept, 0);
         }
         catch (FormatException)
         {
@@ -30,10 +47,10 @@ public static class BoundedMime
             using var headerless = new ChainedStream();
             headerless.Add(new MemoryStream(StoredMime.EmptyHeader.ToArray(), writable: false));
             headerless.Add(kept, leaveOpen: true);
-            message = MimeMessage.Load(options, headerless, cancellationToken);
+            message = Parse(headerless, StoredMime.EmptyHeader.Length);
         }
         if (cut is not null) DropEmptyTail(message);
-        return new BoundedMessage(message, cut is not null);
+        return (new BoundedMessage(message, cut is not null), ranges);
     }
 
     /// <summary>The message's own header fields, no more than <see cref="MimeLimits.MaxHeaders"/>.</summary>

@@ -5,8 +5,8 @@ using OpenMailserver.Server.Storage;
 namespace OpenMailserver.Server.Messages;
 
 /// <summary>Changes to messages made through the API: flags and labels (IMAP keywords), moving between
-/// folders, deleting to Trash. Each change raises the folders' modseq and tells live IMAP sessions, so a
-/// mail client sees it as if another client had made it.</summary>
+/// folders, deleting to Trash, each as one write of <see cref="MessageChanges"/>, so a mail client sees it as
+/// if another client had made it.</summary>
 public sealed class MailboxOrganizer(IStore store, IMessageRepository messages, MessageChanges changes)
 {
     public const int MaxLabelLength = 64;
@@ -30,7 +30,7 @@ public sealed class MailboxOrganizer(IStore store, IMessageRepository messages, 
                 var name = SpecialFolders.Normalize(change.Folder);
                 var destination = await messages.FindFolderAsync(mailbox.Id, name, tx)
                                   ?? throw new MailServerException(ErrorKind.NotFound, $"{mailbox.Address} has no folder '{EmailAddress.Shorten(name)}'; create it first (IMAP CREATE).");
-                if (destination.Id != current.FolderId) current = await messages.MoveAsync(tx, current, destination);
+                if (destination.Id != current.FolderId) current = await changes.MoveAsync(tx, current, destination);
             }
             return current;
         });
@@ -47,10 +47,10 @@ public sealed class MailboxOrganizer(IStore store, IMessageRepository messages, 
             var trash = await messages.FindFolderAsync(mailbox.Id, SpecialFolders.Trash, tx);
             if (trash is null || trash.Id == current.FolderId)
             {
-                await messages.DeleteAsync(tx, current.FolderId, [current.Id]);
+                await changes.DeleteAsync(tx, current.FolderId, [current.Id]);
                 return null;
             }
-            await messages.MoveAsync(tx, current, trash);
+            await changes.MoveAsync(tx, current, trash);
             return trash.Name;
         });
         return folder;

@@ -29,7 +29,7 @@ public static class MessageIndexer
     }
 
     /// <summary>Reads a raw message no further than <paramref name="limits"/>; one MimeKit cannot parse gives
-    /// <see cref="Empty"/>, since a message is stored whatever its form.</summary>
+    /// <see cref="IndexedFields.Empty"/>, since a message is stored whatever its form.</summary>
     public static IndexedFields Read(ReadOnlyMemory<byte> raw, MimeLimits limits)
     {
         try

@@ -10,32 +10,56 @@ namespace OpenMailserver.Server.Messages;
 /// message is indexed and its event recorded in the same commit, so two doors racing at the quota edge can
 /// never pass it, and the store announces the change once it is durable.</summary>
 public sealed class MessageIngest(
-    BlobStore blobs, IMailboxRepository mailboxes, IMessageRepository messages, IMailboxEventRepository events, MimeLimits limits,
+    IStore store, BlobStore blobs, IMailboxRepository mailboxes, IMessageRepository messages, IMailboxEventRepository events, MimeLimits limits,
     ILogger<MessageIngest> logger)
 {
-    /// <summary>Writes the bytes durably and reads what the index keeps, within the MIME limits.</summary>
-    public async Task<PreparedMessage> PrepareAsync(ReadOnlyMemory<byte> raw, CancellationToken cancellationToken = default) =>
-        await PrepareAsync(raw, MessageIndexer.Read(raw, limits), cancellationToken);
+    /// <summary>Writes the bytes durably and parses them once, within the MIME limits, for what the index
+    /// keeps and the structure kept beside the message.</summary>
+    public async Task<PreparedMessage> PrepareAsync(ReadOnlyMemory<byte> raw, CancellationToken cancellationToken = default)
+    {
+        var (fields, structure) = Parse(raw, readFields: true);
+        return new PreparedMessage(await blobs.WriteAsync(raw, cancellationToken), raw.Length, fields!, structure);
+    }
 
     /// <summary>The same, for a message whose index fields the caller already read (a message it composed).</summary>
     public async Task<PreparedMessage> PrepareAsync(ReadOnlyMemory<byte> raw, IndexedFields fields, CancellationToken cancellationToken = default) =>
-        new(await blobs.WriteAsync(raw, cancellationToken), raw.Length, fields);
+        new(await blobs.WriteAsync(raw, cancellationToken), raw.Length, fields, Parse(raw, readFields: false).Structure);
+
+    /// <summary>The index fields (when asked) and the stored structure of a raw message: empty fields for one
+    /// MimeKit cannot parse, since a message is stored whatever its form, and an empty structure (not kept)
+    /// for one past the limits, which is parsed again whenever it is shown.</summary>
+    private (IndexedFields? Fields, byte[] Structure) Parse(ReadOnlyMemory<byte> raw, bool readFields)
+    {
+        try
+        {
+            var (bounded, ranges) = BoundedMime.LoadWithRanges(raw, limits);
+            return (readFields ? MessageIndexer.Read(bounded.Mime) : null, MimeTree.StoredForm(bounded, ranges));
+        }
+        catch (FormatException)
+        {
+            return (IndexedFields.Empty, []);
+        }
+    }
 
     /// <summary>Stores a prepared message in the INBOX of a mailbox, as a message received.</summary>
     public Task<IngestResult> DeliverAsync(IUnitOfWork tx, long mailboxId, PreparedMessage message, long receivedAt) =>
         StoreAsync(tx, mailboxId, SpecialFolders.Inbox, message, new IngestOptions(MailboxEventType.Received, receivedAt));
 
+    /// <summary>Stores a prepared message in a folder of a mailbox, in a write of its own.</summary>
+    public Task<IngestResult> StoreAsync(long mailboxId, string folderName, PreparedMessage message, IngestOptions how, CancellationToken cancellationToken = default) =>
+        store.WriteAsync(tx => StoreAsync(tx, mailboxId, folderName, message, how), cancellationToken);
+
     /// <summary>Stores a prepared message in a folder of a mailbox, inside <paramref name="tx"/>.</summary>
     public async Task<IngestResult> StoreAsync(IUnitOfWork tx, long mailboxId, string folderName, PreparedMessage message, IngestOptions how)
     {
         var mailbox = await mailboxes.FindByIdAsync(mailboxId, tx);
-        if (mailbox is null) return IngestResult.Refused(IngestRefusal.NoMailbox, "the mailbox no longer exists");
-        if (!how.Own && !mailbox.IsActive) return IngestResult.Refused(IngestRefusal.Disabled, $"mailbox {mailbox.Address} is disabled");
+        if (mailbox is null) return IngestResult.Refused(StoreRefusal.NoMailbox, "the mailbox no longer exists");
+        if (!how.Own && !mailbox.IsActive) return IngestResult.Refused(StoreRefusal.Disabled, $"mailbox {mailbox.Address} is disabled");
         if (!how.Own && await messages.CountInMailboxAsync(mailbox.Id, tx) >= mailbox.Quota)
-            return IngestResult.Refused(IngestRefusal.OverQuota, $"mailbox {mailbox.Address} is full ({mailbox.Quota} messages)");
+            return IngestResult.Refused(StoreRefusal.OverQuota, $"mailbox {mailbox.Address} is full ({mailbox.Quota} messages)");
         var folder = await messages.FindFolderAsync(mailbox.Id, folderName, tx);
-        if (folder is null) return IngestResult.Refused(IngestRefusal.NoFolder, $"mailbox {mailbox.Address} has no folder {EmailAddress.Shorten(folderName)}");
-        var stored = await messages.InsertAsync(tx, mailbox.Id, folder, new NewMessage(message.Blob, message.Size, message.Fields, how.ReceivedAt, how.Flags));
+        if (folder is null) return IngestResult.Refused(StoreRefusal.NoFolder, $"mailbox {mailbox.Address} has no folder {EmailAddress.Shorten(folderName)}");
+        var stored = await messages.InsertAsync(tx, mailbox.Id, folder, new NewMessage(message.Blob, message.Size, message.Fields, how.ReceivedAt, how.Flags, message.Structure));
         await events.RecordAsync(tx, mailbox.Id, how.Event, stored.Id, how.OutboundId, EventDetails.Message(stored, folder.Name), how.EventAt ?? how.ReceivedAt);
         logger.LogInformation("Stored message {MessageId} in {Address} {Folder} uid {Uid}", stored.Id, mailbox.Address, folder.Name, stored.Uid);
         return IngestResult.Stored(stored, folder);

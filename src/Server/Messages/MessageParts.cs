@@ -2,19 +2,14 @@ using MimeKit;
 
 namespace OpenMailserver.Server.Messages;
 
-/// <summary>The attachments of a message, each named by its MIME part number as IMAP numbers body
-/// sections ("2", "1.3"), so the API and a mail client point at the same part. An attachment is every leaf
+/// <summary>The attachments of a message, each named by its MIME part number (<see cref="PartNumbers"/>,
+/// as IMAP numbers body sections: "2", "1.3"), so the API and a mail client point at the same part. An attachment is every leaf
 /// that is not the readable body: parts with an attachment disposition or a filename, non-text parts
 /// (inline images, reports) and attached messages.</summary>
 public static class MessageParts
 {
-    public static IReadOnlyList<(string Id, MimeEntity Part)> Attachments(MimeMessage message)
-    {
-        var found = new List<(string, MimeEntity)>();
-        if (message.Body is Multipart multipart) Walk(multipart, "", found);
-        else if (message.Body is { } single && IsAttachment(single)) found.Add(("1", single));
-        return found;
-    }
+    public static IReadOnlyList<(string Id, MimeEntity Part)> Attachments(MimeMessage message) =>
+        PartNumbers.Parts(message).Where(p => p.Part is not Multipart && IsAttachment(p.Part)).ToList();
 
     public static MimeEntity? Find(MimeMessage message, string? id) =>
         Attachments(message).FirstOrDefault(a => a.Id == id).Part;
@@ -66,16 +61,6 @@ public static class MessageParts
         MessagePart m => m.ContentDisposition?.FileName ?? (m.Message?.Subject is { Length: > 0 } s ? s + ".eml" : ""),
         _ => "",
     };
-
-    private static void Walk(Multipart multipart, string prefix, List<(string, MimeEntity)> found)
-    {
-        for (var i = 0; i < multipart.Count; i++)
-        {
-            var id = prefix + (i + 1);
-            if (multipart[i] is Multipart inner) Walk(inner, id + ".", found);
-            else if (IsAttachment(multipart[i])) found.Add((id, multipart[i]));
-        }
-    }
 
     private static bool IsAttachment(MimeEntity entity) =>
         entity is MessagePart || entity.IsAttachment ||

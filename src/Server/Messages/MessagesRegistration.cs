@@ -16,6 +16,7 @@ public static class MessagesRegistration
         services.AddSingleton<MessageChanges>();
         services.AddSingleton<MailboxOrganizer>();
         services.AddHostedService<SearchBackfill>();
+        services.AddHostedService<StructureBackfill>();
         return services;
     }
 }

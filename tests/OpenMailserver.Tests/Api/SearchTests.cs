@@ -166,7 +166,7 @@ public sealed class SearchTests : IClassFixture<SearchTests.GeneratedMailbox>
                 var hash = Convert.ToHexStringLower(SHA256.HashData(raw));
                 Directory.CreateDirectory(Path.GetDirectoryName(blobs.PathFor(hash))!);
                 await File.WriteAllBytesAsync(blobs.PathFor(hash), raw);
-                stored.Add((m, new PreparedMessage(hash, raw.Length, MessageIndexer.Read(mime))));
+                stored.Add((m, new PreparedMessage(hash, raw.Length, MessageIndexer.Read(mime), [])));
             }
             var ingest = services.GetRequiredService<MessageIngest>();
             var ids = await services.GetRequiredService<IStore>().WriteAsync(async tx =>

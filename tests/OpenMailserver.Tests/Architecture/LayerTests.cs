@@ -5,7 +5,8 @@ namespace OpenMailserver.Tests.Architecture;
 
 /// <summary>The layering of docs/architecture.md, checked on the compiled server: each top-level folder
 /// (namespace) has a layer, and a folder may use only folders of lower layers, so no two areas depend on
-/// each other; no SQL or ADO.NET outside Storage; the dashboard reaches the server only through the SDK.</summary>
+/// each other; no SQL or ADO.NET outside Storage; doors change the store only through the ingest and change services;
+/// the dashboard reaches the server only through the SDK.</summary>
 public sealed class LayerTests
 {
     private static readonly Assembly Server = Assembly.Load("OpenMailserver.Server");
@@ -59,6 +60,16 @@ public sealed class LayerTests
         var users = Types.InAssembly(Server).That().DoNotResideInNamespaceMatching(@"^OpenMailserver\.Server\.Storage(\.|$)")
             .And().HaveDependencyOnAny(Sql).GetTypes().Select(t => t.FullName!.Split('/', '+')[0]["OpenMailserver.Server.".Length..]).ToHashSet();
         Assert.True(users.Count == 0, "SQL or ADO.NET outside Storage: " + string.Join(", ", users.Order()));
+    }
+
+    [Fact]
+    public void Doors_change_the_store_only_through_the_ingest_and_change_services()
+    {
+        // A door holding a unit of work could write around MessageIngest and MessageChanges; none can get one.
+        var doors = Layers.Where(l => l.Value == Layers["Imap"]).Select(l => l.Key).ToList();
+        var writers = Types.InAssembly(Server).That().ResideInNamespaceMatching($@"^OpenMailserver\.Server\.({string.Join('|', doors)})(\.|$)")
+            .And().HaveDependencyOnAny("OpenMailserver.Server.Storage.IStore", "OpenMailserver.Server.Storage.IUnitOfWork").GetTypes().Select(t => t.FullName).ToList();
+        Assert.True(writers.Count == 0, "Doors writing to the store directly: " + string.Join(", ", writers));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ extern alias ServerAssembly;
 using System.Text;
 using CsCheck;
 using MimeKit;
+using ServerAssembly::OpenMailserver.Server.Imap.Protocol;
 using ServerAssembly::OpenMailserver.Server.Messages;
 
 namespace OpenMailserver.Tests.Fuzz;
@@ -63,6 +64,63 @@ public sealed class MimeStructurePropertyTests
                 Assert.Equal(Entities(whole.Body, 1).Count(), entities.Count);
             }
         }, iter: 10_000, threads: 1);
+    }
+
+    [Fact]
+    public void The_structure_stored_with_a_message_shows_as_the_message_itself_does()
+    {
+        var kept = 0;
+        Messages.Sample(sample =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(sample.Message);
+            var limits = new MimeLimits(Math.Max(sample.Limits.MaxParts, 10), Math.Max(sample.Limits.MaxDepth, 4), 1000);
+            BoundedMessage read;
+            MimeRanges ranges;
+            try
+            {
+                (read, ranges) = BoundedMime.LoadWithRanges(bytes, limits);
+            }
+            catch (FormatException)
+            {
+                return;
+            }
+            var stored = MimeTree.FromBytes(MimeTree.StoredForm(read, ranges));
+            Assert.Equal(!read.Truncated, stored is not null);
+            if (stored is null) return;
+            kept++;
+            var live = MessageStructure.Parse(bytes);
+            foreach (var (extended, depth) in new[] { (true, 100), (false, 100), (true, 2) })
+                Assert.Equal(Shown(r => BodyStructureWriter.Write(r, live.Tree(depth), extended, depth)), Shown(r => BodyStructureWriter.Write(r, stored, extended, depth)));
+            Assert.Equal(Shown(r => BodyStructureWriter.WriteEnvelope(r, EnvelopeHeaders.Of(live.Message.Headers))), Shown(r => BodyStructureWriter.WriteEnvelope(r, stored.Envelope)));
+        }, iter: 3_000, threads: 1);
+        Assert.True(kept > 1_000, $"only {kept} structures kept");
+    }
+
+    private static string Shown(Action<ImapResponse> write)
+    {
+        var response = new ImapResponse();
+        write(response);
+        return Encoding.UTF8.GetString(response.Bytes.Span);
+    }
+
+    [Fact]
+    public void Every_part_number_the_api_gives_points_imap_at_the_same_part()
+    {
+        Messages.Sample(sample =>
+        {
+            BoundedMessage read;
+            try
+            {
+                read = BoundedMime.Load(new MemoryStream(Encoding.UTF8.GetBytes(sample.Message)), sample.Limits);
+            }
+            catch (FormatException)
+            {
+                return;
+            }
+            foreach (var (number, part) in PartNumbers.Parts(read.Mime))
+                Assert.Same(part, PartNumbers.Find(read.Mime, number.Split('.').Select(int.Parse).ToList()));
+            Assert.All(MessageParts.Attachments(read.Mime), a => Assert.Same(a.Part, MessageParts.Find(read.Mime, a.Id)));
+        }, iter: 3_000, threads: 1);
     }
 
     [Fact]

@@ -47,6 +47,38 @@ public sealed class ImapFolderTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task Two_sessions_creating_one_folder_at_once_make_it_once_and_the_other_hears_it_exists()
+    {
+        var box = await server.CreateMailboxAsync();
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => ImapConversation.LoginAsync(server, box)));
+        for (var round = 0; round < 5; round++)
+        {
+            var replies = await Task.WhenAll(sessions.Select(s => s.CommandAsync($"CREATE Race{round}/Inner")));
+            Assert.Single(replies, r => r.Last().EndsWith("OK CREATE completed"));
+            Assert.All(replies.Where(r => !r.Last().EndsWith("OK CREATE completed")), r => Assert.Contains("NO [ALREADYEXISTS]", r.Last()));
+        }
+        Assert.Equal(11, (await sessions[0].CommandAsync("LIST \"\" \"Race*\"")).Count);
+        foreach (var session in sessions) await session.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_subfolder_created_while_its_parent_is_renamed_moves_with_it_or_is_made_under_the_new_name()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var a = await ImapConversation.LoginAsync(server, box);
+        await using var b = await ImapConversation.LoginAsync(server, box);
+        Assert.EndsWith("OK CREATE completed", (await a.CommandAsync("CREATE Old")).Last());
+        var renaming = a.CommandAsync("RENAME Old New");
+        var creating = b.CommandAsync("CREATE Old/Child");
+        await Task.WhenAll(renaming, creating);
+        // Either the child was made first and moved with its parent, or the rename came first and the child
+        // recreated the old level; never a child left under a parent that is gone.
+        var names = (await a.CommandAsync("LIST \"\" \"*\"")).Where(l => l.StartsWith("* LIST")).Select(l => l[(l.LastIndexOf(" \"/\" ", StringComparison.Ordinal) + 5)..]).ToList();
+        Assert.Contains("\"New\"", names);
+        Assert.True(names.Contains("\"New/Child\"") || (names.Contains("\"Old\"") && names.Contains("\"Old/Child\"")), string.Join(", ", names));
+    }
+
+    [Fact]
     public async Task A_folder_deleted_and_created_again_at_once_never_repeats_its_uidvalidity()
     {
         var box = await server.CreateMailboxAsync();

@@ -97,7 +97,8 @@ public sealed class IngestDoorsTests
         Assert.Equal(1, await CountAsync(server, box));
     }
 
-    /// <summary>The stored message has exactly one received event, with the message summary every door gives.</summary>
+    /// <summary>The stored message has exactly one received event, with the message summary every door gives, and
+    /// the MIME structure ingest reads.</summary>
     private static async Task AssertReceivedAsync(MailServer server, TestMailbox box, string subject, string folder)
     {
         var events = await server.Services.GetRequiredService<IMailboxEventRepository>().ListAfterAsync(box.Id, 0, [MailboxEventType.Received], 100);
@@ -108,6 +109,8 @@ public sealed class IngestDoorsTests
         var stored = await server.Services.GetRequiredService<IMessageRepository>().FindAsync(received.MessageId);
         Assert.NotNull(stored);
         Assert.Equal((box.Id, stored.Size, stored.ThreadId), (stored.MailboxId, details.GetProperty("size").GetInt64(), details.GetProperty("thread_id").GetString()));
+        // Parsed once on the way in: its MIME structure is stored with it.
+        Assert.True((await server.Services.GetRequiredService<IMessageRepository>().ReadStructuresAsync([stored.Id])).ContainsKey(stored.Id));
     }
 
     private static Task<long> CountAsync(MailServer server, TestMailbox box) =>

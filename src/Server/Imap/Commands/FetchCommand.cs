@@ -14,6 +14,9 @@ public sealed partial class ImapSession
     /// <summary>Literals at least this long are written to the socket directly instead of being buffered.</summary>
     private const int StreamedLiteralBytes = 16 * 1024;
 
+    /// <summary>How many messages' stored structures one query reads.</summary>
+    private const int StructureBatch = 200;
+
     private async Task FetchAsync(ImapCommand c, ImapResponse r, bool byUid, CancellationToken ct)
     {
         var a = c.Arguments;
@@ -26,70 +29,81 @@ public sealed partial class ImapSession
 
         var selected = Selected!;
         var targets = selected.Resolve(set, byUid, _lastSearch);
-        var needsContent = items.Any(i => i.Kind is FetchKind.Body or FetchKind.BodyStructure or FetchKind.Section
-            or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text);
-        // ENVELOPE alone needs only the header block, not the whole message parsed.
-        var needsHeaders = !needsContent && items.Any(i => i.Kind == FetchKind.Envelope);
+        // Sections and RFC822 need the message itself; ENVELOPE, BODY and BODYSTRUCTURE come from the structure
+        // stored with it, and a message without one is parsed as before.
+        var needsMessage = items.Any(i => i.Kind is FetchKind.Section or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text);
+        var needsBodyStructure = items.Any(i => i.Kind is FetchKind.Body or FetchKind.BodyStructure);
+        var needsTree = needsBodyStructure || items.Any(i => i.Kind == FetchKind.Envelope);
+        var maxDepth = _services.Options.Value.Imap.MaxNestingDepth;
         var setsSeen = !selected.ReadOnly && items.Any(i => i.SetsSeen);
         var seen = new List<string>();
 
-        foreach (var (sequence, entry) in targets)
+        foreach (var chunk in targets.Chunk(StructureBatch))
         {
-            if (selected.Vanished.Contains(entry.Id)) continue;
-            MessageStructure? structure = null;
-            HeaderList? headers = null;
-            if (needsHeaders)
+            var stored = needsTree && !needsMessage
+                ? await _services.Messages.ReadStructuresAsync(chunk.Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message.Id).ToList())
+                : null;
+            foreach (var (sequence, entry) in chunk)
             {
-                try
+                if (selected.Vanished.Contains(entry.Id)) continue;
+                MessageStructure? structure = null;
+                var tree = stored is not null ? MimeTree.FromBytes(stored.GetValueOrDefault(entry.Id)) : null;
+                var envelope = tree?.Envelope;
+                if (needsMessage || (needsBodyStructure && tree is null))
                 {
-                    await using var stream = _services.Blobs.OpenRead(entry.Blob);
-                    headers = BoundedMime.LoadHeaders(stream, MimeLimits.From(_services.Options.Value.Inbound), ct);
+                    byte[] raw;
+                    try
+                    {
+                        raw = await _services.Blobs.ReadAsync(entry.Blob, ct);
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        continue;
+                    }
+                    structure = MessageStructure.Parse(raw);
+                    if (needsTree) (tree, envelope) = (structure.Tree(maxDepth), EnvelopeHeaders.Of(structure.Message.Headers));
                 }
-                catch (FileNotFoundException)
+                else if (needsTree && tree is null)
                 {
-                    continue;
+                    // ENVELOPE alone, of a message without a stored structure, needs only the header block.
+                    try
+                    {
+                        await using var stream = _services.Blobs.OpenRead(entry.Blob);
+                        envelope = EnvelopeHeaders.Of(BoundedMime.LoadHeaders(stream, MimeLimits.From(_services.Options.Value.Inbound), ct));
+                    }
+                    catch (FileNotFoundException)
+                    {
+                        continue;
+                    }
+                    catch (FormatException)
+                    {
+                        // Bytes that do not begin with a header field: a message without any (see BoundedMime.Load).
+                        envelope = EnvelopeHeaders.Of([]);
+                    }
                 }
-                catch (FormatException)
-                {
-                    // Bytes that do not begin with a header field: a message without any (see BoundedMime.Load).
-                    headers = [];
-                }
-            }
-            if (needsContent)
-            {
-                byte[] raw;
-                try
-                {
-                    raw = await _services.Blobs.ReadAsync(entry.Blob, ct);
-                }
-                catch (FileNotFoundException)
-                {
-                    continue;
-                }
-                structure = MessageStructure.Parse(raw);
-            }
 
-            var flags = entry.Flags;
-            var addSeen = setsSeen && !entry.FlagSet.Contains(MessageFlags.Seen);
-            if (addSeen)
-            {
-                flags = MessageFlags.Format(entry.FlagSet.Append(MessageFlags.Seen));
-                seen.Add(entry.Id);
-                selected.Messages[(int)sequence - 1] = entry with { Flags = flags };
-            }
-            var shown = selected.FlagsOf(entry with { Flags = flags });
+                var flags = entry.Flags;
+                var addSeen = setsSeen && !entry.FlagSet.Contains(MessageFlags.Seen);
+                if (addSeen)
+                {
+                    flags = MessageFlags.Format(entry.FlagSet.Append(MessageFlags.Seen));
+                    seen.Add(entry.Id);
+                    selected.Messages[(int)sequence - 1] = entry with { Flags = flags };
+                }
+                var shown = selected.FlagsOf(entry with { Flags = flags });
 
-            r.Raw("* ").Number(sequence).Raw(" FETCH (");
-            var first = true;
-            foreach (var item in items)
-            {
-                if (!first) r.Space();
-                first = false;
-                await WriteItemAsync(r, item, entry, shown, structure, headers, ct);
+                r.Raw("* ").Number(sequence).Raw(" FETCH (");
+                var first = true;
+                foreach (var item in items)
+                {
+                    if (!first) r.Space();
+                    first = false;
+                    await WriteItemAsync(r, item, entry, shown, structure, tree, envelope, ct);
+                }
+                if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(shown).Raw(")");
+                r.Raw(")").Line();
+                if (r.Length > ResponseFlushBytes) await WriteAsync(r, ct);
             }
-            if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(shown).Raw(")");
-            r.Raw(")").Line();
-            if (r.Length > ResponseFlushBytes) await WriteAsync(r, ct);
         }
 
         if (seen.Count > 0)
@@ -101,8 +115,8 @@ public sealed partial class ImapSession
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
-    private async Task WriteItemAsync(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure? structure, HeaderList? headers,
-        CancellationToken ct)
+    private async Task WriteItemAsync(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure? structure, MimeTree? tree,
+        EnvelopeHeaders? envelope, CancellationToken ct)
     {
         r.Raw(item.ResponseName).Space();
         switch (item.Kind)
@@ -113,9 +127,9 @@ public sealed partial class ImapSession
                 r.Raw("\"").Raw(ImapDateTime.Format(DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt))).Raw("\"");
                 break;
             case FetchKind.Rfc822Size: r.Number(entry.Size); break;
-            case FetchKind.Envelope: MessageStructure.WriteEnvelope(r, headers ?? structure!.Message.Headers); break;
-            case FetchKind.Body: structure!.WriteBodyStructure(r, extended: false, _services.Options.Value.Imap.MaxNestingDepth); break;
-            case FetchKind.BodyStructure: structure!.WriteBodyStructure(r, extended: true, _services.Options.Value.Imap.MaxNestingDepth); break;
+            case FetchKind.Envelope: BodyStructureWriter.WriteEnvelope(r, envelope!); break;
+            case FetchKind.Body: BodyStructureWriter.Write(r, tree!, extended: false, _services.Options.Value.Imap.MaxNestingDepth); break;
+            case FetchKind.BodyStructure: BodyStructureWriter.Write(r, tree!, extended: true, _services.Options.Value.Imap.MaxNestingDepth); break;
             case FetchKind.Rfc822: await WriteLiteralAsync(r, structure!.Raw, ct); break;
             case FetchKind.Rfc822Header: await WriteLiteralAsync(r, structure!.Header, ct); break;
             case FetchKind.Rfc822Text: await WriteLiteralAsync(r, structure!.Text, ct); break;

@@ -10,7 +10,7 @@ namespace OpenMailserver.Server.Imap.Session;
 /// and modified UTF-7 on the wire.</summary>
 public sealed partial class ImapSession
 {
-    private const char Delimiter = '/';
+    private const char Delimiter = MessageChanges.Delimiter;
     private const int MaxListPatterns = 32;
 
     private static readonly string[] StatusItems = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"];
@@ -68,26 +68,12 @@ public sealed partial class ImapSession
         a.Space();
         var name = FolderName(a);
         a.End();
-        if (await FindFolderAsync(name) is not null)
+        if (await _services.Changes.CreateFolderAsync(User!.Id, name) == StoreRefusal.FolderExists)
         {
             r.Tagged(c.Tag, "NO", $"[ALREADYEXISTS] {Shorten(name)} already exists");
             return;
         }
-        await _services.Store.WriteAsync(tx => CreateLevelsAsync(tx, name, includeLast: true));
         r.Tagged(c.Tag, "OK", "CREATE completed");
-    }
-
-    /// <summary>Creates the superior levels of <paramref name="name"/> that are missing (and the folder
-    /// itself with <paramref name="includeLast"/>), so the hierarchy has no holes (RFC 3501 §6.3.3).</summary>
-    private async Task CreateLevelsAsync(IUnitOfWork tx, string name, bool includeLast)
-    {
-        var parts = name.Split(Delimiter);
-        for (var i = 1; i <= parts.Length - (includeLast ? 0 : 1); i++)
-        {
-            var level = string.Join(Delimiter, parts[..i]);
-            if (await _services.Messages.FindFolderAsync(User!.Id, level, tx) is null)
-                await _services.Messages.CreateFolderAsync(tx, User.Id, level, null, UidValidity.New(_services.Time));
-        }
     }
 
     private async Task DeleteAsync(ImapCommand c, ImapResponse r)
@@ -103,13 +89,15 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", $"[CANNOT] {name} is a special folder and cannot be deleted");
             return;
         }
-        var folders = await _services.Messages.ListFoldersAsync(User!.Id);
-        if (folders.Any(f => f.Name.StartsWith(name + Delimiter, StringComparison.Ordinal)))
+        switch (await _services.Changes.DeleteFolderAsync(User!.Id, folder))
         {
-            r.Tagged(c.Tag, "NO", $"[HASCHILDREN] {Shorten(name)} has subfolders; delete them first");
-            return;
+            case StoreRefusal.HasChildren:
+                r.Tagged(c.Tag, "NO", $"[HASCHILDREN] {Shorten(name)} has subfolders; delete them first");
+                return;
+            case StoreRefusal.NoFolder:
+                r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(name)}");
+                return;
         }
-        await _services.Store.WriteAsync(tx => _services.Messages.DeleteFolderAsync(tx, folder.Id));
         if (Selected?.Folder.Id == folder.Id)
         {
             Selected = null;
@@ -133,23 +121,20 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", "[CANNOT] INBOX cannot be renamed, nor can a folder take its name");
             return;
         }
-        if (await FindFolderAsync(to) is not null)
-        {
-            r.Tagged(c.Tag, "NO", $"[ALREADYEXISTS] {Shorten(to)} already exists");
-            return;
-        }
         if (to.StartsWith(from + Delimiter, StringComparison.Ordinal))
         {
             r.Tagged(c.Tag, "NO", "[CANNOT] A folder cannot be moved inside itself");
             return;
         }
-        var all = await _services.Messages.ListFoldersAsync(User!.Id);
-        await _services.Store.WriteAsync(async tx =>
+        switch (await _services.Changes.RenameFolderAsync(User!.Id, from, to))
         {
-            foreach (var f in all.Where(f => f.Name == from || f.Name.StartsWith(from + Delimiter, StringComparison.Ordinal)))
-                await _services.Messages.RenameFolderAsync(tx, f.Id, to + f.Name[from.Length..], f.UidValidity);
-            await CreateLevelsAsync(tx, to, includeLast: false);
-        });
+            case StoreRefusal.FolderExists:
+                r.Tagged(c.Tag, "NO", $"[ALREADYEXISTS] {Shorten(to)} already exists");
+                return;
+            case StoreRefusal.NoFolder:
+                r.Tagged(c.Tag, "NO", $"[NONEXISTENT] No folder {Shorten(from)}");
+                return;
+        }
         r.Tagged(c.Tag, "OK", "RENAME completed");
     }
 
@@ -161,7 +146,7 @@ public sealed partial class ImapSession
         a.End();
         // A name can be unsubscribed after its folder is gone (LIST shows it \NonExistent until then).
         if (subscribe && await ExistingFolderAsync(c, r, name) is null) return;
-        await _services.Store.WriteAsync(tx => _services.Messages.SetSubscribedAsync(tx, User!.Id, name, subscribe));
+        await _services.Changes.SetSubscribedAsync(User!.Id, name, subscribe);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 

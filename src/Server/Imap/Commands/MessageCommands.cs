@@ -46,15 +46,11 @@ public sealed partial class ImapSession
     /// undeleted stays, one it deleted goes. Returns their ids.</summary>
     private async Task<IReadOnlyList<string>> ExpungeDeletedAsync(SelectedFolder selected, SequenceSet? uids)
     {
-        var doomed = await _services.Store.WriteAsync(async tx =>
+        return await _services.Changes.ExpungeAsync(selected.Folder.Id, deleted =>
         {
-            var deleted = await _services.Messages.ListDeletedAsync(tx, selected.Folder.Id);
             var largest = (uint)Math.Max(selected.LargestUid, deleted.Count == 0 ? 0 : deleted[^1].Uid);
-            var ids = deleted.Where(m => uids is null || uids.Contains((uint)m.Uid, largest)).Select(m => m.Id).ToList();
-            await _services.Messages.DeleteAsync(tx, selected.Folder.Id, ids);
-            return ids;
+            return deleted.Where(m => uids is null || uids.Contains((uint)m.Uid, largest)).Select(m => m.Id);
         });
-        return doomed;
     }
 
     /// <summary>COPY and MOVE: the copies get new UIDs in the target in one transaction (MOVE also removes
@@ -80,7 +76,7 @@ public sealed partial class ImapSession
             return;
         }
         var sources = selected.Resolve(set, byUid, _lastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message).ToList();
-        if (!move && await OverQuotaAsync(sources.Count, null))
+        if (!move && await OverQuotaAsync(sources.Count))
         {
             r.Tagged(c.Tag, "NO", OverQuota);
             return;
@@ -92,28 +88,15 @@ public sealed partial class ImapSession
             return;
         }
 
-        var copies = await _services.Store.WriteAsync(async tx =>
+        // The quota is counted again in the write: the check above may have raced another door's delivery.
+        var result = await _services.Changes.CopyAsync(User!.Id, selected.Folder.Id, sources.Select(s => s.Id).ToList(), target.Name, move);
+        if (result.Refusal != StoreRefusal.None)
         {
-            var present = (await _services.Messages.ListEntriesAsync(selected.Folder.Id, tx)).Select(e => e.Id).ToHashSet();
-            var made = new List<(uint From, uint To)>();
-            var destination = await _services.Messages.FindFolderAsync(User!.Id, target.Name, tx)
-                              ?? throw new MailServerException(ErrorKind.NotFound, $"[TRYCREATE] No folder {Shorten(name)}");
-            // Counted again in the transaction: the check above may have raced another door's delivery.
-            if (!move && await OverQuotaAsync(sources.Count(s => present.Contains(s.Id)), tx)) throw new MailServerException(ErrorKind.ResourceExhausted, OverQuota);
-            foreach (var source in sources.Where(s => present.Contains(s.Id)))
-            {
-                var record = await _services.Messages.FindAsync(source.Id, tx);
-                if (record is null) continue;
-                // The flags as stored now, not as this session last saw them.
-                var copy = await _services.Messages.CopyAsync(tx, record, destination, record.Flags);
-                made.Add(((uint)source.Uid, (uint)copy.Uid));
-                destination = destination with { UidNext = copy.Uid + 1 };
-            }
-            if (move) await _services.Messages.DeleteAsync(tx, selected.Folder.Id, sources.Where(s => present.Contains(s.Id)).Select(s => s.Id).ToList());
-            return made;
-        });
-
-        var copyUid = copies.Count == 0 ? "" : $"[COPYUID {target.UidValidity} {SequenceSet.Format(copies.Select(x => x.From))} {SequenceSet.Format(copies.Select(x => x.To))}] ";
+            r.Tagged(c.Tag, "NO", result.Refusal == StoreRefusal.OverQuota ? OverQuota : $"[TRYCREATE] No folder {Shorten(name)}");
+            return;
+        }
+        var copies = result.Copies;
+        var copyUid = copies.Count == 0 ? "" : $"[COPYUID {result.Destination!.UidValidity} {SequenceSet.Format(copies.Select(x => (uint)x.Source.Uid))} {SequenceSet.Format(copies.Select(x => (uint)x.Copy.Uid))}] ";
         if (move)
         {
             if (copyUid.Length > 0) r.Untagged($"OK {copyUid}Moved");
@@ -131,8 +114,8 @@ public sealed partial class ImapSession
     /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota (RFC 9208's
     /// OVERQUOTA code says so to the client). Outside a transaction only a quick refusal, before any work;
     /// what decides is the count inside the transaction that stores.</summary>
-    private async Task<bool> OverQuotaAsync(int adding, IUnitOfWork? tx) =>
-        await _services.Messages.CountInMailboxAsync(User!.Id, tx) + adding > User.Quota;
+    private async Task<bool> OverQuotaAsync(int adding) =>
+        await _services.Messages.CountInMailboxAsync(User!.Id) + adding > User.Quota;
 
     private string OverQuota => $"[OVERQUOTA] The mailbox holds at most {User!.Quota} messages";
 
@@ -179,24 +162,24 @@ public sealed partial class ImapSession
             r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
             return;
         }
-        if (await OverQuotaAsync(1, null))
+        if (await OverQuotaAsync(1))
         {
             r.Tagged(c.Tag, "NO", OverQuota);
             return;
         }
         var prepared = await _services.Ingest.PrepareAsync(content, ct);
-        var stored = await _services.Store.WriteAsync(tx => _services.Ingest.StoreAsync(tx, User!.Id, folder.Name, prepared,
-            new IngestOptions(MailboxEventType.Received, received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags), EventAt: _services.Time.GetUtcNow().ToUnixTimeMilliseconds())), ct);
+        var stored = await _services.Ingest.StoreAsync(User!.Id, folder.Name, prepared,
+            new IngestOptions(MailboxEventType.Received, received.ToUnixTimeMilliseconds(), MessageFlags.Format(flags), EventAt: _services.Time.GetUtcNow().ToUnixTimeMilliseconds()), ct);
         await WriteUpdatesAsync(r, allowExpunge: true);
         switch (stored.Refusal)
         {
-            case IngestRefusal.None:
+            case StoreRefusal.None:
                 r.Tagged(c.Tag, "OK", $"[APPENDUID {stored.Folder!.UidValidity} {stored.Message!.Uid}] APPEND completed");
                 break;
-            case IngestRefusal.NoFolder:
+            case StoreRefusal.NoFolder:
                 r.Tagged(c.Tag, "NO", $"[TRYCREATE] No folder {Shorten(name)}");
                 break;
-            case IngestRefusal.OverQuota:
+            case StoreRefusal.OverQuota:
                 r.Tagged(c.Tag, "NO", OverQuota);
                 break;
             default:

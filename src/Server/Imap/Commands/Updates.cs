@@ -69,7 +69,7 @@ public sealed partial class ImapSession
         if (!selected.ReadOnly)
         {
             var upTo = arrived[^1].Uid + 1;
-            firstRecent = await _services.Store.WriteAsync(tx => _services.Messages.ClaimRecentAsync(tx, selected.Folder.Id, upTo));
+            firstRecent = await _services.Changes.ClaimRecentAsync(selected.Folder.Id, upTo);
         }
         foreach (var entry in arrived)
             if (entry.Uid >= firstRecent) selected.RecentUids.Add(entry.Uid);

@@ -12,9 +12,7 @@ namespace OpenMailserver.Server.Imap.Session;
 public sealed record ImapServices(
     IOptions<OpenMailserverOptions> Options,
     PasswordLogin Login,
-    IStore Store,
     IMessageRepository Messages,
-    IMailboxEventRepository Events,
     MessageIngest Ingest,
     BlobStore Blobs,
     MailboxChanges ChangeFeed,

@@ -11,7 +11,7 @@ public interface IMessageRepository
     Task<FolderRecord?> FindFolderAsync(long mailboxId, string name, IUnitOfWork? tx = null);
     /// <summary>A folder by its id, whatever it is called now (another session may have renamed it).</summary>
     Task<FolderRecord?> FindFolderByIdAsync(long mailboxId, long folderId);
-    Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId);
+    Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId, IUnitOfWork? tx = null);
     /// <summary>Indexes a message in a folder under the folder's next UID, in its conversation and for
     /// search, and returns the new message.</summary>
     Task<MessageRecord> InsertAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, NewMessage message);
@@ -29,6 +29,13 @@ public interface IMessageRepository
     /// <summary>Messages stored before search existed, still to be indexed.</summary>
     Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit);
     Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields);
+    /// <summary>The stored MIME structures of these messages, for those that have one kept.</summary>
+    Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids);
+    /// <summary>Messages whose structure was never read (stored before it was kept).</summary>
+    Task<IReadOnlyList<(string Id, string Blob)>> ListWithoutStructureAsync(int limit);
+    /// <summary>Keeps a message's structure (empty: not kept), unless it has one already. Derived data: no
+    /// client sees a change, so nothing is announced.</summary>
+    Task SetStructureAsync(IUnitOfWork tx, string id, byte[] structure);
     Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null);
 
     /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>

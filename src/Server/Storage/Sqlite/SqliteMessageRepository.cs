@@ -33,8 +33,8 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         ReadAsync(null, (c, t) => c.QuerySingleOrDefaultAsync<FolderRecord>(
             $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId AND id = @folderId", new { mailboxId, folderId }, t));
 
-    public Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId) =>
-        ReadAsync<IReadOnlyList<FolderRecord>>(null, async (c, t) => (await c.QueryAsync<FolderRecord>(
+    public Task<IReadOnlyList<FolderRecord>> ListFoldersAsync(long mailboxId, IUnitOfWork? tx = null) =>
+        ReadAsync<IReadOnlyList<FolderRecord>>(tx, async (c, t) => (await c.QueryAsync<FolderRecord>(
             $"SELECT {FolderColumns} FROM folders WHERE mailbox_id = @mailboxId ORDER BY id", new { mailboxId }, t)).AsList());
 
     public async Task<MessageRecord> InsertAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, NewMessage message)
@@ -44,20 +44,20 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         var threadId = await FindThreadAsync(tx, mailboxId, f, threadKey, message.ReceivedAt) ?? Guid.CreateVersion7().ToString("N");
         var searchId = await AddSearchTextAsync(tx, f);
         return await InsertRowAsync(tx, mailboxId, folder, message.Flags, message.ReceivedAt, message.Size, message.Blob, f.Subject, f.From, f.To, f.Cc, f.Date,
-            f.MessageId, f.InReplyTo, threadId, threadKey, searchId);
+            f.MessageId, f.InReplyTo, threadId, threadKey, searchId, message.Structure);
     }
 
     public async Task<MessageRecord> CopyAsync(IUnitOfWork tx, MessageRecord source, FolderRecord destination, string flags)
     {
-        var (threadKey, sourceSearch) = await Sql(tx).Connection!.QuerySingleAsync<(string, long?)>(
-            "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
+        var (threadKey, sourceSearch, structure) = await Sql(tx).Connection!.QuerySingleAsync<(string, long?, byte[]?)>(
+            "SELECT base_subject, search_id, structure FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
         long? searchId = sourceSearch is null ? null : await Sql(tx).Connection!.ExecuteScalarAsync<long>(
             """
             INSERT INTO message_search (subject, body, addresses) SELECT subject, body, addresses FROM message_search WHERE rowid = @sourceSearch;
             SELECT last_insert_rowid();
             """, new { sourceSearch }, Sql(tx));
         return await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
-            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId);
+            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId, structure);
     }
 
     public async Task<MessageRecord> MoveAsync(IUnitOfWork tx, MessageRecord message, FolderRecord destination)
@@ -105,7 +105,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     private static async Task<MessageRecord> InsertRowAsync(IUnitOfWork tx, long mailboxId, FolderRecord folder, string flags, long receivedAt, long size,
         string blob, string subject, string from, string to, string cc, string date, string messageId, string inReplyTo, string threadId, string threadKey,
-        long? searchId)
+        long? searchId, byte[]? structure)
     {
         var (uid, modseq) = await Sql(tx).Connection!.QuerySingleAsync<(long, long)>(
             "UPDATE folders SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = @Id RETURNING uid_next - 1, highest_modseq",
@@ -117,14 +117,14 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         await Sql(tx).Connection!.ExecuteAsync(
             """
             INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob, subject, from_header,
-                                  to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id)
+                                  to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id, structure)
             VALUES (@Id, @MailboxId, @FolderId, @Uid, @Flags, @ReceivedAt, @Size, @Blob, @Subject, @FromHeader,
-                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq, @InReplyTo, @ThreadId, @threadKey, @searchId)
+                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq, @InReplyTo, @ThreadId, @threadKey, @searchId, @structure)
             """, new
             {
                 record.Id, record.MailboxId, record.FolderId, record.Uid, record.Flags, record.ReceivedAt, record.Size, record.Blob, record.Subject,
                 record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader, modseq, record.InReplyTo,
-                record.ThreadId, threadKey, searchId,
+                record.ThreadId, threadKey, searchId, structure,
             }, Sql(tx));
         Changed(tx, mailboxId);
         return record;
@@ -174,6 +174,24 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit) =>
         ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
             "SELECT id, blob FROM messages WHERE search_id IS NULL LIMIT @limit", new { limit }, t)).AsList());
+
+    public Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids) =>
+        ReadAsync<IReadOnlyDictionary<string, byte[]>>(null, async (c, t) =>
+        {
+            var found = new Dictionary<string, byte[]>(ids.Count);
+            foreach (var chunk in ids.Chunk(500))
+                foreach (var (id, structure) in await c.QueryAsync<(string, byte[])>(
+                             "SELECT id, structure FROM messages WHERE id IN @chunk AND length(structure) > 0", new { chunk }, t))
+                    found[id] = structure;
+            return found;
+        });
+
+    public Task<IReadOnlyList<(string Id, string Blob)>> ListWithoutStructureAsync(int limit) =>
+        ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
+            "SELECT id, blob FROM messages WHERE structure IS NULL LIMIT @limit", new { limit }, t)).AsList());
+
+    public Task SetStructureAsync(IUnitOfWork tx, string id, byte[] structure) =>
+        Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET structure = @structure WHERE id = @id AND structure IS NULL", new { id, structure }, Sql(tx));
 
     public async Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields)
     {
