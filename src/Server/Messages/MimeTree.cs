@@ -12,8 +12,8 @@ public sealed record MimeTree(int Version, EnvelopeHeaders Envelope, MimeNode? B
     public const int CurrentVersion = 1;
 
     /// <summary>A structure larger than this is not kept: the message is parsed again when it is shown, as a
-    /// message too large for its limits is.</summary>
-    public const int MaxStoredBytes = 1024 * 1024;
+    /// message too large for its limits is. A thousand ordinary parts take about 150 KB.</summary>
+    public const int MaxStoredBytes = 256 * 1024;
 
     /// <summary>A structure nested deeper than this is not kept (the MIME limits let operators allow deeper
     /// messages than a stored structure should carry; IMAP shows at most 1,000 levels).</summary>
@@ -22,6 +22,9 @@ public sealed record MimeTree(int Version, EnvelopeHeaders Envelope, MimeNode? B
     private static readonly JsonSerializerOptions Json = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+        // Text as UTF-8 rather than \uXXXX escapes: a third of the size for non-ASCII header values. Stored, never
+        // put in HTML, so the escaping that protects a page is not needed.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         MaxDepth = 4 * MaxDepth + 16,
     };
 
@@ -38,7 +41,34 @@ public sealed record MimeTree(int Version, EnvelopeHeaders Envelope, MimeNode? B
     /// <summary>The stored form of a message's structure, parsed within its limits; empty (not kept) when the
     /// message is past them, nested too deep or its structure too large.</summary>
     public static byte[] StoredForm(BoundedMessage parsed, MimeRanges ranges) =>
-        (!parsed.Truncated && Build(parsed.Mime, ranges, MaxDepth) is (var tree, false) ? tree.ToBytes() : null) ?? [];
+        (!parsed.Truncated && Build(parsed.Mime, ranges, MaxDepth) is (var tree, false) && tree.TextLength() <= MaxStoredBytes ? tree.ToBytes() : null) ?? [];
+
+    /// <summary>The characters of text the tree holds, a lower bound of its stored size: one that is too large
+    /// is never serialized (a header value may be megabytes long).</summary>
+    private long TextLength()
+    {
+        static long Bytes(byte[]? b) => b?.Length ?? 0;
+        static long Of(EnvelopeHeaders e) => Bytes(e.Date) + Bytes(e.Subject) + Bytes(e.From) + Bytes(e.Sender) + Bytes(e.ReplyTo) + Bytes(e.To)
+            + Bytes(e.Cc) + Bytes(e.Bcc) + Bytes(e.InReplyTo) + Bytes(e.MessageId);
+        static long Parameters(IReadOnlyList<MimeParameter>? list) => list?.Sum(p => (long)p.Name.Length + p.Value.Length) ?? 0;
+        var total = Of(Envelope);
+        var pending = new Stack<MimeNode>();
+        if (Body is not null) pending.Push(Body);
+        while (pending.TryPop(out var node))
+        {
+            total += node.MediaType.Length + node.MediaSubtype.Length + Parameters(node.Parameters) + Parameters(node.DispositionParameters)
+                     + (node.Disposition?.Length ?? 0) + (node.ContentId?.Length ?? 0) + (node.Description?.Length ?? 0) + (node.TransferEncoding?.Length ?? 0)
+                     + (node.Md5?.Length ?? 0) + (node.Language?.Length ?? 0) + (node.Location?.Length ?? 0);
+            if (total > MaxStoredBytes) return total;
+            foreach (var child in node.Children ?? []) pending.Push(child);
+            if (node.Inner is { } inner)
+            {
+                total += Of(inner.Envelope);
+                if (inner.Body is not null) pending.Push(inner.Body);
+            }
+        }
+        return total;
+    }
 
     private static MimeNode? Node(MimeEntity? entity, MimeRanges ranges, int depth, int maxDepth, ref bool cut)
     {

@@ -41,8 +41,10 @@ public sealed class StructureBackfill(IMessageRepository messages, BlobStore blo
             var (bounded, ranges) = BoundedMime.LoadWithRanges(await blobs.ReadAsync(blob, cancellationToken), limits);
             return MimeTree.StoredForm(bounded, ranges);
         }
-        catch (Exception e) when (e is IOException or FormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever the reason (an unreadable file, a message MimeKit cannot take), the message gets a value,
+            // so the pass ends and the server keeps running.
             logger.LogWarning("The MIME structure of message {Id} cannot be read, it will be read when shown: {Error}", id, e.Message);
             return [];
         }

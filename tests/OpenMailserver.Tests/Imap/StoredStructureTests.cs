@@ -51,6 +51,26 @@ public sealed class StoredStructureTests
     }
 
     [Fact]
+    public async Task A_structure_too_large_to_keep_is_not_stored_and_the_message_is_shown_from_its_file()
+    {
+        await using var server = new MailServer();
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        // One header value of 300 KB: kept, it would be a 300 KB structure read back with every FETCH.
+        var message = $"Subject: big\r\nContent-Type: text/plain\r\nContent-Description: {new string('d', 300_000)}\r\n\r\nx\r\n";
+        await imap.SendAsync($"A1 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+        Assert.Contains(" OK [APPENDUID", (await imap.UntilTaggedAsync("A1")).Last());
+        var messages = server.Services.GetRequiredService<IMessageRepository>();
+        var stored = (await messages.ListEntriesAsync((await messages.FindFolderAsync(box.Id, "INBOX"))!.Id)).Single();
+        Assert.Empty(await messages.ReadStructuresAsync([stored.Id]));
+        Assert.Empty(await messages.ListWithoutStructureAsync(10));
+
+        await imap.CommandAsync("SELECT INBOX");
+        var line = (await imap.CommandAsync("FETCH 1 (BODYSTRUCTURE)"))[0];
+        Assert.StartsWith("* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL {300000}", line);
+    }
+
+    [Fact]
     public async Task Messages_stored_before_the_structure_was_kept_get_it_in_the_background()
     {
         var directory = TestPaths.NewTempDirectory();

@@ -14,8 +14,9 @@ public sealed partial class ImapSession
     /// <summary>Literals at least this long are written to the socket directly instead of being buffered.</summary>
     private const int StreamedLiteralBytes = 16 * 1024;
 
-    /// <summary>How many messages' stored structures one query reads.</summary>
-    private const int StructureBatch = 200;
+    /// <summary>How many messages' stored structures one query reads: at most this many times
+    /// <see cref="MimeTree.MaxStoredBytes"/> held at once.</summary>
+    private const int StructureBatch = 50;
 
     private async Task FetchAsync(ImapCommand c, ImapResponse r, bool byUid, CancellationToken ct)
     {

@@ -271,8 +271,9 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public async Task DeleteAsync(IUnitOfWork tx, long folderId, IReadOnlyList<string> ids)
     {
         if (ids.Count == 0) return;
-        Changed(tx, await Sql(tx).Connection!.ExecuteScalarAsync<long>(
-            "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)));
+        foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>(
+            "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)))
+            Changed(tx, mailboxId);
         foreach (var chunk in ids.Chunk(500))
         {
             await Sql(tx).Connection!.ExecuteAsync(
