@@ -13,12 +13,19 @@ public sealed class StructureBackfill(IMessageRepository messages, BlobStore blo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var total = 0;
+        var after = "";
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var batch = await messages.ListWithoutStructureAsync(BatchSize);
-                if (batch.Count == 0) break;
+                var batch = await messages.ListWithoutStructureAsync(after, BatchSize);
+                if (batch.Count == 0)
+                {
+                    // Every message stored from now on gets its structure as it is stored.
+                    await store.WriteAsync(messages.MarkStructuresCompleteAsync, stoppingToken);
+                    break;
+                }
+                after = batch[^1].Id;
                 var read = new List<(string Id, byte[] Structure)>();
                 foreach (var (id, blob) in batch) read.Add((id, await ReadAsync(id, blob, stoppingToken)));
                 await store.WriteAsync(async tx =>

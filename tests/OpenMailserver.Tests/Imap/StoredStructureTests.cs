@@ -63,7 +63,6 @@ public sealed class StoredStructureTests
         var messages = server.Services.GetRequiredService<IMessageRepository>();
         var stored = (await messages.ListEntriesAsync((await messages.FindFolderAsync(box.Id, "INBOX"))!.Id)).Single();
         Assert.Empty(await messages.ReadStructuresAsync([stored.Id]));
-        Assert.Empty(await messages.ListWithoutStructureAsync(10));
 
         await imap.CommandAsync("SELECT INBOX");
         var line = (await imap.CommandAsync("FETCH 1 (BODYSTRUCTURE)"))[0];
@@ -86,13 +85,13 @@ public sealed class StoredStructureTests
         }
         await using (var connection = new SqliteConnection($"Data Source={Path.Combine(directory, "openmailserver.db")};Pooling=False"))
             // As a data directory from before migration 11 leaves it.
-            await connection.ExecuteAsync("UPDATE messages SET structure = NULL");
+            await connection.ExecuteAsync("DELETE FROM message_structures; DELETE FROM server_state WHERE key = 'message_structures_complete'");
 
         await using var second = new MailServer(dataDirectory: directory);
         var messages = second.Services.GetRequiredService<IMessageRepository>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((await messages.ListWithoutStructureAsync(10)).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Empty(await messages.ListWithoutStructureAsync(10));
+        while ((await messages.ListWithoutStructureAsync("", 10)).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Empty(await messages.ListWithoutStructureAsync("", 10));
 
         await TakeTheFilesAwayAsync(second, box);
         await using var again = await ImapConversation.LoginAsync(second, box);

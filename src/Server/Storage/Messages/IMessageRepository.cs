@@ -31,11 +31,14 @@ public interface IMessageRepository
     Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields);
     /// <summary>The stored MIME structures of these messages, for those that have one kept.</summary>
     Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids);
-    /// <summary>Messages whose structure was never read (stored before it was kept).</summary>
-    Task<IReadOnlyList<(string Id, string Blob)>> ListWithoutStructureAsync(int limit);
+    /// <summary>Messages whose structure was never read (stored before it was kept), in id order after
+    /// <paramref name="after"/>; none once <see cref="MarkStructuresCompleteAsync"/> recorded that all have one.</summary>
+    Task<IReadOnlyList<(string Id, string Blob)>> ListWithoutStructureAsync(string after, int limit);
     /// <summary>Keeps a message's structure (empty: not kept), unless it has one already. Derived data: no
     /// client sees a change, so nothing is announced.</summary>
     Task SetStructureAsync(IUnitOfWork tx, string id, byte[] structure);
+    /// <summary>Records that every message stored before structures were kept now has one.</summary>
+    Task MarkStructuresCompleteAsync(IUnitOfWork tx);
     Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null);
 
     /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>

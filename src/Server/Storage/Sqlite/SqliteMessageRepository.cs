@@ -49,8 +49,10 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     public async Task<MessageRecord> CopyAsync(IUnitOfWork tx, MessageRecord source, FolderRecord destination, string flags)
     {
-        var (threadKey, sourceSearch, structure) = await Sql(tx).Connection!.QuerySingleAsync<(string, long?, byte[]?)>(
-            "SELECT base_subject, search_id, structure FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
+        var (threadKey, sourceSearch) = await Sql(tx).Connection!.QuerySingleAsync<(string, long?)>(
+            "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
+        var structure = await Sql(tx).Connection!.ExecuteScalarAsync<byte[]?>(
+            "SELECT structure FROM message_structures WHERE message_id = @Id", new { source.Id }, Sql(tx));
         long? searchId = sourceSearch is null ? null : await Sql(tx).Connection!.ExecuteScalarAsync<long>(
             """
             INSERT INTO message_search (subject, body, addresses) SELECT subject, body, addresses FROM message_search WHERE rowid = @sourceSearch;
@@ -117,15 +119,18 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         await Sql(tx).Connection!.ExecuteAsync(
             """
             INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob, subject, from_header,
-                                  to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id, structure)
+                                  to_header, cc_header, date_header, message_id_header, modseq, in_reply_to, thread_id, base_subject, search_id)
             VALUES (@Id, @MailboxId, @FolderId, @Uid, @Flags, @ReceivedAt, @Size, @Blob, @Subject, @FromHeader,
-                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq, @InReplyTo, @ThreadId, @threadKey, @searchId, @structure)
+                    @ToHeader, @CcHeader, @DateHeader, @MessageIdHeader, @modseq, @InReplyTo, @ThreadId, @threadKey, @searchId)
             """, new
             {
                 record.Id, record.MailboxId, record.FolderId, record.Uid, record.Flags, record.ReceivedAt, record.Size, record.Blob, record.Subject,
                 record.FromHeader, record.ToHeader, record.CcHeader, record.DateHeader, record.MessageIdHeader, modseq, record.InReplyTo,
-                record.ThreadId, threadKey, searchId, structure,
+                record.ThreadId, threadKey, searchId,
             }, Sql(tx));
+        if (structure is not null)
+            await Sql(tx).Connection!.ExecuteAsync("INSERT INTO message_structures (message_id, structure) VALUES (@Id, @structure)",
+                new { record.Id, structure }, Sql(tx));
         Changed(tx, mailboxId);
         return record;
     }
@@ -181,17 +186,34 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             var found = new Dictionary<string, byte[]>(ids.Count);
             foreach (var chunk in ids.Chunk(500))
                 foreach (var (id, structure) in await c.QueryAsync<(string, byte[])>(
-                             "SELECT id, structure FROM messages WHERE id IN @chunk AND length(structure) > 0", new { chunk }, t))
+                             "SELECT message_id, structure FROM message_structures WHERE message_id IN @chunk AND length(structure) > 0", new { chunk }, t))
                     found[id] = structure;
             return found;
         });
 
-    public Task<IReadOnlyList<(string Id, string Blob)>> ListWithoutStructureAsync(int limit) =>
-        ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
-            "SELECT id, blob FROM messages WHERE structure IS NULL LIMIT @limit", new { limit }, t)).AsList());
+    // In id order from where the last batch ended, so each batch costs its own rows, not a scan of those done.
+    public Task<IReadOnlyList<(string Id, string Blob)>> ListWithoutStructureAsync(string after, int limit) =>
+        ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) =>
+        {
+            if (await c.ExecuteScalarAsync<string?>("SELECT value FROM server_state WHERE key = 'message_structures_complete'", transaction: t) is not null)
+                return [];
+            return (await c.QueryAsync<(string, string)>(
+                """
+                SELECT m.id, m.blob FROM messages m
+                WHERE m.id > @after AND NOT EXISTS (SELECT 1 FROM message_structures s WHERE s.message_id = m.id)
+                ORDER BY m.id LIMIT @limit
+                """, new { after, limit }, t)).AsList();
+        });
 
     public Task SetStructureAsync(IUnitOfWork tx, string id, byte[] structure) =>
-        Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET structure = @structure WHERE id = @id AND structure IS NULL", new { id, structure }, Sql(tx));
+        // A message deleted meanwhile gets none.
+        Sql(tx).Connection!.ExecuteAsync(
+            "INSERT INTO message_structures (message_id, structure) SELECT @id, @structure WHERE EXISTS (SELECT 1 FROM messages WHERE id = @id) ON CONFLICT DO NOTHING",
+            new { id, structure }, Sql(tx));
+
+    public Task MarkStructuresCompleteAsync(IUnitOfWork tx) =>
+        Sql(tx).Connection!.ExecuteAsync("INSERT INTO server_state (key, value) VALUES ('message_structures_complete', '1') ON CONFLICT (key) DO NOTHING",
+            transaction: Sql(tx));
 
     public async Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields)
     {
