@@ -30,7 +30,7 @@ public sealed class InboundDelivery(
                     if (active.Count == 0) throw new RefusedException($"{recipient} is disabled");
                     foreach (var mailbox in active.Where(m => delivered.Add(m.Id)))
                     {
-                        var result = await ingest.DeliverAsync(tx, mailbox.Id, prepared, now);
+                        var result = await ingest.DeliverAsync(tx, mailbox, prepared, now);
                         ids.Add(result.Message?.Id ?? throw new RefusedException(result.Reason!));
                     }
                 }

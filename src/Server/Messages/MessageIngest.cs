@@ -42,18 +42,31 @@ public sealed class MessageIngest(
     }
 
     /// <summary>Stores a prepared message in the INBOX of a mailbox, as a message received.</summary>
-    public Task<IngestResult> DeliverAsync(IUnitOfWork tx, long mailboxId, PreparedMessage message, long receivedAt) =>
-        StoreAsync(tx, mailboxId, SpecialFolders.Inbox, message, new IngestOptions(MailboxEventType.Received, receivedAt));
+    public async Task<IngestResult> DeliverAsync(IUnitOfWork tx, long mailboxId, PreparedMessage message, long receivedAt) =>
+        await mailboxes.FindByIdAsync(mailboxId, tx) is { } mailbox
+            ? await DeliverAsync(tx, mailbox, message, receivedAt)
+            : IngestResult.Refused(StoreRefusal.NoMailbox, "the mailbox no longer exists");
+
+    /// <summary>The same, for a mailbox the caller read in this unit of work (as recipients are resolved).</summary>
+    public Task<IngestResult> DeliverAsync(IUnitOfWork tx, MailboxRecord mailbox, PreparedMessage message, long receivedAt) =>
+        StoreAsync(tx, mailbox, SpecialFolders.Inbox, message, new IngestOptions(MailboxEventType.Received, receivedAt));
 
     /// <summary>Stores a prepared message in a folder of a mailbox, in a write of its own.</summary>
     public Task<IngestResult> StoreAsync(long mailboxId, string folderName, PreparedMessage message, IngestOptions how, CancellationToken cancellationToken = default) =>
         store.WriteAsync(tx => StoreAsync(tx, mailboxId, folderName, message, how), cancellationToken);
 
-    /// <summary>Stores a prepared message in a folder of a mailbox, inside <paramref name="tx"/>.</summary>
-    public async Task<IngestResult> StoreAsync(IUnitOfWork tx, long mailboxId, string folderName, PreparedMessage message, IngestOptions how)
+    /// <summary>Stores a prepared message in a folder of a mailbox, inside <paramref name="tx"/>, reading the
+    /// mailbox there.</summary>
+    public async Task<IngestResult> StoreAsync(IUnitOfWork tx, long mailboxId, string folderName, PreparedMessage message, IngestOptions how) =>
+        await mailboxes.FindByIdAsync(mailboxId, tx) is { } mailbox
+            ? await StoreAsync(tx, mailbox, folderName, message, how)
+            : IngestResult.Refused(StoreRefusal.NoMailbox, "the mailbox no longer exists");
+
+    /// <summary>Stores a prepared message in a folder of a mailbox, inside <paramref name="tx"/>. The mailbox is
+    /// as read in this unit of work, or, for the sender's own copy (<see cref="IngestOptions.Own"/>), as the
+    /// caller knows it: nothing is checked against it then.</summary>
+    public async Task<IngestResult> StoreAsync(IUnitOfWork tx, MailboxRecord mailbox, string folderName, PreparedMessage message, IngestOptions how)
     {
-        var mailbox = await mailboxes.FindByIdAsync(mailboxId, tx);
-        if (mailbox is null) return IngestResult.Refused(StoreRefusal.NoMailbox, "the mailbox no longer exists");
         if (!how.Own && !mailbox.IsActive) return IngestResult.Refused(StoreRefusal.Disabled, $"mailbox {mailbox.Address} is disabled");
         if (!how.Own && await messages.CountInMailboxAsync(mailbox.Id, tx) >= mailbox.Quota)
             return IngestResult.Refused(StoreRefusal.OverQuota, $"mailbox {mailbox.Address} is full ({mailbox.Quota} messages)");

@@ -65,7 +65,7 @@ public sealed class SubmissionPipeline(
             if (idempotency is not null)
                 await outbound.ClaimIdempotencyKeyAsync(tx, mailbox.Id, idempotency.Key, idempotency.RequestHash, sent.Id, now,
                     now - (long)IdempotentSends.Window.TotalMilliseconds);
-            var own = await ingest.StoreAsync(tx, mailbox.Id, SpecialFolders.Sent, sentCopy,
+            var own = await ingest.StoreAsync(tx, mailbox, SpecialFolders.Sent, sentCopy,
                 new IngestOptions(MailboxEventType.Sent, now, MessageFlags.Seen, OutboundId: sent.Id, Own: true));
             if (own.Message is null) throw new InvalidOperationException($"The sent copy could not be kept: {own.Reason}.");
             await outbound.AddEventAsync(tx, sent.Id, "", DeliveryEventType.Accepted,
@@ -89,7 +89,7 @@ public sealed class SubmissionPipeline(
                 if (!resolution.IsLocal) reasons.Add($"no mailbox {recipient} here");
                 foreach (var target in resolution.Mailboxes)
                 {
-                    var result = await ingest.DeliverAsync(tx, target.Id, outgoing, now);
+                    var result = await ingest.DeliverAsync(tx, target, outgoing, now);
                     if (result.Message is { } stored)
                     {
                         await outbound.AddEventAsync(tx, sent.Id, recipient, DeliveryEventType.DeliveredLocal,
