@@ -11,7 +11,7 @@ namespace OpenMailserver.Server.Accounts;
 /// client IP; each failure slows the next answer a little more, and past the configured count the address
 /// (or IP) is locked for <c>Security:LockoutPeriod</c>, even for the right password. State is in memory:
 /// a restart forgets it, which costs an attacker a restart of ours, not a bypass.</summary>
-public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeProvider time, Telemetry.MailMetrics metrics, ILogger<LoginThrottle> logger)
+public sealed class LoginThrottle(IOptions<SecurityOptions> options, TimeProvider time, Telemetry.MailMetrics metrics, ILogger<LoginThrottle> logger)
 {
     private static readonly TimeSpan DelayStep = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(2);
@@ -23,7 +23,7 @@ public sealed class LoginThrottle(IOptions<OpenMailserverOptions> options, TimeP
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
 
-    private SecurityOptions Settings => options.Value.Security;
+    private SecurityOptions Settings => options.Value;
 
     /// <summary>When the address or IP is locked, until when; otherwise null.</summary>
     public DateTimeOffset? LockedUntil(string address, IPAddress? ip)

@@ -10,7 +10,7 @@ namespace OpenMailserver.Server.Accounts;
 public sealed class MailboxService(
     IStore store, IMailboxRepository mailboxes, IAliasRepository aliases, INewMailboxSetup setup, INewDomainSetup domains, ApiKeyService keys,
     CredentialRevocations revocations,
-    IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<MailboxService> logger)
+    IOptions<LimitsOptions> options, TimeProvider time, ILogger<MailboxService> logger)
 {
     public async Task<CreatedMailbox> CreateAsync(string? localPart, string? domain, string? password, long? quota)
     {
@@ -42,7 +42,7 @@ public sealed class MailboxService(
                 if (await aliases.FindBySourceAsync(address, tx) is not null)
                     throw new MailServerException(ErrorKind.AlreadyExists, $"{address} is already an alias; delete the alias first.");
                 var domainId = await mailboxes.EnsureDomainAsync(tx, normalizedDomain, now);
-                var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.Limits.MaxMessagesPerMailbox, now);
+                var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.MaxMessagesPerMailbox, now);
                 await setup.SetUpAsync(tx, mailboxId);
                 return (mailboxId, await keys.IssueMailboxKeyAsync(tx, mailboxId, "default"));
             });

@@ -15,9 +15,9 @@ public sealed class DnsResolver
 {
     private readonly LookupClient _client;
 
-    public DnsResolver(IOptions<OpenMailserverOptions> options)
+    public DnsResolver(IOptions<DeliveryOptions> options)
     {
-        var servers = options.Value.Delivery.DnsServers
+        var servers = options.Value.DnsServers
             .Select(s => DnsServerAddress.TryParse(s, out var endpoint) ? endpoint : null)
             .OfType<IPEndPoint>().ToArray();
         var lookup = servers.Length > 0 ? new LookupClientOptions(servers) : new LookupClientOptions();

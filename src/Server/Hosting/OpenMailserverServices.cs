@@ -37,6 +37,7 @@ public static class OpenMailserverServices
         services.AddOptions<OpenMailserverOptions>().Bind(builder.Configuration.GetSection(OpenMailserverOptions.Section)).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<OpenMailserverOptions>, OpenMailserverOptionsSetup>();
         services.AddSingleton<IValidateOptions<OpenMailserverOptions>, OpenMailserverOptionsValidator>();
+        services.AddSectionOptions();
         services.AddSingleton(TimeProvider.System);
 
         var logs = new LogRingBuffer();

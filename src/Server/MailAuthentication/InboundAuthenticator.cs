@@ -16,14 +16,14 @@ namespace OpenMailserver.Server.MailAuthentication;
 /// before anything is known about the sender, so its cost is bounded: one time budget for all of it
 /// (Inbound:AuthenticationBudget), a few signatures (Inbound:MaxDkimSignatures), keys within
 /// <see cref="DkimKeyPolicy"/>, and a message parsed no further than its header and one opaque body.</summary>
-public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator keys, IOptions<OpenMailserverOptions> options, ILogger<InboundAuthenticator> logger)
+public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator keys, IOptions<InboundOptions> options, ILogger<InboundAuthenticator> logger)
 {
     /// <returns>The header field, folded, ending in CRLF.</returns>
     public async Task<string> AuthenticateAsync(string authservId, IPAddress? client, string helo, string mailFrom, ReadOnlySequence<byte> data,
         CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(options.Value.Inbound.AuthenticationBudget);
+        budget.CancelAfter(options.Value.AuthenticationBudget);
         var results = new List<string>();
         // A check that breaks must not cost the message: it is reported, never thrown.
         try
@@ -54,7 +54,7 @@ public sealed class InboundAuthenticator(SpfEvaluator spf, DnsDkimKeyLocator key
 
     private async Task<IEnumerable<string>> DkimAsync(ReadOnlySequence<byte> data, CancellationToken ct)
     {
-        var inbound = options.Value.Inbound;
+        var inbound = options.Value;
         var stream = new MemoryStream(data.ToArray(), writable: false);
         var header = MimeStructureScanner.Scan(stream, MimeLimits.From(inbound), headersOnly: true, ct);
         if (header.TopLevelHeaders > inbound.MaxHeaders) return [$"dkim=permerror (more than {inbound.MaxHeaders} header fields)"];

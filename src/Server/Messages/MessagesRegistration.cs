@@ -10,7 +10,7 @@ public static class MessagesRegistration
     public static IServiceCollection AddMessages(this IServiceCollection services)
     {
         services.AddSingleton<INewMailboxSetup, DefaultFolders>();
-        services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<OpenMailserverOptions>>().Value.Inbound));
+        services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<InboundOptions>>().Value));
         services.AddSingleton<MailboxReader>();
         services.AddSingleton<MessageIngest>();
         services.AddSingleton<MessageChanges>();

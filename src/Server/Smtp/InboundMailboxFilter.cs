@@ -14,11 +14,11 @@ namespace OpenMailserver.Server.Smtp;
 /// <summary>MX policy: any sender (the null sender too, for bounces), but only recipients this server
 /// hosts. Everything else is refused at RCPT: this listener never relays, whatever the address looks like.</summary>
 public sealed class InboundMailboxFilter(
-    RecipientResolver resolver, IMailboxRepository mailboxes, IMessageRepository messages, IOptions<OpenMailserverOptions> options) : IMailboxFilter
+    RecipientResolver resolver, IMailboxRepository mailboxes, IMessageRepository messages, IOptions<LimitsOptions> options) : IMailboxFilter
 {
     public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
-        var limit = options.Value.Limits.MaxMessageBytes;
+        var limit = options.Value.MaxMessageBytes;
         if (size > limit) throw SmtpReplies.TooBig(limit);
         context.StartTransaction();
         return Task.FromResult(true);
@@ -26,7 +26,7 @@ public sealed class InboundMailboxFilter(
 
     public async Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
     {
-        var limit = options.Value.Limits.MaxRecipientsPerMessage;
+        var limit = options.Value.MaxRecipientsPerMessage;
         if (context.NextRecipient() > limit) throw SmtpReplies.TooManyRecipients(limit);
 
         var raw = to.Address();

@@ -12,7 +12,7 @@ namespace OpenMailserver.Server.Smtp;
 /// most <c>Smtp:MaxSubmissionSessionsPerMailbox</c> logged-in sessions, so one mailbox (or one leaked
 /// password) cannot take the submission pool from everyone else.</summary>
 public sealed class SubmissionAuthenticator(
-    PasswordLogin login, [FromKeyedServices(SessionsPerMailbox.Submission)] SessionsPerMailbox sessions, IOptions<OpenMailserverOptions> options)
+    PasswordLogin login, [FromKeyedServices(SessionsPerMailbox.Submission)] SessionsPerMailbox sessions, IOptions<SmtpOptions> options)
     : IUserAuthenticator
 {
     public async Task<bool> AuthenticateAsync(ISessionContext context, string user, string password, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class SubmissionAuthenticator(
         if (!result.Succeeded) throw SmtpReplies.BadCredentials();
         if (context.Pipe is SessionPipe pipe)
         {
-            var limit = options.Value.Smtp.MaxSubmissionSessionsPerMailbox;
+            var limit = options.Value.MaxSubmissionSessionsPerMailbox;
             if (!sessions.TryEnter(pipe, result.Mailbox!.Id, limit)) throw SmtpReplies.TooManySessions(result.Mailbox.Address, limit);
             pipe.OnClosed(() => sessions.Leave(pipe));
         }

@@ -12,12 +12,12 @@ namespace OpenMailserver.Server.Smtp;
 
 /// <summary>Submission policy: MAIL FROM must be the authenticated mailbox or one of its aliases; any
 /// well-formed recipient is accepted (this is what authenticated submission is for), up to the limit.</summary>
-public sealed class SubmissionMailboxFilter(SenderPolicy senders, IOptions<OpenMailserverOptions> options) : IMailboxFilter
+public sealed class SubmissionMailboxFilter(SenderPolicy senders, IOptions<LimitsOptions> options) : IMailboxFilter
 {
     public async Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
     {
         var mailbox = context.Mailbox() ?? throw SmtpReplies.Refuse(SmtpReplyCode.AuthenticationRequired, "5.7.0 Authentication required");
-        var limit = options.Value.Limits.MaxMessageBytes;
+        var limit = options.Value.MaxMessageBytes;
         if (size > limit) throw SmtpReplies.TooBig(limit);
         var raw = from.Address();
         if (!EmailAddress.TryParse(raw, out var sender)) throw SmtpReplies.SenderNotOwned(raw);
@@ -35,7 +35,7 @@ public sealed class SubmissionMailboxFilter(SenderPolicy senders, IOptions<OpenM
 
     public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken)
     {
-        var limit = options.Value.Limits.MaxRecipientsPerMessage;
+        var limit = options.Value.MaxRecipientsPerMessage;
         if (context.NextRecipient() > limit) throw SmtpReplies.TooManyRecipients(limit);
         var raw = to.Address();
         if (!EmailAddress.TryParse(raw, out _)) throw SmtpReplies.BadAddress(raw);

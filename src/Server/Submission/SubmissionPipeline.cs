@@ -19,12 +19,12 @@ namespace OpenMailserver.Server.Submission;
 /// every recipient, hosted or not, gets the message without them. When this returns, all of it is on disk.</summary>
 public sealed class SubmissionPipeline(
     IStore store, MessageIngest ingest, IOutboundRepository outbound, RecipientResolver resolver, SenderPolicy senders, OutboundQueue queue, MailMetrics metrics,
-    IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
+    IOptions<LimitsOptions> options, TimeProvider time, ILogger<SubmissionPipeline> logger)
 {
     public async Task<OutboundRecord> SubmitAsync(MailboxRecord mailbox, EmailAddress sender, MimeMessage message,
         IReadOnlyList<EmailAddress> recipients, CancellationToken cancellationToken = default, IdempotencyClaim? idempotency = null)
     {
-        var limits = options.Value.Limits;
+        var limits = options.Value;
         if (recipients.Count == 0)
             throw new MailServerException(ErrorKind.InvalidArgument, "recipients must name at least one address.");
         if (recipients.Count > limits.MaxRecipientsPerMessage)

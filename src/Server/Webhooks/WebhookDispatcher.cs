@@ -18,7 +18,7 @@ namespace OpenMailserver.Server.Webhooks;
 /// answer, is retried. At least once: a crash after the target answered but before the result is recorded
 /// sends that event again, with the same event_id for the receiver to skip it.</summary>
 public sealed class WebhookDispatcher(IServiceProvider services, IWebhookRepository webhooks, MailboxChanges changes,
-    IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IOptions<WebhookOptions> options, TimeProvider time, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     public const string SignatureHeader = "X-OpenMailserver-Signature";
     public const string TimestampHeader = "X-OpenMailserver-Timestamp";
@@ -109,7 +109,7 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
             await webhooks.SettleAsync(delivery.Id, WebhookDeliveryState.Delivered, status, "", null, now);
             return;
         }
-        var o = options.Value.Webhooks;
+        var o = options.Value;
         var delay = TimeSpan.FromTicks(Math.Min(o.RetryDelay.Ticks * (1L << (int)Math.Min(delivery.Attempts, 30)), MaxDelay.Ticks));
         var giveUp = delivery.CreatedAt + (long)o.GiveUpAfter.TotalMilliseconds;
         if (now + (long)delay.TotalMilliseconds > giveUp)
@@ -154,6 +154,6 @@ public sealed class WebhookDispatcher(IServiceProvider services, IWebhookReposit
                 throw last ?? new SocketException((int)SocketError.HostNotFound);
             },
         };
-        return new HttpClient(handler) { Timeout = options.Value.Webhooks.Timeout };
+        return new HttpClient(handler) { Timeout = options.Value.Timeout };
     }
 }

@@ -12,7 +12,7 @@ namespace OpenMailserver.Server.Webhooks;
 /// operator allows internal ones (<c>Webhooks:AllowPrivateTargets</c>). Checked when a webhook is created and
 /// again for the address each delivery actually connects to, so DNS that changes later cannot turn a webhook
 /// into a probe of the server's own network.</summary>
-public sealed class WebhookTargetPolicy(IOptions<OpenMailserverOptions> options)
+public sealed class WebhookTargetPolicy(IOptions<WebhookOptions> options)
 {
     public async Task<Uri> ValidateAsync(string? url, CancellationToken cancellationToken)
     {
@@ -36,7 +36,7 @@ public sealed class WebhookTargetPolicy(IOptions<OpenMailserverOptions> options)
     /// <summary>Throws for an address a webhook may not reach.</summary>
     public void EnsureAllowed(IPAddress address, string host)
     {
-        if (options.Value.Webhooks.AllowPrivateTargets || !PrivateAddresses.IsPrivate(address)) return;
+        if (options.Value.AllowPrivateTargets || !PrivateAddresses.IsPrivate(address)) return;
         throw new MailServerException(ErrorKind.InvalidArgument,
             $"url: {host} is {address}, an internal address; webhooks reach only public addresses unless Webhooks:AllowPrivateTargets is set.");
     }

@@ -22,10 +22,7 @@ public sealed class LoginThrottleTests
     private static (LoginThrottle Throttle, ManualClock Clock) Create(int perAddress = 3, int perIp = 5)
     {
         var clock = new ManualClock();
-        var options = Options.Create(new OpenMailserverOptions
-        {
-            Security = new SecurityOptions { MaxFailedLoginsPerAddress = perAddress, MaxFailedLoginsPerIp = perIp, LockoutPeriod = TimeSpan.FromMinutes(10) },
-        });
+        var options = Options.Create(new SecurityOptions { MaxFailedLoginsPerAddress = perAddress, MaxFailedLoginsPerIp = perIp, LockoutPeriod = TimeSpan.FromMinutes(10) });
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
         return (new LoginThrottle(options, clock, new MailMetrics(meters), NullLogger<LoginThrottle>.Instance), clock);
     }

@@ -10,7 +10,7 @@ namespace OpenMailserver.Tests.Delivery;
 public sealed class DnsResolverTests
 {
     private static DnsResolver Resolver(Dnsmasq dns) =>
-        new(Options.Create(new OpenMailserverOptions { Delivery = { DnsServers = [dns.Address] } }));
+        new(Options.Create(new DeliveryOptions { DnsServers = [dns.Address] }));
 
     [Fact]
     public async Task Answers_mx_address_and_long_txt_records()

@@ -35,7 +35,7 @@ public sealed class SpfEvaluatorTests : IAsyncLifetime
             .Txt("unknown.test", "v=spf1 foo:bar -all")
             .Txt("tworedirects.test", "v=spf1 redirect=a.test redirect=soft.test")
             .StartAsync();
-        _spf = new SpfEvaluator(new DnsResolver(Options.Create(new OpenMailserverOptions { Delivery = { DnsServers = [_dns.Address] } })));
+        _spf = new SpfEvaluator(new DnsResolver(Options.Create(new DeliveryOptions { DnsServers = [_dns.Address] })));
     }
 
     public Task DisposeAsync()

@@ -15,7 +15,7 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// message's rolled-up state, all in one transaction. Delivery is at least once: a recipient whose attempt was cut
 /// off by a crash is attempted again after the restart.</summary>
 public sealed class OutboundQueue(IStore store, IOutboundRepository outbound, IMailboxEventRepository events, MailMetrics metrics,
-    IOptions<OpenMailserverOptions> options, TimeProvider time)
+    IOptions<DeliveryOptions> options, TimeProvider time)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -88,7 +88,7 @@ public sealed class OutboundQueue(IStore store, IOutboundRepository outbound, IM
             await log.FlushAsync(tx);
             var outboundId = log.OutboundId;
             var now = Now;
-            var schedule = options.Value.Delivery.RetrySchedule;
+            var schedule = options.Value.RetrySchedule;
             var failures = new List<(string, RecipientResult)>();
             var happened = new List<(string Type, object Details)>();
             foreach (var recipient in leased)

@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// at most <c>Delivery:MaxConcurrentDeliveries</c> sessions in all and <c>Delivery:MaxConnectionsPerDomain</c>
 /// per domain, and sleeps until the next recipient is due or something wakes it. On start it puts back
 /// whatever a crash left leased; on stop it waits for running attempts and requeues those it cut off.</summary>
-public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer deliverer, IOptions<OpenMailserverOptions> options, TimeProvider time,
+public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer deliverer, IOptions<DeliveryOptions> options, TimeProvider time,
     ILogger<OutboundWorker> logger) : BackgroundService
 {
     /// <summary>Sleep at most this long, so a clock jump or a missed wake-up costs little and the queue
@@ -32,7 +32,7 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var delivery = options.Value.Delivery;
+        var delivery = options.Value;
         var sessions = new SemaphoreSlim(delivery.MaxConcurrentDeliveries);
         var maxLeased = delivery.MaxConcurrentDeliveries * 50;
         await Task.Yield();
@@ -89,7 +89,7 @@ public sealed class OutboundWorker(OutboundQueue queue, OutboundDeliverer delive
     private async Task AttemptAsync(long outboundId, string domain, List<OutboundRecipientRecord> recipients, SemaphoreSlim sessions,
         CancellationToken stoppingToken)
     {
-        var perDomain = _perDomain.GetOrAdd(domain, _ => new SemaphoreSlim(options.Value.Delivery.MaxConnectionsPerDomain));
+        var perDomain = _perDomain.GetOrAdd(domain, _ => new SemaphoreSlim(options.Value.MaxConnectionsPerDomain));
         var holdsDomain = false;
         var holdsSession = false;
         try

@@ -9,11 +9,11 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// <c>relay</c> mode, else the domain's MX records by preference, its own address when it has none
 /// (RFC 5321 §5.1), and a permanent failure for a null MX (RFC 7505) or a domain that does not exist. Whether
 /// the hosts DNS names may be reached is <see cref="SmtpTransfer"/>'s call, on the addresses it connects to.</summary>
-public sealed class RouteResolver(DnsResolver dns, IOptions<OpenMailserverOptions> options)
+public sealed class RouteResolver(DnsResolver dns, IOptions<DeliveryOptions> options)
 {
     public async Task<DeliveryRoute> ResolveAsync(string domain, CancellationToken cancellationToken)
     {
-        var o = options.Value.Delivery;
+        var o = options.Value;
         if (o.MxOverrides.TryGetValue(domain, out var target) && HostPort.TryParse(target, out var pinned))
             return new DeliveryRoute("override", [new RouteHost(pinned.Host, pinned.Port, null, SystemResolver: true)], false, false, false, null);
 

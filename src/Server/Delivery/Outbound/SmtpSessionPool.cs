@@ -32,10 +32,10 @@ public sealed class SmtpSessionPool : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ITimer? _sweeper;
 
-    public SmtpSessionPool(IOptions<OpenMailserverOptions> options, TimeProvider time)
+    public SmtpSessionPool(IOptions<DeliveryOptions> options, TimeProvider time)
     {
-        _idleTime = options.Value.Delivery.SessionIdleTime;
-        _commandTimeout = options.Value.Delivery.CommandTimeout;
+        _idleTime = options.Value.SessionIdleTime;
+        _commandTimeout = options.Value.CommandTimeout;
         _time = time;
         if (_idleTime > TimeSpan.Zero) _sweeper = time.CreateTimer(_ => Sweep(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
