@@ -62,7 +62,11 @@ public sealed partial class ImapSession
                         continue;
                     }
                     structure = MessageStructure.Parse(raw);
-                    if (needsTree) (tree, envelope) = (structure.Tree(maxDepth), EnvelopeHeaders.Of(structure.Message.Headers));
+                    if (needsTree)
+                    {
+                        tree = structure.Tree(maxDepth);
+                        envelope = tree.Envelope;
+                    }
                 }
                 else if (needsTree && tree is null)
                 {
