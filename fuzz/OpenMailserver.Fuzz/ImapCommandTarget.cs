@@ -1,11 +1,13 @@
 using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Kernel;
 
 namespace OpenMailserver.Fuzz;
 
-/// <summary>One IMAP command line with its literals inlined, as the session hands it to a command: the tag
-/// and name, then the arguments of the commands whose grammar is richest. A BAD (ImapParseException) is
-/// the expected answer to garbage; any other exception, a hang or a stack overflow is a finding.</summary>
+/// <summary>One IMAP command line with its literals inlined, as the session hands it to its handler: the tag
+/// and name, then the command's arguments as <see cref="CommandParser"/> reads them. A BAD
+/// (ImapParseException) or NO [CANNOT] for a folder name (MailServerException) is the expected answer to
+/// garbage; any other exception, a hang or a stack overflow is a finding.</summary>
 public static class ImapCommandTarget
 {
     private static readonly ImapOptions Limits = new();
@@ -14,19 +16,12 @@ public static class ImapCommandTarget
     {
         var space = Array.IndexOf(input, (byte)' ');
         if (space <= 0) return;
-        var reader = new ImapReader(input, space);
         try
         {
-            reader.Space();
-            var name = reader.Atom("a command name").ToUpperInvariant();
-            if (name == "UID")
-            {
-                reader.Space();
-                name = reader.Atom("a command name").ToUpperInvariant();
-            }
-            Arguments(name, reader);
+            var command = CommandParser.Command("a", new ImapReader(input, space));
+            Arguments(command.Name, command.Arguments);
         }
-        catch (ImapParseException)
+        catch (Exception e) when (e is ImapParseException or MailServerException)
         {
         }
     }
@@ -35,57 +30,21 @@ public static class ImapCommandTarget
     {
         switch (name)
         {
-            case "SEARCH":
-                a.Space();
-                SearchParser.Parse(a, Limits.MaxNestingDepth, out _);
-                break;
-            case "FETCH":
-                a.Space();
-                a.SequenceSet();
-                a.Space();
-                FetchParser.Parse(a, Limits.MaxFetchItems, Limits.MaxNestingDepth);
-                break;
-            case "STORE":
-                a.Space();
-                a.SequenceSet();
-                a.Space();
-                a.Atom("FLAGS, +FLAGS or -FLAGS");
-                a.Space();
-                a.FlagList();
-                break;
-            case "COPY" or "MOVE":
-                a.Space();
-                a.SequenceSet();
-                a.Space();
-                a.AString("a folder name");
-                break;
-            case "LOGIN" or "LIST" or "LSUB" or "RENAME":
-                a.Space();
-                a.AString();
-                a.Space();
-                a.AString();
-                break;
-            case "APPEND":
-                a.Space();
-                a.AString("a folder name");
-                a.Space();
-                if (a.Peek() == '(')
-                {
-                    a.FlagList();
-                    a.Space();
-                }
-                if (a.Peek() == '"')
-                {
-                    ImapDateTime.TryParse(a.String("a date"), out _);
-                    a.Space();
-                }
-                a.StringMemory("the message");
-                break;
-            default:
-                a.Space();
-                ModifiedUtf7.Decode(a.AString("a folder name"));
-                break;
+            case "SEARCH" or "UID SEARCH": CommandParser.Search(a, Limits.MaxNestingDepth); break;
+            case "FETCH" or "UID FETCH": CommandParser.Fetch(a, Limits.MaxFetchItems, Limits.MaxNestingDepth); break;
+            case "STORE" or "UID STORE": CommandParser.Store(a); break;
+            case "COPY" or "MOVE" or "UID COPY" or "UID MOVE": CommandParser.Copy(a); break;
+            case "EXPUNGE" or "UID EXPUNGE": CommandParser.OptionalUidSet(a, name == "UID EXPUNGE"); break;
+            case "LOGIN": CommandParser.Login(a); break;
+            case "AUTHENTICATE": CommandParser.Authenticate(a); break;
+            case "LIST" or "LSUB": CommandParser.List(a, name == "LSUB"); break;
+            case "RENAME": CommandParser.Rename(a); break;
+            case "STATUS": CommandParser.Status(a); break;
+            case "APPEND": CommandParser.Append(a); break;
+            case "ID": CommandParser.Id(a); break;
+            case "ENABLE": CommandParser.Enable(a); break;
+            case "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE": CommandParser.Folder(a); break;
+            default: CommandParser.None(a); break;
         }
-        a.End();
     }
 }

@@ -116,7 +116,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
             }
             await using (stream)
             {
-                session = new ImapSession(services, stream, remote, tls, () => QuickAck(client.Client));
+                session = new ImapSession(services, stream, remote, () => QuickAck(client.Client));
                 await session.RunAsync(_stopping.Token);
                 await LingeringCloseAsync(client, stream);
             }

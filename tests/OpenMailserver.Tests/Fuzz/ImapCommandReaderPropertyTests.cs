@@ -2,7 +2,8 @@ extern alias ServerAssembly;
 using System.Text;
 using CsCheck;
 using ServerAssembly::OpenMailserver.Server.Imap.Protocol;
-using ServerAssembly::OpenMailserver.Server.Imap.Session;
+using System.IO.Pipelines;
+using ServerAssembly::OpenMailserver.Server.Imap.Connection;
 
 namespace OpenMailserver.Tests.Fuzz;
 
@@ -46,7 +47,7 @@ public sealed class ImapCommandReaderPropertyTests
             wire.Position = 0;
 
             var continuations = 0;
-            var framed = CommandReader.ReadAsync(new LineReader(wire), Limits, _ => { continuations++; return Task.CompletedTask; }, CancellationToken.None)
+            var framed = CommandReader.ReadAsync(new LineReader(PipeReader.Create(wire)), Limits, _ => { continuations++; return Task.CompletedTask; }, CancellationToken.None)
                 .GetAwaiter().GetResult();
             var complete = Assert.IsType<FramedCommand.Complete>(framed);
             Assert.Equal(command.Tag, complete.Tag);
@@ -61,7 +62,7 @@ public sealed class ImapCommandReaderPropertyTests
         var alphabet = Gen.Frequency<byte>((6, Gen.Byte), (2, Gen.Char["{}+~ \r\n0123456789"].Select(c => (byte)c)));
         alphabet.Array[0, 20_000].Sample(bytes =>
         {
-            var reader = new LineReader(new MemoryStream(bytes));
+            var reader = new LineReader(PipeReader.Create(new MemoryStream(bytes)));
             try
             {
                 for (var frames = 0; ; frames++)
@@ -101,7 +102,7 @@ public sealed class ImapCommandReaderPropertyTests
     [InlineData("a1 X {5+}\r\nabc", "end")]
     public async Task Edge_cases(string input, string outcome)
     {
-        var framed = await CommandReader.ReadAsync(new LineReader(new MemoryStream(Encoding.ASCII.GetBytes(input))), Limits, _ => Task.CompletedTask, CancellationToken.None);
+        var framed = await CommandReader.ReadAsync(new LineReader(PipeReader.Create(new MemoryStream(Encoding.ASCII.GetBytes(input)))), Limits, _ => Task.CompletedTask, CancellationToken.None);
         switch (outcome)
         {
             case "refused": Assert.IsType<FramedCommand.Refused>(framed); break;

@@ -5,8 +5,8 @@ using static OpenMailserver.Tests.Fuzz.ImapParsing;
 
 namespace OpenMailserver.Tests.Fuzz;
 
-/// <summary>STORE arguments (<c>sequence-set SP [+|-]FLAGS[.SILENT] SP flag-list</c>), read with the
-/// primitives StoreAsync reads them with, in its order: generated arguments read back; hostile ones are
+/// <summary>STORE arguments (<c>sequence-set SP [+|-]FLAGS[.SILENT] SP flag-list</c>), read by the
+/// parser StoreHandler asks for them: generated arguments read back; hostile ones are
 /// parse errors only.</summary>
 public sealed class ImapStorePropertyTests
 {
@@ -16,14 +16,8 @@ public sealed class ImapStorePropertyTests
 
     private static (string Set, string Operation, List<string> Flags) Read(string text)
     {
-        var reader = Reader(text);
-        var set = reader.SequenceSet().ToString();
-        reader.Space();
-        var operation = reader.Atom("FLAGS, +FLAGS or -FLAGS");
-        reader.Space();
-        var flags = reader.FlagList();
-        reader.End();
-        return (set, operation, flags);
+        var read = CommandParser.Store(Reader(" " + text));
+        return (read.Set.ToString(), read.Operation + (read.Silent ? ".SILENT" : ""), [.. read.Flags]);
     }
 
     [Fact]

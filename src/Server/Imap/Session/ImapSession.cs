@@ -1,57 +1,56 @@
 using System.Net;
-using System.Net.Security;
-using System.Security.Authentication;
 using OpenMailserver.Server.Accounts;
+using OpenMailserver.Server.Imap.Commands;
+using OpenMailserver.Server.Imap.Connection;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Kernel;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
 
-/// <summary>One IMAP connection: reads commands (with their literals), runs them in the state machine of
-/// RFC 3501 §3, and writes responses. The commands themselves are in <c>Imap/Commands/</c>, as parts of
-/// this class grouped by area.</summary>
-public sealed partial class ImapSession
+/// <summary>One IMAP connection's state (RFC 3501 §3: not authenticated, authenticated, selected, logout) and
+/// its loop: read a command with its literals, hand it to the handler <see cref="CommandTable"/> names for it
+/// if the state allows, write the reply. What each command does is in its handler in <c>Imap/Commands/</c>.</summary>
+public sealed class ImapSession
 {
     private const int MaxBadCommands = 20;
 
     /// <summary>A response being built is sent once it passes this, so long replies are streamed.</summary>
-    private const int ResponseFlushBytes = 64 * 1024;
+    public const int ResponseFlushBytes = 64 * 1024;
 
-    private readonly ImapServices _services;
-    private readonly IPAddress? _remote;
-    private readonly bool _tlsPort;
-    private Stream _stream;
-    private LineReader _reader;
-    private int _badCommands;
-    private IDisposable? _changeSubscription;
-    private readonly SemaphoreSlim _changed = new(0, 1);
-    private IReadOnlySet<uint> _lastSearch = new HashSet<uint>();
-    private DateTimeOffset _windowStart;
-    private int _commandsInWindow;
-
-    private readonly Action? _afterRead;
-    private CancellationTokenSource? _ending;
-    private CancellationTokenRegistration _revocation;
     private const string RevokedBye = "BYE Logged out: the mailbox was disabled or its password changed";
 
+    private readonly ImapConnection _connection;
+    private readonly DateTimeOffset _connectedAt;
+    private readonly SemaphoreSlim _changed = new(0, 1);
+    private int _badCommands;
+    private IDisposable? _changeSubscription;
+    private DateTimeOffset _windowStart;
+    private int _commandsInWindow;
+    private CancellationTokenSource? _ending;
+    private CancellationTokenRegistration _revocation;
+
     /// <param name="afterRead">Called after each read from the network (see <see cref="ImapListener"/>).</param>
-    public ImapSession(ImapServices services, Stream stream, IPAddress? remote, bool tlsPort, Action? afterRead = null)
+    public ImapSession(ImapServices services, Stream stream, IPAddress? remote, Action? afterRead = null)
     {
-        _services = services;
-        _stream = stream;
-        _afterRead = afterRead;
-        _reader = new LineReader(stream, afterRead);
-        _remote = remote;
-        _tlsPort = tlsPort;
-        IsSecure = stream is SslStream;
+        Services = services;
+        Remote = remote;
+        _connection = new ImapConnection(stream, afterRead, services.Options.Value.Imap.WriteTimeout);
         _connectedAt = services.Time.GetUtcNow();
     }
 
+    public ImapServices Services { get; }
+    public IPAddress? Remote { get; }
     public SessionState State { get; private set; } = SessionState.NotAuthenticated;
-    public bool IsSecure { get; private set; }
+    public bool IsSecure => _connection.IsSecure;
     public MailboxRecord? User { get; private set; }
     public SelectedFolder? Selected { get; private set; }
+
+    /// <summary>The UIDs of the last SEARCH RETURN (SAVE), which '$' names (RFC 5182).</summary>
+    public IReadOnlySet<uint> LastSearch { get; set; } = new HashSet<uint>();
+
+    /// <summary>The line bound of the session, also for lines read inside a command (AUTHENTICATE, IDLE).</summary>
+    public int MaxLineBytes => Services.Options.Value.Imap.MaxLineBytes;
 
     /// <summary>How long the next command may take to arrive. Before login the whole connection has
     /// <see cref="ImapOptions.LoginTimeout"/>, however busy the client keeps it with NOOP or CAPABILITY, so a
@@ -60,13 +59,11 @@ public sealed partial class ImapSession
     {
         get
         {
-            if (State != SessionState.NotAuthenticated) return _services.Options.Value.Imap.IdleTimeout;
-            var left = _connectedAt + _services.Options.Value.Imap.LoginTimeout - _services.Time.GetUtcNow();
+            if (State != SessionState.NotAuthenticated) return Services.Options.Value.Imap.IdleTimeout;
+            var left = _connectedAt + Services.Options.Value.Imap.LoginTimeout - Services.Time.GetUtcNow();
             return left < TimeSpan.FromMinutes(1) ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : TimeSpan.FromMinutes(1);
         }
     }
-
-    private readonly DateTimeOffset _connectedAt;
 
     public async Task RunAsync(CancellationToken serverStopping)
     {
@@ -75,7 +72,7 @@ public sealed partial class ImapSession
         var stopping = ending.Token;
         try
         {
-            await WriteAsync(new ImapResponse().Untagged($"OK [CAPABILITY {Capabilities()}] {_services.Options.Value.Hostname} Open Mailserver IMAP ready"), stopping);
+            await WriteAsync(new ImapResponse().Untagged($"OK [CAPABILITY {CapabilityHandler.List(this)}] {Services.Options.Value.Hostname} Open Mailserver IMAP ready"), stopping);
             while (State != SessionState.Logout && !stopping.IsCancellationRequested)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -112,6 +109,7 @@ public sealed partial class ImapSession
         {
             _changeSubscription?.Dispose();
             _revocation.Dispose();
+            await _connection.CompleteAsync();
         }
     }
 
@@ -122,7 +120,7 @@ public sealed partial class ImapSession
     {
         while (true)
         {
-            var framed = await CommandReader.ReadAsync(_reader, ReadLimits(), ContinueLiteralAsync, cancellationToken);
+            var framed = await CommandReader.ReadAsync(_connection.Reader, ReadLimits(), ContinueLiteralAsync, cancellationToken);
             switch (framed)
             {
                 case null:
@@ -140,22 +138,14 @@ public sealed partial class ImapSession
                     if (await EndedByBadCommandsAsync(cancellationToken)) return null;
                     continue;
                 case FramedCommand.Complete { Tag: { } tag } complete:
-                    var reader = new ImapReader(complete.Buffer, tag.Length, complete.Length);
                     try
                     {
-                        reader.Space();
-                        var name = reader.Atom("a command name").ToUpperInvariant();
-                        if (name == "UID")
-                        {
-                            reader.Space();
-                            name = "UID " + reader.Atom("a command name").ToUpperInvariant();
-                        }
-                        return new ImapCommand(tag, name, reader);
+                        return CommandParser.Command(tag, new ImapReader(complete.Buffer, tag.Length, complete.Length));
                     }
                     catch (ImapParseException e)
                     {
                         _badCommands++;
-                        await WriteAsync(new ImapResponse().Tagged(tag, "BAD", Shorten(e.Message, 200)), cancellationToken);
+                        await WriteAsync(new ImapResponse().Tagged(tag, "BAD", e.Message.Shorten(200)), cancellationToken);
                         if (await EndedByBadCommandsAsync(cancellationToken)) return null;
                     }
                     continue;
@@ -170,13 +160,11 @@ public sealed partial class ImapSession
     /// after it one literal may be a whole message (within Limits:MaxMessageBytes too).</summary>
     private CommandLimits ReadLimits()
     {
-        var imap = _services.Options.Value.Imap;
+        var imap = Services.Options.Value.Imap;
         return State == SessionState.NotAuthenticated
             ? new CommandLimits(imap.MaxLineBytes, imap.MaxLiteralBytesBeforeLogin, imap.MaxLiteralBytesBeforeLogin)
-            : new CommandLimits(imap.MaxLineBytes, Math.Min(imap.MaxLiteralBytes, _services.Options.Value.Limits.MaxMessageBytes), imap.MaxCommandLiteralBytes);
+            : new CommandLimits(imap.MaxLineBytes, Math.Min(imap.MaxLiteralBytes, Services.Options.Value.Limits.MaxMessageBytes), imap.MaxCommandLiteralBytes);
     }
-
-    private int MaxLineBytes => _services.Options.Value.Imap.MaxLineBytes;
 
     /// <summary>Says BYE and ends the session once a client has sent too many bad commands in a row
     /// (untagged garbage counts too), so it cannot keep us parsing noise.</summary>
@@ -193,23 +181,28 @@ public sealed partial class ImapSession
         var response = new ImapResponse();
         try
         {
-            if (!Allowed(command.Name))
+            if (CommandTable.Find(command.Name) is not { } handler)
             {
                 _badCommands++;
-                response.Tagged(command.Tag, "BAD", Known(command.Name)
-                    ? $"{command.Name} is not allowed now ({DescribeState()})"
-                    : $"Unknown command {Shorten(command.Name)}");
+                response.Tagged(command.Tag, "BAD", $"Unknown command {command.Name.Shorten()}");
+            }
+            else if (!handler.States.Contains(State))
+            {
+                _badCommands++;
+                response.Tagged(command.Tag, "BAD", $"{command.Name} is not allowed now ({DescribeState()})");
             }
             else
             {
-                await DispatchAsync(command, response, cancellationToken);
-                _badCommands = 0;
+                var before = _badCommands;
+                await handler.ExecuteAsync(this, command, response, cancellationToken);
+                // A handler that counted a bad line of its own (IDLE without DONE) keeps it counted.
+                if (_badCommands == before) _badCommands = 0;
             }
         }
         catch (ImapParseException e)
         {
             _badCommands++;
-            response.Tagged(command.Tag, "BAD", Shorten(e.Message, 200));
+            response.Tagged(command.Tag, "BAD", e.Message.Shorten(200));
         }
         catch (MailServerException e)
         {
@@ -218,7 +211,7 @@ public sealed partial class ImapSession
         catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
         {
             // A fault of ours in one command ends that command, not the client's session.
-            _services.Logger.LogError(e, "IMAP {Command} from {Remote} failed", command.Name, _remote);
+            Services.Logger.LogError(e, "IMAP {Command} from {Remote} failed", command.Name, Remote);
             response.Tagged(command.Tag, "NO", "[SERVERBUG] The command failed on the server; it has been logged");
         }
         if (response.Length > 0) await WriteAsync(response, cancellationToken);
@@ -231,30 +224,16 @@ public sealed partial class ImapSession
         _ => "not in this state",
     };
 
-    private static string Shorten(string text, int length = 40) => text.Length <= length ? text : text[..length] + "...";
-
-    private async Task WriteAsync(ImapResponse response, CancellationToken cancellationToken)
+    /// <summary>Sends what <paramref name="response"/> holds and empties it for more.</summary>
+    public async Task WriteAsync(ImapResponse response, CancellationToken cancellationToken)
     {
-        await WriteBytesAsync(response.Bytes, cancellationToken);
+        await _connection.WriteAsync(response.Bytes, cancellationToken);
         response.Clear();
     }
 
-    /// <summary>Writes and flushes within <see cref="ImapOptions.WriteTimeout"/>: a client that stops reading
-    /// its replies must not hold its session, and the slots it counts in, for ever.</summary>
-    private async Task WriteBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_services.Options.Value.Imap.WriteTimeout);
-        try
-        {
-            await _stream.WriteAsync(bytes, deadline.Token);
-            await _stream.FlushAsync(deadline.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new IOException($"The client read no reply for {_services.Options.Value.Imap.WriteTimeout}");
-        }
-    }
+    /// <summary>Sends bytes as they are (a large literal straight from the stored message).</summary>
+    public Task WriteBytesAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        _connection.WriteAsync(bytes, cancellationToken);
 
     private async Task TryWriteAsync(ImapResponse response)
     {
@@ -263,44 +242,48 @@ public sealed partial class ImapSession
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await WriteAsync(response, cts.Token);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
         }
     }
 
-    /// <summary>Upgrades the connection in place after STARTTLS. Anything the client pipelined after the
-    /// command in cleartext is discarded (it could have been injected by someone on the path).</summary>
-    private async Task StartTlsAsync(CancellationToken cancellationToken)
+    /// <summary>A line the client sends inside a command (an AUTHENTICATE response, IDLE's DONE), or null
+    /// when it closed the connection.</summary>
+    public Task<byte[]?> ReadLineAsync(CancellationToken cancellationToken) =>
+        _connection.Reader.ReadLineAsync(MaxLineBytes, cancellationToken);
+
+    public Task StartTlsAsync(CancellationToken cancellationToken) =>
+        _connection.StartTlsAsync(Services.Certificates.Current, cancellationToken);
+
+    /// <summary>Counts a malformed line a handler read itself towards the limit of bad commands.</summary>
+    public void CountBadCommand() => _badCommands++;
+
+    /// <summary>The authenticated state: changes to the mailbox from any door wake <see cref="WaitForChangeAsync"/>,
+    /// and the session ends (a BYE, even in IDLE or mid-command) once the login's credential is revoked.</summary>
+    public void LoggedIn(MailboxRecord user, CancellationToken revoked)
     {
-        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
-        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-        {
-            ServerCertificate = _services.Certificates.Current,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        }, cancellationToken);
-        _stream = tls;
-        _reader = new LineReader(tls, _afterRead);
-        IsSecure = true;
+        User = user;
+        State = SessionState.Authenticated;
+        _changeSubscription = Services.ChangeFeed.Subscribe(user.Id, OnMailboxChanged);
+        _revocation = revoked.Register(() => _ending?.Cancel());
     }
 
-    /// <summary>Keeps one session under Imap:MaxCommandsPerSecond by making it wait for the next second,
-    /// so a runaway client cannot monopolise the server; well-behaved clients never notice.</summary>
-    private async Task ThrottleAsync(CancellationToken cancellationToken)
+    public void Select(SelectedFolder folder)
     {
-        var now = _services.Time.GetUtcNow();
-        if (now - _windowStart >= TimeSpan.FromSeconds(1))
-        {
-            _windowStart = now;
-            _commandsInWindow = 0;
-        }
-        if (++_commandsInWindow <= _services.Options.Value.Imap.MaxCommandsPerSecond) return;
-        await Task.Delay(_windowStart + TimeSpan.FromSeconds(1) - now, _services.Time, cancellationToken);
-        _windowStart = _services.Time.GetUtcNow();
-        _commandsInWindow = 1;
+        Selected = folder;
+        State = SessionState.Selected;
     }
 
-    /// <summary>Ends the session (a BYE, even in IDLE or mid-command) once the login's credential is revoked.</summary>
-    private void EndWhenRevoked(CancellationToken revoked) => _revocation = revoked.Register(() => _ending?.Cancel());
+    public void Unselect()
+    {
+        Selected = null;
+        State = SessionState.Authenticated;
+    }
+
+    public void LogOut() => State = SessionState.Logout;
+
+    /// <summary>Completes once the mailbox changed since the last wait (several changes wake it once).</summary>
+    public Task WaitForChangeAsync(CancellationToken cancellationToken) => _changed.WaitAsync(cancellationToken);
 
     private void OnMailboxChanged()
     {
@@ -308,5 +291,21 @@ public sealed partial class ImapSession
         {
             try { _changed.Release(); } catch (SemaphoreFullException) { }
         }
+    }
+
+    /// <summary>Keeps one session under Imap:MaxCommandsPerSecond by making it wait for the next second,
+    /// so a runaway client cannot monopolise the server; well-behaved clients never notice.</summary>
+    private async Task ThrottleAsync(CancellationToken cancellationToken)
+    {
+        var now = Services.Time.GetUtcNow();
+        if (now - _windowStart >= TimeSpan.FromSeconds(1))
+        {
+            _windowStart = now;
+            _commandsInWindow = 0;
+        }
+        if (++_commandsInWindow <= Services.Options.Value.Imap.MaxCommandsPerSecond) return;
+        await Task.Delay(_windowStart + TimeSpan.FromSeconds(1) - now, Services.Time, cancellationToken);
+        _windowStart = Services.Time.GetUtcNow();
+        _commandsInWindow = 1;
     }
 }

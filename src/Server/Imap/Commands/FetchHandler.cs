@@ -1,15 +1,16 @@
 using MimeKit;
 using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Imap.Session;
 using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 
-namespace OpenMailserver.Server.Imap.Session;
+namespace OpenMailserver.Server.Imap.Commands;
 
 /// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5): every data item, BODY[section]&lt;partial&gt; from the
 /// stored bytes, and \Seen set by non-PEEK body fetches in a read-write folder. The response goes out as it
 /// is made: each message's line when it is complete, and each large literal straight from the stored
 /// message, so asking for the same body many times costs socket time, not memory.</summary>
-public sealed partial class ImapSession
+public sealed class FetchHandler : ICommandHandler
 {
     /// <summary>Literals at least this long are written to the socket directly instead of being buffered.</summary>
     private const int StreamedLiteralBytes = 16 * 1024;
@@ -18,31 +19,31 @@ public sealed partial class ImapSession
     /// <see cref="MimeTree.MaxStoredBytes"/> held at once.</summary>
     private const int StructureBatch = 50;
 
-    private async Task FetchAsync(ImapCommand c, ImapResponse r, bool byUid, CancellationToken ct)
+    public IReadOnlyList<string> Names => ["FETCH", "UID FETCH"];
+    public IReadOnlyList<SessionState> States => AllowedIn.Selected;
+
+    public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        var a = c.Arguments;
-        a.Space();
-        var set = a.SequenceSet();
-        a.Space();
-        var items = FetchParser.Parse(a, _services.Options.Value.Imap.MaxFetchItems, _services.Options.Value.Imap.MaxNestingDepth);
-        a.End();
+        var services = session.Services;
+        var imap = services.Options.Value.Imap;
+        var (set, items) = CommandParser.Fetch(c.Arguments, imap.MaxFetchItems, imap.MaxNestingDepth);
+        var byUid = c.Name == "UID FETCH";
         if (byUid && items.All(i => i.Kind != FetchKind.Uid)) items.Insert(0, FetchItem.Simple(FetchKind.Uid));
 
-        var selected = Selected!;
-        var targets = selected.Resolve(set, byUid, _lastSearch);
+        var selected = session.Selected!;
+        var targets = selected.Resolve(set, byUid, session.LastSearch);
         // Sections and RFC822 need the message itself; ENVELOPE, BODY and BODYSTRUCTURE come from the structure
         // stored with it, and a message without one is parsed as before.
         var needsMessage = items.Any(i => i.Kind is FetchKind.Section or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text);
         var needsBodyStructure = items.Any(i => i.Kind is FetchKind.Body or FetchKind.BodyStructure);
         var needsTree = needsBodyStructure || items.Any(i => i.Kind == FetchKind.Envelope);
-        var maxDepth = _services.Options.Value.Imap.MaxNestingDepth;
         var setsSeen = !selected.ReadOnly && items.Any(i => i.SetsSeen);
         var seen = new List<string>();
 
         foreach (var chunk in targets.Chunk(StructureBatch))
         {
             var stored = needsTree && !needsMessage
-                ? await _services.Messages.ReadStructuresAsync(chunk.Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message.Id).ToList())
+                ? await services.Messages.ReadStructuresAsync(chunk.Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message.Id).ToList())
                 : null;
             foreach (var (sequence, entry) in chunk)
             {
@@ -55,7 +56,7 @@ public sealed partial class ImapSession
                     byte[] raw;
                     try
                     {
-                        raw = await _services.Blobs.ReadAsync(entry.Blob, ct);
+                        raw = await services.Blobs.ReadAsync(entry.Blob, ct);
                     }
                     catch (FileNotFoundException)
                     {
@@ -64,7 +65,7 @@ public sealed partial class ImapSession
                     structure = MessageStructure.Parse(raw);
                     if (needsTree)
                     {
-                        tree = structure.Tree(maxDepth);
+                        tree = structure.Tree(imap.MaxNestingDepth);
                         envelope = tree.Envelope;
                     }
                 }
@@ -73,8 +74,8 @@ public sealed partial class ImapSession
                     // ENVELOPE alone, of a message without a stored structure, needs only the header block.
                     try
                     {
-                        await using var stream = _services.Blobs.OpenRead(entry.Blob);
-                        envelope = EnvelopeHeaders.Of(BoundedMime.LoadHeaders(stream, MimeLimits.From(_services.Options.Value.Inbound), ct));
+                        await using var stream = services.Blobs.OpenRead(entry.Blob);
+                        envelope = EnvelopeHeaders.Of(BoundedMime.LoadHeaders(stream, MimeLimits.From(services.Options.Value.Inbound), ct));
                     }
                     catch (FileNotFoundException)
                     {
@@ -103,26 +104,27 @@ public sealed partial class ImapSession
                 {
                     if (!first) r.Space();
                     first = false;
-                    await WriteItemAsync(r, item, entry, shown, structure, tree, envelope, ct);
+                    await WriteItemAsync(session, r, item, entry, shown, structure, tree, envelope, ct);
                 }
                 if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(shown).Raw(")");
                 r.Raw(")").Line();
-                if (r.Length > ResponseFlushBytes) await WriteAsync(r, ct);
+                if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
             }
         }
 
         if (seen.Count > 0)
         {
             // Added to the flags as stored, so a change another door made meanwhile is kept (and reported below).
-            await _services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen));
+            await services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen));
         }
-        await WriteUpdatesAsync(r, allowExpunge: byUid);
+        await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
-    private async Task WriteItemAsync(ImapResponse r, FetchItem item, MessageEntry entry, string flags, MessageStructure? structure, MimeTree? tree,
-        EnvelopeHeaders? envelope, CancellationToken ct)
+    private static async Task WriteItemAsync(ImapSession session, ImapResponse r, FetchItem item, MessageEntry entry, string flags,
+        MessageStructure? structure, MimeTree? tree, EnvelopeHeaders? envelope, CancellationToken ct)
     {
+        var maxDepth = session.Services.Options.Value.Imap.MaxNestingDepth;
         r.Raw(item.ResponseName).Space();
         switch (item.Kind)
         {
@@ -133,11 +135,11 @@ public sealed partial class ImapSession
                 break;
             case FetchKind.Rfc822Size: r.Number(entry.Size); break;
             case FetchKind.Envelope: BodyStructureWriter.WriteEnvelope(r, envelope!); break;
-            case FetchKind.Body: BodyStructureWriter.Write(r, tree!, extended: false, _services.Options.Value.Imap.MaxNestingDepth); break;
-            case FetchKind.BodyStructure: BodyStructureWriter.Write(r, tree!, extended: true, _services.Options.Value.Imap.MaxNestingDepth); break;
-            case FetchKind.Rfc822: await WriteLiteralAsync(r, structure!.Raw, ct); break;
-            case FetchKind.Rfc822Header: await WriteLiteralAsync(r, structure!.Header, ct); break;
-            case FetchKind.Rfc822Text: await WriteLiteralAsync(r, structure!.Text, ct); break;
+            case FetchKind.Body: BodyStructureWriter.Write(r, tree!, extended: false, maxDepth); break;
+            case FetchKind.BodyStructure: BodyStructureWriter.Write(r, tree!, extended: true, maxDepth); break;
+            case FetchKind.Rfc822: await WriteLiteralAsync(session, r, structure!.Raw, ct); break;
+            case FetchKind.Rfc822Header: await WriteLiteralAsync(session, r, structure!.Header, ct); break;
+            case FetchKind.Rfc822Text: await WriteLiteralAsync(session, r, structure!.Text, ct); break;
             case FetchKind.Section:
                 var bytes = structure!.Section(item.Path, item.Specifier, item.Fields);
                 if (bytes is not { } content)
@@ -152,14 +154,14 @@ public sealed partial class ImapSession
                     var length = (int)Math.Min(item.PartialLength!.Value, content.Length - from);
                     content = content.Slice(from, length);
                 }
-                await WriteLiteralAsync(r, content, ct);
+                await WriteLiteralAsync(session, r, content, ct);
                 break;
         }
     }
 
     /// <summary>A literal: buffered when small; when large, what is buffered goes out first and the bytes
     /// follow straight from the stored message.</summary>
-    private async Task WriteLiteralAsync(ImapResponse r, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    private static async Task WriteLiteralAsync(ImapSession session, ImapResponse r, ReadOnlyMemory<byte> bytes, CancellationToken ct)
     {
         if (bytes.Length < StreamedLiteralBytes)
         {
@@ -167,7 +169,7 @@ public sealed partial class ImapSession
             return;
         }
         r.Raw("{").Number(bytes.Length).Raw("}\r\n");
-        await WriteAsync(r, ct);
-        await WriteBytesAsync(bytes, ct);
+        await session.WriteAsync(r, ct);
+        await session.WriteBytesAsync(bytes, ct);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using OpenMailserver.Server.Imap.Protocol;
 
-namespace OpenMailserver.Server.Imap.Session;
+namespace OpenMailserver.Server.Imap.Connection;
 
 /// <summary>Frames one IMAP command from the connection: its lines and the literals they announce
 /// (RFC 3501 §4.3, LITERAL+), within <see cref="CommandLimits"/>. A literal over a bound is refused before

@@ -1,4 +1,4 @@
-namespace OpenMailserver.Server.Imap.Session;
+namespace OpenMailserver.Server.Imap.Connection;
 
 /// <summary>What <see cref="CommandReader"/> made of the client's next input.</summary>
 public abstract record FramedCommand

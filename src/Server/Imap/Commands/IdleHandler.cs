@@ -1,25 +1,29 @@
 using System.Text;
 using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Imap.Session;
 
-namespace OpenMailserver.Server.Imap.Session;
+namespace OpenMailserver.Server.Imap.Commands;
 
 /// <summary>IDLE (RFC 2177): the client waits; changes to its mailbox from any door are pushed as they
 /// commit, until it sends DONE.</summary>
-public sealed partial class ImapSession
+public sealed class IdleHandler : ICommandHandler
 {
-    private async Task IdleAsync(ImapCommand c, ImapResponse r, CancellationToken ct)
+    public IReadOnlyList<string> Names => ["IDLE"];
+    public IReadOnlyList<SessionState> States => AllowedIn.Authenticated;
+
+    public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        c.Arguments.End();
-        await WriteUpdatesAsync(r, allowExpunge: true);
+        CommandParser.None(c.Arguments);
+        await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
         r.Raw("+ idling\r\n");
-        await WriteAsync(r, ct);
+        await session.WriteAsync(r, ct);
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        idle.CancelAfter(_services.Options.Value.Imap.IdleTimeout);
-        var done = _reader.ReadLineAsync(MaxLineBytes, idle.Token);
+        idle.CancelAfter(session.Services.Options.Value.Imap.IdleTimeout);
+        var done = session.ReadLineAsync(idle.Token);
         while (true)
         {
-            var changed = _changed.WaitAsync(idle.Token);
+            var changed = session.WaitForChangeAsync(idle.Token);
             var first = await Task.WhenAny(done, changed);
             if (first == done)
             {
@@ -37,22 +41,22 @@ public sealed partial class ImapSession
                 if (ct.IsCancellationRequested) throw;
                 try { await done; } catch (OperationCanceledException) { }
                 r.Untagged("BYE Autologout; idle for too long");
-                State = SessionState.Logout;
+                session.LogOut();
                 return;
             }
-            await WriteUpdatesAsync(r, allowExpunge: true);
-            if (r.Length > 0) await WriteAsync(r, ct);
+            await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
+            if (r.Length > 0) await session.WriteAsync(r, ct);
         }
 
         var line = await done;
         if (line is null) throw new IOException("Connection closed during IDLE");
         if (!Encoding.ASCII.GetString(line).Trim().Equals("DONE", StringComparison.OrdinalIgnoreCase))
         {
-            _badCommands++;
+            session.CountBadCommand();
             r.Tagged(c.Tag, "BAD", "Expected DONE to end IDLE");
             return;
         }
-        await WriteUpdatesAsync(r, allowExpunge: true);
+        await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
         r.Tagged(c.Tag, "OK", "IDLE terminated");
     }
 }

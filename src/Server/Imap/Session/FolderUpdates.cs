@@ -1,5 +1,4 @@
 using OpenMailserver.Server.Imap.Protocol;
-using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Session;
@@ -7,13 +6,14 @@ namespace OpenMailserver.Server.Imap.Session;
 /// <summary>Tells the client what changed in its selected folder since it was last told: new messages
 /// (EXISTS, RECENT), removed ones (EXPUNGE, only where RFC 3501 §7.4.1 allows it), new keywords (FLAGS and
 /// PERMANENTFLAGS, before any FETCH shows them) and flag changes (FETCH FLAGS), whichever door made the change.</summary>
-public sealed partial class ImapSession
+public static class FolderUpdates
 {
-    private async Task WriteUpdatesAsync(ImapResponse r, bool allowExpunge)
+    public static async Task WriteAsync(ImapSession session, ImapResponse r, bool allowExpunge)
     {
-        if (Selected is not { } selected) return;
+        if (session.Selected is not { } selected) return;
+        var messages = session.Services.Messages;
         // By id: a folder renamed by another session is still the one selected.
-        var folder = await _services.Messages.FindFolderByIdAsync(User!.Id, selected.Folder.Id);
+        var folder = await messages.FindFolderByIdAsync(session.User!.Id, selected.Folder.Id);
         if (folder is null)
         {
             // Deleted under us: nothing more can be reported; the client sees the folder empty.
@@ -21,7 +21,7 @@ public sealed partial class ImapSession
         }
         if (folder.HighestModSeq == selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return;
 
-        var current = await _services.Messages.ListEntriesAsync(folder.Id);
+        var current = await messages.ListEntriesAsync(folder.Id);
         var byId = current.ToDictionary(e => e.Id);
         foreach (var gone in selected.Messages.Where(m => !byId.ContainsKey(m.Id))) selected.Vanished.Add(gone.Id);
 
@@ -52,7 +52,7 @@ public sealed partial class ImapSession
 
         if (added.Count > 0)
         {
-            await TakeRecentAsync(selected, added, folder.FirstRecentUid);
+            await TakeRecentAsync(session, selected, added, folder.FirstRecentUid);
             selected.Messages.AddRange(added);
             r.Untagged($"{selected.Messages.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
         }
@@ -62,14 +62,14 @@ public sealed partial class ImapSession
     /// <summary>Marks \Recent in this session those of <paramref name="arrived"/> (in UID order) that no session
     /// saw yet. A read-write session takes them, so no other session sees them as recent; a read-only one
     /// (EXAMINE) only looks, from <paramref name="firstRecent"/> as last read.</summary>
-    private async Task TakeRecentAsync(SelectedFolder selected, IReadOnlyList<MessageEntry> arrived, long firstRecent)
+    public static async Task TakeRecentAsync(ImapSession session, SelectedFolder selected, IReadOnlyList<MessageEntry> arrived, long firstRecent)
     {
         // All taken already (as last read): nothing to write, which keeps SELECT of a quiet folder a pure read.
         if (arrived.Count == 0 || arrived[^1].Uid < firstRecent) return;
         if (!selected.ReadOnly)
         {
             var upTo = arrived[^1].Uid + 1;
-            firstRecent = await _services.Changes.ClaimRecentAsync(selected.Folder.Id, upTo);
+            firstRecent = await session.Services.Changes.ClaimRecentAsync(selected.Folder.Id, upTo);
         }
         foreach (var entry in arrived)
             if (entry.Uid >= firstRecent) selected.RecentUids.Add(entry.Uid);
@@ -77,13 +77,13 @@ public sealed partial class ImapSession
 
     /// <summary>Announces keywords the client has not seen yet with FLAGS and PERMANENTFLAGS, as RFC 3501
     /// §7.2.6 requires before a FETCH may show them.</summary>
-    private static void WriteNewKeywords(ImapResponse r, SelectedFolder selected, IEnumerable<MessageEntry> entries)
+    public static void WriteNewKeywords(ImapResponse r, SelectedFolder selected, IEnumerable<MessageEntry> entries)
     {
         if (selected.NewKeywords(entries).Count == 0) return;
         WriteFlagLists(r, selected);
     }
 
-    private static void WriteFlagLists(ImapResponse r, SelectedFolder selected)
+    public static void WriteFlagLists(ImapResponse r, SelectedFolder selected)
     {
         var keywords = string.Concat(selected.Keywords.Select(k => " " + k));
         r.Untagged($"FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft{keywords})");

@@ -1,0 +1,34 @@
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Imap.Session;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Imap.Commands;
+
+/// <summary>Folder lookups and the replies that go with them, shared by the handlers that name a folder.</summary>
+public static class Folders
+{
+    public static Task<FolderRecord?> FindAsync(ImapSession session, string name) =>
+        session.Services.Messages.FindFolderAsync(session.User!.Id, name);
+
+    /// <summary>The named folder, or null after answering NO [NONEXISTENT].</summary>
+    public static async Task<FolderRecord?> ExistingAsync(ImapSession session, ImapCommand c, ImapResponse r, string name)
+    {
+        var folder = await FindAsync(session, name);
+        if (folder is null) r.Tagged(c.Tag, "NO", NonExistent(name));
+        return folder;
+    }
+
+    public static string NonExistent(string name) => $"[NONEXISTENT] No folder {name.Shorten()}";
+
+    public static string TryCreate(string name) => $"[TRYCREATE] No folder {name.Shorten()}";
+
+    public const string ReadOnly = "[READ-ONLY] The folder is open read-only (EXAMINE)";
+
+    /// <summary>RFC 9208's OVERQUOTA, with the mailbox's limit.</summary>
+    public static string OverQuota(ImapSession session) => $"[OVERQUOTA] The mailbox holds at most {session.User!.Quota} messages";
+
+    /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota. Outside a
+    /// transaction only a quick refusal, before any work; what decides is the count inside the write.</summary>
+    public static async Task<bool> OverQuotaAsync(ImapSession session, int adding) =>
+        await session.Services.Messages.CountInMailboxAsync(session.User!.Id) + adding > session.User.Quota;
+}

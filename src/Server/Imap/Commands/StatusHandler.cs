@@ -1,0 +1,42 @@
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Imap.Session;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Imap.Commands;
+
+/// <summary>STATUS: a folder's counts without selecting it (also sent by LIST-STATUS).</summary>
+public sealed class StatusHandler : ICommandHandler
+{
+    public IReadOnlyList<string> Names => ["STATUS"];
+    public IReadOnlyList<SessionState> States => AllowedIn.Authenticated;
+
+    public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
+    {
+        var (name, items) = CommandParser.Status(c.Arguments);
+        var folder = await Folders.ExistingAsync(session, c, r, name);
+        if (folder is null) return;
+        await WriteAsync(session, r, folder, items);
+        r.Tagged(c.Tag, "OK", "STATUS completed");
+    }
+
+    public static async Task WriteAsync(ImapSession session, ImapResponse r, FolderRecord folder, IReadOnlyList<string> items)
+    {
+        var messages = session.Services.Messages;
+        var (count, unseen) = await messages.CountsAsync(folder.Id);
+        var values = new List<string>();
+        foreach (var item in items)
+        {
+            values.Add(item + " " + item switch
+            {
+                "MESSAGES" => count,
+                "RECENT" => (await messages.ListEntriesAsync(folder.Id)).Count(e => e.Uid >= folder.FirstRecentUid),
+                "UIDNEXT" => folder.UidNext,
+                "UIDVALIDITY" => folder.UidValidity,
+                "UNSEEN" => unseen,
+                "SIZE" => (await messages.ListEntriesAsync(folder.Id)).Sum(e => e.Size),
+                _ => 0,
+            });
+        }
+        r.Raw("* STATUS ").String(ModifiedUtf7.Encode(folder.Name)).Raw(" (").Raw(string.Join(' ', values)).Raw(")").Line();
+    }
+}

@@ -1,0 +1,74 @@
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace OpenMailserver.Server.Imap.Connection;
+
+/// <summary>The bytes under one IMAP session: input and output as pipes over the socket's stream (TLS or
+/// not), which STARTTLS replaces in place. The stream itself belongs to the listener, which closes it.</summary>
+public sealed class ImapConnection
+{
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true);
+    private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 16 * 1024, leaveOpen: true);
+
+    private readonly Action? _afterRead;
+    private readonly TimeSpan _writeTimeout;
+    private Stream _stream;
+    private PipeReader _input;
+    private PipeWriter _output;
+
+    /// <param name="afterRead">Called after each read from the network (see <see cref="ImapListener"/>).</param>
+    /// <param name="writeTimeout">How long a reply may take to leave: a client that stops reading its replies
+    /// must not hold its session, and the slots it counts in, for ever.</param>
+    public ImapConnection(Stream stream, Action? afterRead, TimeSpan writeTimeout)
+    {
+        _afterRead = afterRead;
+        _writeTimeout = writeTimeout;
+        (_stream, _input, _output) = (stream, PipeReader.Create(stream, ReaderOptions), PipeWriter.Create(stream, WriterOptions));
+        Reader = new LineReader(_input, afterRead);
+    }
+
+    public LineReader Reader { get; private set; }
+
+    public bool IsSecure => _stream is SslStream;
+
+    /// <summary>Writes and flushes within the write timeout.</summary>
+    public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_writeTimeout);
+        try
+        {
+            var flushed = await _output.WriteAsync(bytes, deadline.Token);
+            if (flushed.IsCompleted) throw new IOException("The client closed the connection");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"The client read no reply for {_writeTimeout}");
+        }
+    }
+
+    /// <summary>Upgrades the connection in place after STARTTLS. Anything the client pipelined after the
+    /// command in cleartext is discarded with the old input pipe (it could have been injected on the path).</summary>
+    public async Task StartTlsAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        await _input.CompleteAsync();
+        await _output.CompleteAsync();
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        {
+            ServerCertificate = certificate,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        }, cancellationToken);
+        (_stream, _input, _output) = (tls, PipeReader.Create(tls, ReaderOptions), PipeWriter.Create(tls, WriterOptions));
+        Reader = new LineReader(_input, _afterRead);
+    }
+
+    /// <summary>Ends both pipes; the stream stays open for the listener's lingering close.</summary>
+    public async Task CompleteAsync()
+    {
+        await _input.CompleteAsync();
+        await _output.CompleteAsync();
+    }
+}

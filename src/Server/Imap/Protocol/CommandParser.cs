@@ -1,0 +1,311 @@
+using OpenMailserver.Server.Kernel;
+using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
+
+namespace OpenMailserver.Server.Imap.Protocol;
+
+/// <summary>The grammar of each command's arguments (RFC 3501 §9 and the extensions we offer). A handler
+/// asks here for its arguments, whole and checked to the end of the command, and reads none itself.
+/// Grammar errors are <see cref="ImapParseException"/> (BAD); a folder name no folder can have is
+/// NO [CANNOT], since the grammar allows any string as a mailbox.</summary>
+public static class CommandParser
+{
+    private const char Delimiter = MessageChanges.Delimiter;
+    private const int MaxListPatterns = 32;
+    private const int MaxIdFields = 30;
+
+    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"];
+
+    /// <summary>The command's name after its tag (with "UID " before the UID commands), and a reader at its arguments.</summary>
+    public static ImapCommand Command(string tag, ImapReader reader)
+    {
+        reader.Space();
+        var name = reader.Atom("a command name").ToUpperInvariant();
+        if (name == "UID")
+        {
+            reader.Space();
+            name = "UID " + reader.Atom("a command name").ToUpperInvariant();
+        }
+        return new ImapCommand(tag, name, reader);
+    }
+
+    public static void None(ImapReader a) => a.End();
+
+    /// <summary>SELECT, EXAMINE, CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE: one folder name.</summary>
+    public static string Folder(ImapReader a)
+    {
+        a.Space();
+        var name = FolderName(a);
+        a.End();
+        return name;
+    }
+
+    /// <summary>UID EXPUNGE's set; null for EXPUNGE, which has none.</summary>
+    public static SequenceSet? OptionalUidSet(ImapReader a, bool byUid)
+    {
+        SequenceSet? set = null;
+        if (byUid)
+        {
+            a.Space();
+            set = a.SequenceSet();
+        }
+        a.End();
+        return set;
+    }
+
+    /// <summary>RFC 2971 ID: NIL, or field and value pairs, given back as one line of text (null for NIL).</summary>
+    public static string? Id(ImapReader a)
+    {
+        a.Space();
+        string? id = null;
+        if (!a.TryWord("NIL"))
+        {
+            a.Expect('(');
+            var fields = new List<string>();
+            while (!a.TryExpect(')'))
+            {
+                if (fields.Count > 0) a.Space();
+                fields.Add(a.String("a field name"));
+                a.Space();
+                fields.Add(a.NString("a field value") ?? "NIL");
+                if (fields.Count > MaxIdFields * 2) throw new ImapParseException($"ID takes at most {MaxIdFields} fields");
+            }
+            id = string.Join(' ', fields);
+        }
+        a.End();
+        return id;
+    }
+
+    /// <summary>ENABLE: one or more capability names.</summary>
+    public static IReadOnlyList<string> Enable(ImapReader a)
+    {
+        a.Space();
+        var names = new List<string> { a.Atom("a capability") };
+        while (a.TrySpace()) names.Add(a.Atom("a capability"));
+        a.End();
+        return names;
+    }
+
+    public static LoginArguments Login(ImapReader a)
+    {
+        a.Space();
+        var user = a.AString("a user name");
+        a.Space();
+        var password = a.AString("a password");
+        a.End();
+        return new LoginArguments(user, password);
+    }
+
+    public static AuthenticateArguments Authenticate(ImapReader a)
+    {
+        a.Space();
+        var mechanism = a.Atom("a mechanism").ToUpperInvariant();
+        string? initial = null;
+        if (a.TrySpace()) initial = a.Atom("an initial response");
+        a.End();
+        return new AuthenticateArguments(mechanism, initial);
+    }
+
+    public static RenameArguments Rename(ImapReader a)
+    {
+        a.Space();
+        var from = FolderName(a);
+        a.Space();
+        var to = FolderName(a);
+        a.End();
+        return new RenameArguments(from, to);
+    }
+
+    /// <summary>LIST [(selection options)] reference (pattern | (patterns)) [RETURN (options)], or LSUB reference pattern.</summary>
+    public static ListArguments List(ImapReader a, bool lsub)
+    {
+        a.Space();
+        var selectSubscribed = false;
+        var selectSpecialUse = false;
+        var recursiveMatch = false;
+        if (!lsub && a.TryExpect('('))
+        {
+            while (!a.TryExpect(')'))
+            {
+                a.TrySpace();
+                var option = a.Atom("a selection option").ToUpperInvariant();
+                if (option == "SUBSCRIBED") selectSubscribed = true;
+                else if (option == "SPECIAL-USE") selectSpecialUse = true;
+                else if (option == "RECURSIVEMATCH") recursiveMatch = true;
+                else if (option != "REMOTE") throw new ImapParseException($"Unknown LIST selection option {option}");
+            }
+            // RFC 5258 §3: RECURSIVEMATCH only qualifies another selection option.
+            if (recursiveMatch && !selectSubscribed && !selectSpecialUse)
+                throw new ImapParseException("RECURSIVEMATCH needs another selection option (SUBSCRIBED or SPECIAL-USE)");
+            a.Space();
+        }
+        var reference = ModifiedUtf7.Decode(a.AString("a reference"));
+        a.Space();
+        var patterns = new List<string>();
+        if (!lsub && a.TryExpect('('))
+        {
+            patterns.Add(ListPattern(a));
+            while (a.TrySpace())
+            {
+                // Each pattern is matched against every folder: a few serve any client (RFC 5258 shows two).
+                if (patterns.Count == MaxListPatterns) throw new ImapParseException($"LIST takes at most {MaxListPatterns} patterns");
+                patterns.Add(ListPattern(a));
+            }
+            a.Expect(')');
+        }
+        else patterns.Add(ListPattern(a));
+
+        var returnSubscribed = selectSubscribed;
+        IReadOnlyList<string> statusItems = [];
+        if (!lsub && a.TrySpace())
+        {
+            if (!a.TryWord("RETURN")) throw new ImapParseException("Expected RETURN options");
+            a.Space();
+            a.Expect('(');
+            while (!a.TryExpect(')'))
+            {
+                a.TrySpace();
+                var option = a.Atom("a return option").ToUpperInvariant();
+                switch (option)
+                {
+                    case "SUBSCRIBED": returnSubscribed = true; break;
+                    case "CHILDREN" or "SPECIAL-USE": break;
+                    case "STATUS":
+                        a.Space();
+                        statusItems = StatusItems(a);
+                        break;
+                    default: throw new ImapParseException($"Unknown LIST return option {option}");
+                }
+            }
+        }
+        a.End();
+        return new ListArguments(lsub, selectSubscribed, selectSpecialUse, recursiveMatch, reference, patterns, returnSubscribed, statusItems);
+    }
+
+    public static StatusArguments Status(ImapReader a)
+    {
+        a.Space();
+        var name = FolderName(a);
+        a.Space();
+        var items = StatusItems(a);
+        a.End();
+        return new StatusArguments(name, items);
+    }
+
+    /// <summary>APPEND folder [(flags)] ["date-time"] literal.</summary>
+    public static AppendArguments Append(ImapReader a)
+    {
+        a.Space();
+        var name = FolderName(a);
+        a.Space();
+        var flags = new List<string>();
+        if (a.Peek() == '(')
+        {
+            foreach (var flag in a.FlagList())
+                flags.Add(MessageFlags.Canonical(flag) ?? throw new ImapParseException($"{flag} cannot be stored"));
+            a.Space();
+        }
+        DateTimeOffset? received = null;
+        if (a.Peek() == '"')
+        {
+            var text = a.String("a date-time");
+            if (!ImapDateTime.TryParse(text, out var date))
+                throw new ImapParseException($"\"{text}\" is not a date-time such as \"25-Nov-2026 16:00:00 +0000\"");
+            received = date;
+            a.Space();
+        }
+        var content = a.StringMemory("the message literal");
+        a.End();
+        return new AppendArguments(name, flags, received, content);
+    }
+
+    /// <summary>COPY and MOVE: a set and the target folder.</summary>
+    public static CopyArguments Copy(ImapReader a)
+    {
+        a.Space();
+        var set = a.SequenceSet();
+        a.Space();
+        var name = FolderName(a);
+        a.End();
+        return new CopyArguments(set, name);
+    }
+
+    /// <summary>STORE set (FLAGS | +FLAGS | -FLAGS)[.SILENT] (flags).</summary>
+    public static StoreArguments Store(ImapReader a)
+    {
+        a.Space();
+        var set = a.SequenceSet();
+        a.Space();
+        var operation = a.Atom("FLAGS, +FLAGS or -FLAGS").ToUpperInvariant();
+        var silent = operation.EndsWith(".SILENT", StringComparison.Ordinal);
+        if (silent) operation = operation[..^".SILENT".Length];
+        if (operation is not ("FLAGS" or "+FLAGS" or "-FLAGS")) throw new ImapParseException($"Unknown STORE operation {operation}");
+        a.Space();
+        var flags = a.FlagList();
+        a.End();
+        return new StoreArguments(set, operation, silent, flags);
+    }
+
+    public static FetchArguments Fetch(ImapReader a, int maxItems, int maxDepth)
+    {
+        a.Space();
+        var set = a.SequenceSet();
+        a.Space();
+        var items = FetchParser.Parse(a, maxItems, maxDepth);
+        a.End();
+        return new FetchArguments(set, items);
+    }
+
+    /// <summary>SEARCH [RETURN (SAVE)] [CHARSET name] keys. Of the ESEARCH return options only SAVE (RFC 5182)
+    /// is offered; the result is still a SEARCH response.</summary>
+    public static SearchArguments Search(ImapReader a, int maxDepth)
+    {
+        a.Space();
+        var save = false;
+        if (a.TryWord("RETURN"))
+        {
+            a.Space();
+            a.Expect('(');
+            while (!a.TryExpect(')'))
+            {
+                a.TrySpace();
+                var option = a.Atom("a return option").ToUpperInvariant();
+                if (option == "SAVE") save = true;
+                else throw new ImapParseException($"Unsupported SEARCH return option {option}");
+            }
+            a.Space();
+        }
+        var key = SearchParser.Parse(a, maxDepth, out var unsupportedCharset);
+        return new SearchArguments(save, key, unsupportedCharset);
+    }
+
+    /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.</summary>
+    private static string FolderName(ImapReader reader)
+    {
+        var name = ModifiedUtf7.Decode(reader.AString("a folder name")).TrimEnd(Delimiter);
+        // Normalize reads a blank name as INBOX (as the API does); in IMAP it names no folder.
+        name = string.IsNullOrWhiteSpace(name) ? "" : SpecialFolders.Normalize(name);
+        if (name.Length == 0 || name.Length > 255 || name.StartsWith(Delimiter) || name.Contains("//") || name.Any(ch => char.IsControl(ch) || ch is '*' or '%'))
+            throw new MailServerException(ErrorKind.InvalidArgument, $"[CANNOT] \"{name.Shorten()}\" is not a valid folder name");
+        return name;
+    }
+
+    private static string ListPattern(ImapReader a)
+    {
+        // list-mailbox allows '%' and '*', which are not atom characters.
+        if (a.Peek() is '"' or '{') return ModifiedUtf7.Decode(a.String("a pattern"));
+        return ModifiedUtf7.Decode(a.ListPatternAtom());
+    }
+
+    private static List<string> StatusItems(ImapReader a)
+    {
+        a.Expect('(');
+        var items = new List<string> { a.Atom("a status item").ToUpperInvariant() };
+        while (a.TrySpace()) items.Add(a.Atom("a status item").ToUpperInvariant());
+        a.Expect(')');
+        foreach (var item in items)
+            if (!StatusItemNames.Contains(item)) throw new ImapParseException($"Unknown STATUS item {item}");
+        // Each item is counted once however often it is asked for.
+        return [.. items.Distinct()];
+    }
+}
