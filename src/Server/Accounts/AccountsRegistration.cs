@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 namespace OpenMailserver.Server.Accounts;
 
 /// <summary>What Accounts registers: mailboxes, aliases, keys, passwords and logins.</summary>
@@ -5,6 +7,7 @@ public static class AccountsRegistration
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, SecurityOptionsValidator>();
         services.AddSingleton<CredentialRevocations>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<MailboxService>();

@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Accounts;
 /// <summary>Issues, checks and revokes API keys. Only SHA-256 hashes are stored; a raw key is returned
 /// once, when issued.</summary>
 public sealed class ApiKeyService(
-    IStore store, IApiKeyRepository keys, IMailboxRepository mailboxes, CredentialRevocations revocations, IOptions<OpenMailserverOptions> options,
+    IStore store, IApiKeyRepository keys, IMailboxRepository mailboxes, CredentialRevocations revocations, IOptions<ServerOptions> server, IOptions<StorageOptions> storage,
     TimeProvider time, ILogger<ApiKeyService> logger)
 {
     public const string AdminKeyFileName = "admin-api-key";
@@ -68,8 +68,8 @@ public sealed class ApiKeyService(
     /// path when the key lives there.</summary>
     public async Task<string?> EnsureAdminKeyAsync()
     {
-        var configured = options.Value.AdminApiKey;
-        var keyFile = Path.Combine(options.Value.DataDirectory, AdminKeyFileName);
+        var configured = server.Value.AdminApiKey;
+        var keyFile = Path.Combine(storage.Value.DataDirectory, AdminKeyFileName);
         if (!string.IsNullOrEmpty(configured))
         {
             var hash = ApiKeySecret.Hash(configured);

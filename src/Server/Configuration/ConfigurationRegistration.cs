@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace OpenMailserver.Server.Configuration;
 
 /// <summary>Each section of the <c>OpenMailserver</c> configuration as options of its own (<c>IOptions&lt;SmtpOptions&gt;</c>, …),
-/// so an area takes only the settings it uses. They are the sections of the one bound, completed and validated
+/// and its top-level keys as <see cref="StorageOptions"/> and <see cref="ServerOptions"/>, so an area takes only the settings it uses. They are the sections of the one bound, completed and validated
 /// <see cref="OpenMailserverOptions"/>: the keys stay as they are, and a bad value still stops the start.</summary>
 public static class ConfigurationRegistration
 {
@@ -19,6 +19,10 @@ public static class ConfigurationRegistration
         Section(services, o => o.Security);
         Section(services, o => o.Backup);
         Section(services, o => o.Webhooks);
+        Section(services, o => new StorageOptions(o.DataDirectory));
+        // Domain and Hostname are set once the configuration is valid, which the start checks before anything runs.
+        Section(services, o => new ServerOptions(o.Domain ?? "localhost", o.Hostname ?? "localhost", o.BindAddress ?? "127.0.0.1", o.HttpPort, o.GrpcPort,
+            o.HttpsPort, o.AdminApiKey));
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Accounts;
 using OpenMailserver.Server.Delivery.Bounces;
 using OpenMailserver.Server.Delivery.Dkim;
@@ -10,6 +12,7 @@ public static class DeliveryRegistration
 {
     public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, DeliveryOptionsValidator>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<InboundDelivery>();
         services.AddSingleton<DkimKeys>();

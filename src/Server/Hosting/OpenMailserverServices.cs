@@ -36,7 +36,7 @@ public static class OpenMailserverServices
         var services = builder.Services;
         services.AddOptions<OpenMailserverOptions>().Bind(builder.Configuration.GetSection(OpenMailserverOptions.Section)).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<OpenMailserverOptions>, OpenMailserverOptionsSetup>();
-        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, OpenMailserverOptionsValidator>();
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, ServerOptionsValidator>();
         services.AddSectionOptions();
         services.AddSingleton(TimeProvider.System);
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using Microsoft.Extensions.Options;
 using OpenMailserver.Server.Configuration;
+using OpenMailserver.Server.Imap.Connection;
 using OpenMailserver.Server.Imap.Session;
 using OpenMailserver.Server.Net;
 using OpenMailserver.Server.Telemetry;
@@ -12,7 +13,7 @@ namespace OpenMailserver.Server.Imap;
 
 /// <summary>Accepts IMAP connections on the implicit-TLS port and the STARTTLS port, runs a session for
 /// each, caps how many run at once, and ends them all on shutdown.</summary>
-public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverOptions> options, ListenerRegistry registry, MailMetrics metrics,
+public sealed class ImapListener(ImapServices services, IOptions<ImapOptions> imap, IOptions<ServerOptions> server, ListenerRegistry registry, MailMetrics metrics,
     ILogger<ImapListener> logger)
     : IHostedService
 {
@@ -25,13 +26,13 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        if (o.Imap.TlsPort == 0 && o.Imap.Port == 0) return Task.CompletedTask;
+        var o = imap.Value;
+        if (o.TlsPort == 0 && o.Port == 0) return Task.CompletedTask;
         services.Certificates.EnsureReady();
-        _slots = new SemaphoreSlim(o.Imap.MaxConcurrentSessions);
-        _perAddress = new ConnectionsPerAddress(o.Imap.MaxSessionsPerAddress);
-        var address = IPAddress.Parse(o.BindAddress!);
-        foreach (var (port, tls, name) in new[] { (o.Imap.TlsPort, true, "imaps"), (o.Imap.Port, false, "imap") })
+        _slots = new SemaphoreSlim(o.MaxConcurrentSessions);
+        _perAddress = new ConnectionsPerAddress(o.MaxSessionsPerAddress);
+        var address = IPAddress.Parse(server.Value.BindAddress);
+        foreach (var (port, tls, name) in new[] { (o.TlsPort, true, "imaps"), (o.Port, false, "imap") })
         {
             if (port == 0) continue;
             var listener = new TcpListener(address, port);
@@ -106,7 +107,7 @@ public sealed class ImapListener(ImapServices services, IOptions<OpenMailserverO
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-                handshake.CancelAfter(TimeSpan.FromSeconds(30));
+                handshake.CancelAfter(ImapConnection.HandshakeTimeout);
                 await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
                 {
                     ServerCertificate = services.Certificates.Current,

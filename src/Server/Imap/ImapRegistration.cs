@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Imap.Session;
 
 namespace OpenMailserver.Server.Imap;
@@ -7,6 +9,7 @@ public static class ImapRegistration
 {
     public static IServiceCollection AddImap(this IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, ImapOptionsValidator>();
         services.AddSingleton<ImapServices>();
         services.AddHostedService<ImapListener>();
         return services;

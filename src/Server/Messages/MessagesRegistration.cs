@@ -9,6 +9,7 @@ public static class MessagesRegistration
 {
     public static IServiceCollection AddMessages(this IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, LimitsOptionsValidator>();
         services.AddSingleton<INewMailboxSetup, DefaultFolders>();
         services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<InboundOptions>>().Value));
         services.AddSingleton<MailboxReader>();

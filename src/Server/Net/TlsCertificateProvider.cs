@@ -10,20 +10,20 @@ namespace OpenMailserver.Server.Net;
 /// <c>Tls:CertificatePath</c>/<c>Tls:KeyPath</c> it serves those PEM files and picks up a renewed pair on
 /// the next handshake after the files change; without them it generates a self-signed certificate for the
 /// hostname into <c>&lt;DataDirectory&gt;/tls/</c> once and reuses it.</summary>
-public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<TlsCertificateProvider> logger)
+public sealed class TlsCertificateProvider(IOptions<TlsOptions> tls, IOptions<StorageOptions> storage, IOptions<ServerOptions> server, TimeProvider time, ILogger<TlsCertificateProvider> logger)
 {
     private readonly Lock _lock = new();
     private X509Certificate2? _current;
     private (DateTime Cert, DateTime Key) _loadedStamps;
 
     /// <summary>Where the certificate comes from, for reports.</summary>
-    public string Source => IsConfigured ? options.Value.Tls.CertificatePath! : SelfSignedCertificatePath;
+    public string Source => IsConfigured ? tls.Value.CertificatePath! : SelfSignedCertificatePath;
 
-    public bool IsConfigured => !string.IsNullOrEmpty(options.Value.Tls.CertificatePath);
+    public bool IsConfigured => !string.IsNullOrEmpty(tls.Value.CertificatePath);
 
     private DateTime RenewBefore => time.GetUtcNow().AddDays(30).UtcDateTime;
 
-    private string TlsDirectory => Path.Combine(options.Value.DataDirectory, "tls");
+    private string TlsDirectory => Path.Combine(storage.Value.DataDirectory, "tls");
     private string SelfSignedCertificatePath => Path.Combine(TlsDirectory, "selfsigned-cert.pem");
     private string SelfSignedKeyPath => Path.Combine(TlsDirectory, "selfsigned-key.pem");
 
@@ -58,10 +58,10 @@ public sealed class TlsCertificateProvider(IOptions<OpenMailserverOptions> optio
 
     private (string Cert, string Key) Paths()
     {
-        var tls = options.Value.Tls;
-        if (IsConfigured) return (tls.CertificatePath!, tls.KeyPath!);
+        var configured = tls.Value;
+        if (IsConfigured) return (configured.CertificatePath!, configured.KeyPath!);
         // Checked at first use and again as the served certificate nears its end, not on every handshake.
-        var hostname = options.Value.Hostname ?? "localhost";
+        var hostname = server.Value.Hostname;
         if (_current is null || _current.NotAfter.ToUniversalTime() < RenewBefore)
             if (!File.Exists(SelfSignedCertificatePath) || !File.Exists(SelfSignedKeyPath) || !StillGood(hostname)) GenerateSelfSigned(hostname);
         return (SelfSignedCertificatePath, SelfSignedKeyPath);

@@ -12,10 +12,10 @@ namespace OpenMailserver.Server.Operations;
 /// domain, so a user types only an address and a password.</summary>
 public static class AutoconfigEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, IMailboxRepository mailboxes, IOptions<OpenMailserverOptions> options)
+    public static async Task<IResult> HandleAsync(HttpContext http, IMailboxRepository mailboxes, IOptions<ServerOptions> server,
+        IOptions<ImapOptions> imap, IOptions<SmtpOptions> smtp)
     {
-        var o = options.Value;
-        var domain = await DomainAsync(http, mailboxes, o);
+        var domain = await DomainAsync(http, mailboxes, server.Value.Domain);
         if (domain is null) return Results.NotFound();
 
         static XElement Server(string kind, string type, string host, int port, string socket) => new(kind,
@@ -23,21 +23,22 @@ public static class AutoconfigEndpoint
             new XElement("hostname", host), new XElement("port", port), new XElement("socketType", socket),
             new XElement("authentication", "password-cleartext"), new XElement("username", "%EMAILADDRESS%"));
 
-        var host = o.Hostname!;
+        var host = server.Value.Hostname;
+        var (i, s) = (imap.Value, smtp.Value);
         var provider = new XElement("emailProvider", new XAttribute("id", domain),
             new XElement("domain", domain), new XElement("displayName", $"{domain} mail"), new XElement("displayShortName", domain));
         // Implicit TLS first: clients take the first server they can use.
-        if (o.Imap.TlsPort > 0) provider.Add(Server("incomingServer", "imap", host, o.Imap.TlsPort, "SSL"));
-        if (o.Imap.Port > 0) provider.Add(Server("incomingServer", "imap", host, o.Imap.Port, "STARTTLS"));
-        if (o.Smtp.SubmissionTlsPort > 0) provider.Add(Server("outgoingServer", "smtp", host, o.Smtp.SubmissionTlsPort, "SSL"));
-        if (o.Smtp.SubmissionPort > 0) provider.Add(Server("outgoingServer", "smtp", host, o.Smtp.SubmissionPort, "STARTTLS"));
+        if (i.TlsPort > 0) provider.Add(Server("incomingServer", "imap", host, i.TlsPort, "SSL"));
+        if (i.Port > 0) provider.Add(Server("incomingServer", "imap", host, i.Port, "STARTTLS"));
+        if (s.SubmissionTlsPort > 0) provider.Add(Server("outgoingServer", "smtp", host, s.SubmissionTlsPort, "SSL"));
+        if (s.SubmissionPort > 0) provider.Add(Server("outgoingServer", "smtp", host, s.SubmissionPort, "STARTTLS"));
         var document = new XDocument(new XDeclaration("1.0", "UTF-8", null), new XElement("clientConfig", new XAttribute("version", "1.1"), provider));
         return Results.Text(document.Declaration + "\n" + document, "application/xml", System.Text.Encoding.UTF8);
     }
 
     /// <summary>The domain of <c>?emailaddress=</c>, else of the host asked for (<c>autoconfig.example.com</c>),
     /// else the primary domain; only a hosted one.</summary>
-    private static async Task<string?> DomainAsync(HttpContext http, IMailboxRepository mailboxes, OpenMailserverOptions o)
+    private static async Task<string?> DomainAsync(HttpContext http, IMailboxRepository mailboxes, string primaryDomain)
     {
         var address = http.Request.Query["emailaddress"].ToString();
         if (address.Length > 0)
@@ -49,6 +50,6 @@ public static class AutoconfigEndpoint
         var requested = http.Request.Host.Host.ToLowerInvariant();
         if (requested.StartsWith("autoconfig.", StringComparison.Ordinal)) requested = requested["autoconfig.".Length..];
         if (DomainName.IsValid(requested) && await mailboxes.DomainExistsAsync(requested)) return requested;
-        return o.Domain;
+        return primaryDomain;
     }
 }

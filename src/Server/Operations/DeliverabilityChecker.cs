@@ -17,14 +17,13 @@ namespace OpenMailserver.Server.Operations;
 /// Each check says what to fix.</summary>
 public sealed class DeliverabilityChecker(
     DnsPlanner planner, DnsResolver dns, SpfEvaluator spf, DkimKeys dkim, TlsCertificateProvider certificates,
-    IOptions<OpenMailserverOptions> options, TimeProvider time)
+    IOptions<ServerOptions> server, IOptions<SmtpOptions> smtp, IOptions<DeliveryOptions> delivery, TimeProvider time)
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
 
     public async Task<(IReadOnlyList<HealthCheckResult> Checks, IReadOnlyList<PlannedRecord> Plan)> RunAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var host = o.Hostname!;
+        var host = server.Value.Hostname;
         var plan = await planner.PlanAsync(null);
         var checks = new List<HealthCheckResult>();
 
@@ -140,9 +139,9 @@ public sealed class DeliverabilityChecker(
     private async Task<HealthCheckResult> RelaySafetyAsync(CancellationToken ct)
     {
         const string name = "relay safety";
-        var o = options.Value;
-        if (o.Smtp.Port == 0) return new(name, HealthCheckResult.Pass, "the MX listener is off");
-        var address = IPAddress.Parse(o.BindAddress!);
+        var port = smtp.Value.Port;
+        if (port == 0) return new(name, HealthCheckResult.Pass, "the MX listener is off");
+        var address = IPAddress.Parse(server.Value.BindAddress);
         if (address.Equals(IPAddress.Any)) address = IPAddress.Loopback;
         else if (address.Equals(IPAddress.IPv6Any)) address = IPAddress.IPv6Loopback;
         try
@@ -150,7 +149,7 @@ public sealed class DeliverabilityChecker(
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(ProbeTimeout);
             using var client = new TcpClient(address.AddressFamily);
-            await client.ConnectAsync(address, o.Smtp.Port, timeout.Token);
+            await client.ConnectAsync(address, port, timeout.Token);
             using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
             var stream = client.GetStream();
             async Task<string> ReplyAsync()
@@ -175,14 +174,14 @@ public sealed class DeliverabilityChecker(
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {
-            return new(name, HealthCheckResult.Warn, $"could not talk to the MX on port {o.Smtp.Port}: {e.Message}");
+            return new(name, HealthCheckResult.Warn, $"could not talk to the MX on port {port}: {e.Message}");
         }
     }
 
     private async Task<HealthCheckResult> Port25Async(CancellationToken ct)
     {
         const string name = "outbound port 25";
-        var o = options.Value.Delivery;
+        var o = delivery.Value;
         if (o.Mode == "relay") return new(name, HealthCheckResult.Pass, $"not needed: mail leaves through the relay {o.RelayHost}:{o.RelayPort}");
         try
         {

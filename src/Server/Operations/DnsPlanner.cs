@@ -13,19 +13,19 @@ namespace OpenMailserver.Server.Operations;
 /// <summary>The DNS records that make the hosted domains work: the mail host's address and PTR, and per
 /// domain MX, SPF, DKIM (from the real key), DMARC, MTA-STS, TLS-RPT, autoconfig and the RFC 6186 SRV
 /// records for the ports that are open. The deliverability report checks what is published against it.</summary>
-public sealed class DnsPlanner(IMailboxRepository mailboxes, DkimKeys dkim, IOptions<OpenMailserverOptions> options)
+public sealed class DnsPlanner(IMailboxRepository mailboxes, DkimKeys dkim, IOptions<ServerOptions> server, IOptions<SmtpOptions> smtp, IOptions<ImapOptions> imap)
 {
     public const string AddressPlaceholder = "<public IP address>";
 
     public async Task<IReadOnlyList<PlannedRecord>> PlanAsync(IPAddress? publicIp)
     {
-        var o = options.Value;
-        var host = o.Hostname!;
+        var o = server.Value;
+        var host = o.Hostname;
         var domains = (await mailboxes.ListDomainsAsync()).ToList();
-        if (domains.Count == 0 && !string.IsNullOrEmpty(o.Domain)) domains.Add(o.Domain);
+        if (domains.Count == 0) domains.Add(o.Domain);
 
         var records = new List<PlannedRecord>();
-        var primary = o.Domain ?? domains.FirstOrDefault() ?? host;
+        var primary = o.Domain;
         var addressType = publicIp?.AddressFamily == AddressFamily.InterNetworkV6 ? "AAAA" : "A";
         records.Add(new(primary, Fqdn(host), addressType, publicIp?.ToString() ?? AddressPlaceholder, "the mail host's address", true));
         records.Add(new(primary, publicIp is null ? "<reverse name of the public IP>" : Fqdn(ReverseName(publicIp)), "PTR", Fqdn(host),
@@ -43,7 +43,7 @@ public sealed class DnsPlanner(IMailboxRepository mailboxes, DkimKeys dkim, IOpt
             records.Add(new(domain, Fqdn($"_mta-sts.{domain}"), "TXT", $"v=STSv1; id={PolicyId(host)}", "MTA-STS: senders must use TLS", false));
             records.Add(new(domain, Fqdn($"_smtp._tls.{domain}"), "TXT", $"v=TLSRPTv1; rua=mailto:postmaster@{domain}", "TLS-RPT: where TLS failure reports go", false));
             records.Add(new(domain, Fqdn($"autoconfig.{domain}"), "CNAME", Fqdn(host), "Thunderbird autoconfiguration", false));
-            foreach (var (service, port) in new[] { ("_submissions", o.Smtp.SubmissionTlsPort), ("_submission", o.Smtp.SubmissionPort), ("_imaps", o.Imap.TlsPort), ("_imap", o.Imap.Port) })
+            foreach (var (service, port) in new[] { ("_submissions", smtp.Value.SubmissionTlsPort), ("_submission", smtp.Value.SubmissionPort), ("_imaps", imap.Value.TlsPort), ("_imap", imap.Value.Port) })
                 if (port > 0)
                     records.Add(new(domain, Fqdn($"{service}._tcp.{domain}"), "SRV", $"0 1 {port} {Fqdn(host)}", "mail client discovery (RFC 6186)", false));
         }

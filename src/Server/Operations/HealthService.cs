@@ -14,7 +14,7 @@ namespace OpenMailserver.Server.Operations;
 /// stuck, the certificate is valid.</summary>
 public sealed class HealthService(
     Database database, IOutboundRepository outbound, ListenerRegistry listeners, LoginThrottle logins, OutboundWorker worker,
-    TlsCertificateProvider certificates, IOptions<OpenMailserverOptions> options, TimeProvider time)
+    TlsCertificateProvider certificates, IOptions<StorageOptions> storage, TimeProvider time)
 {
     /// <summary>The worker goes round at least every 5 seconds; a minute and a half without a round means it is stuck.</summary>
     private static readonly TimeSpan WorkerSilence = TimeSpan.FromSeconds(90);
@@ -57,7 +57,7 @@ public sealed class HealthService(
 
     private HealthCheckResult DataDirectory()
     {
-        var directory = options.Value.DataDirectory;
+        var directory = storage.Value.DataDirectory;
         try
         {
             var probe = Path.Combine(directory, ".health-probe");

@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Operations;
 /// <c>&lt;DataDirectory&gt;/logs/openmailserver.log</c> (mode 0600), rolling it at 10 MB and keeping five old
 /// files (<c>openmailserver.log.1</c> is the newest). Lines are queued and written by one task, so logging
 /// never waits for the disk.</summary>
-public sealed class LogFileWriter(LogRingBuffer logs, IOptions<OpenMailserverOptions> options) : BackgroundService
+public sealed class LogFileWriter(LogRingBuffer logs, IOptions<StorageOptions> storage) : BackgroundService
 {
     public const string FileName = "openmailserver.log";
     private const long MaxBytes = 10 * 1024 * 1024;
@@ -18,7 +18,7 @@ public sealed class LogFileWriter(LogRingBuffer logs, IOptions<OpenMailserverOpt
     private readonly Channel<LogRingBuffer.Entry> _pending = Channel.CreateBounded<LogRingBuffer.Entry>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    public string Directory => Path.Combine(options.Value.DataDirectory, "logs");
+    public string Directory => Path.Combine(storage.Value.DataDirectory, "logs");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

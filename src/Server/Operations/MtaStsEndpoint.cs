@@ -13,8 +13,8 @@ public static class MtaStsEndpoint
     /// <summary>A week, as RFC 8461 §3.2 suggests for a stable policy.</summary>
     private const int MaxAgeSeconds = 604800;
 
-    public static IResult Handle(TlsCertificateProvider certificates, IOptions<OpenMailserverOptions> options) =>
+    public static IResult Handle(TlsCertificateProvider certificates, IOptions<ServerOptions> server) =>
         Results.Text(
-            $"version: STSv1\r\nmode: {(certificates.IsConfigured ? "enforce" : "testing")}\r\nmx: {options.Value.Hostname}\r\nmax_age: {MaxAgeSeconds}\r\n",
+            $"version: STSv1\r\nmode: {(certificates.IsConfigured ? "enforce" : "testing")}\r\nmx: {server.Value.Hostname}\r\nmax_age: {MaxAgeSeconds}\r\n",
             "text/plain", System.Text.Encoding.UTF8);
 }

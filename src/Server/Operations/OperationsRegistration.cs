@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using OpenMailserver.Server.Configuration;
 using OpenMailserver.Server.Operations.Backup;
 
 namespace OpenMailserver.Server.Operations;
@@ -7,6 +9,7 @@ public static class OperationsRegistration
 {
     public static IServiceCollection AddOperations(this IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<OpenMailserverOptions>, BackupOptionsValidator>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<ServerStatistics>();
         services.AddSingleton<DnsPlanner>();

@@ -16,19 +16,19 @@ namespace OpenMailserver.Server.Smtp;
 /// <summary>MX DATA: checks DKIM and SPF, adds the trace and Authentication-Results headers, and stores the message for its hosted recipients through
 /// <see cref="InboundDelivery"/>. The 250 is returned only after the message and its index are on disk.</summary>
 public sealed class InboundMessageStore(
-    InboundDelivery delivery, InboundAuthenticator authenticator, MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time,
+    InboundDelivery delivery, InboundAuthenticator authenticator, MailMetrics metrics, IOptions<LimitsOptions> limits, IOptions<ServerOptions> server, TimeProvider time,
     ILogger<InboundMessageStore> logger)
     : IMessageStore
 {
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
-        var limit = options.Value.Limits.MaxMessageBytes;
+        var limit = limits.Value.MaxMessageBytes;
         if (buffer.Length > limit) return SmtpReplies.TooBig(limit).Response;
 
         var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var recipients = transaction.To.Select(t => EmailAddress.TryParse(t.Address(), out var a) ? a.ToString() : t.Address()).Distinct().ToList();
         var from = transaction.From.Address();
-        var hostname = options.Value.Hostname ?? "localhost";
+        var hostname = server.Value.Hostname;
         var data = ForgedResults.Remove(buffer, hostname);
         var results = await authenticator.AuthenticateAsync(hostname, context.RemoteAddress(), context.Helo(), from, data, cancellationToken);
         var raw = TraceHeaders.Prepend(context, hostname, from, recipients, id, time.GetUtcNow(), data, results);

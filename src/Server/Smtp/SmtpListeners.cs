@@ -16,7 +16,7 @@ namespace OpenMailserver.Server.Smtp;
 /// instances, so each role has only its own filter, store and authenticator. Start-up waits until every
 /// configured port is bound and fails the host if one cannot be.</summary>
 public sealed class SmtpListeners(
-    IOptions<OpenMailserverOptions> options, TlsCertificateProvider certificates, ListenerRegistry registry,
+    IOptions<SmtpOptions> smtp, IOptions<LimitsOptions> limits, IOptions<ServerOptions> server, TlsCertificateProvider certificates, ListenerRegistry registry,
     InboundMailboxFilter inboundFilter, InboundMessageStore inboundStore,
     SubmissionMailboxFilter submissionFilter, SubmissionMessageStore submissionStore, SubmissionAuthenticator authenticator,
     MailMetrics metrics, ILogger<SmtpListeners> logger) : IHostedService
@@ -29,14 +29,14 @@ public sealed class SmtpListeners(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var ports = new (string Name, int Port)[] { ("smtp", o.Smtp.Port), ("submissions", o.Smtp.SubmissionTlsPort), ("submission", o.Smtp.SubmissionPort) };
+        var o = smtp.Value;
+        var ports = new (string Name, int Port)[] { ("smtp", o.Port), ("submissions", o.SubmissionTlsPort), ("submission", o.SubmissionPort) };
         if (ports.All(p => p.Port == 0)) return;
         certificates.EnsureReady();
 
-        var address = IPAddress.Parse(o.BindAddress!);
-        var hostname = o.Hostname ?? "localhost";
-        var postmasterDomain = o.Domain ?? "localhost";
+        var address = IPAddress.Parse(server.Value.BindAddress);
+        var hostname = server.Value.Hostname;
+        var postmasterDomain = server.Value.Domain;
         // The library keeps serving its other endpoints when one cannot bind and never reports it, so a port
         // in use is found here and named, instead of surfacing as a start-up time-out.
         foreach (var (name, port) in ports.Where(p => p.Port > 0))
@@ -66,13 +66,13 @@ public sealed class SmtpListeners(
             started.TrySetResult();
         }
 
-        if (o.Smtp.Port > 0)
+        if (o.Port > 0)
         {
-            var builder = Options(o, hostname).Endpoint(e => Endpoint(e, address, o.Smtp.Port));
+            var builder = Options(hostname).Endpoint(e => Endpoint(e, address, o.Port));
             // A session with a message on its way is not shed while its client keeps talking; one that is idle
             // between messages, or silent in a transaction for Smtp:StalledTransactionTime, may be.
-            var stalled = (long)o.Smtp.StalledTransactionTime.TotalMilliseconds;
-            var limiter = new SessionLimiter("inbound", o.Smtp.MaxConcurrentSessions, o.Smtp.MaxSessionsPerAddress,
+            var stalled = (long)o.StalledTransactionTime.TotalMilliseconds;
+            var limiter = new SessionLimiter("inbound", o.MaxConcurrentSessions, o.MaxSessionsPerAddress,
                 s => !s.InTransaction || s.IdleMilliseconds >= stalled, hostname, postmasterDomain, metrics, logger);
             var services = Services(limiter, Started);
             services.Add(inboundFilter);
@@ -81,15 +81,15 @@ public sealed class SmtpListeners(
             services.Add(new DelegatingUserAuthenticator((_, _) => false));
             Run(new SmtpServer.SmtpServer(builder.Build(), services), "inbound");
         }
-        if (o.Smtp.SubmissionTlsPort > 0 || o.Smtp.SubmissionPort > 0)
+        if (o.SubmissionTlsPort > 0 || o.SubmissionPort > 0)
         {
-            var builder = Options(o, hostname);
-            if (o.Smtp.SubmissionTlsPort > 0)
-                builder.Endpoint(e => Endpoint(e, address, o.Smtp.SubmissionTlsPort).IsSecure(true).AuthenticationRequired());
-            if (o.Smtp.SubmissionPort > 0)
-                builder.Endpoint(e => Endpoint(e, address, o.Smtp.SubmissionPort).AuthenticationRequired());
+            var builder = Options(hostname);
+            if (o.SubmissionTlsPort > 0)
+                builder.Endpoint(e => Endpoint(e, address, o.SubmissionTlsPort).IsSecure(true).AuthenticationRequired());
+            if (o.SubmissionPort > 0)
+                builder.Endpoint(e => Endpoint(e, address, o.SubmissionPort).AuthenticationRequired());
             // Shedding only sessions that have not logged in: a user's session is never closed for a stranger.
-            var limiter = new SessionLimiter("submission", o.Smtp.MaxConcurrentSubmissionSessions, o.Smtp.MaxSubmissionSessionsPerAddress,
+            var limiter = new SessionLimiter("submission", o.MaxConcurrentSubmissionSessions, o.MaxSubmissionSessionsPerAddress,
                 s => !s.Context.Authentication.IsAuthenticated, hostname, postmasterDomain, metrics, logger);
             var services = Services(limiter, Started);
             services.Add(submissionFilter);
@@ -116,14 +116,14 @@ public sealed class SmtpListeners(
         foreach (var name in new[] { "smtp", "submissions", "submission" }) registry.Closed(name);
     }
 
-    private static SmtpServerOptionsBuilder Options(OpenMailserverOptions o, string hostname) => new SmtpServerOptionsBuilder()
+    private SmtpServerOptionsBuilder Options(string hostname) => new SmtpServerOptionsBuilder()
         .ServerName(hostname)
         .CustomSmtpGreeting(_ => $"220 {hostname} ESMTP Open Mailserver")
         // Strict also bounds how much a client can make us buffer for one line or one message.
-        .MaxMessageSize((int)Math.Min(int.MaxValue, o.Limits.MaxMessageBytes), MaxMessageSizeHandling.Strict)
+        .MaxMessageSize((int)Math.Min(int.MaxValue, limits.Value.MaxMessageBytes), MaxMessageSizeHandling.Strict)
         .MaxRetryCount(10)
         .MaxAuthenticationAttempts(3)
-        .CommandWaitTimeout(o.Smtp.CommandTimeout);
+        .CommandWaitTimeout(smtp.Value.CommandTimeout);
 
     private EndpointDefinitionBuilder Endpoint(EndpointDefinitionBuilder endpoint, IPAddress address, int port) => endpoint
         .Endpoint(new IPEndPoint(address, port))

@@ -19,17 +19,17 @@ namespace OpenMailserver.Server.Smtp;
 /// in /v1/outbound the same way. The pipeline refuses an author field (From, Sender, Resent-From,
 /// Resent-Sender) that is not the authenticated mailbox's own: 550 5.7.1, naming the field.</summary>
 public sealed class SubmissionMessageStore(
-    SubmissionPipeline pipeline, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<SubmissionMessageStore> logger)
+    SubmissionPipeline pipeline, IOptions<LimitsOptions> limits, IOptions<InboundOptions> inbound, IOptions<ServerOptions> server, TimeProvider time, ILogger<SubmissionMessageStore> logger)
     : IMessageStore
 {
     public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
     {
         var mailbox = context.Mailbox();
         if (mailbox is null) return SmtpReplies.Reply(SmtpReplyCode.AuthenticationRequired, "5.7.0 Authentication required");
-        var limit = options.Value.Limits.MaxMessageBytes;
+        var limit = limits.Value.MaxMessageBytes;
         if (buffer.Length > limit) return SmtpReplies.TooBig(limit).Response;
 
-        var hostname = options.Value.Hostname ?? "localhost";
+        var hostname = server.Value.Hostname;
         var id = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
         var recipients = transaction.To.Select(t => EmailAddress.Parse(t.Address(), "recipient")).Distinct().ToList();
         var raw = TraceHeaders.Prepend(context, hostname, transaction.From.Address(), recipients.Select(r => r.ToString()).ToList(), id,
@@ -37,10 +37,10 @@ public sealed class SubmissionMessageStore(
 
         // The message goes on whole, so it is parsed whole: only once a pass that builds nothing has found it
         // within the inbound MIME limits, so that a message of a million parts costs a scan, not its parse.
-        var limits = MimeLimits.From(options.Value.Inbound);
-        if (MimeStructureScanner.Scan(new MemoryStream(raw, writable: false), limits, headersOnly: false, cancellationToken).Cut is not null)
+        var mime = MimeLimits.From(inbound.Value);
+        if (MimeStructureScanner.Scan(new MemoryStream(raw, writable: false), mime, headersOnly: false, cancellationToken).Cut is not null)
             return SmtpReplies.Reply(SmtpReplyCode.TransactionFailed,
-                $"5.6.0 The message has more than {limits.MaxParts} MIME parts, {limits.MaxDepth} levels of nesting or {limits.MaxHeaders} header fields in a part");
+                $"5.6.0 The message has more than {mime.MaxParts} MIME parts, {mime.MaxDepth} levels of nesting or {mime.MaxHeaders} header fields in a part");
 
         MimeMessage message;
         try

@@ -12,9 +12,9 @@ public sealed class BlobStore
     private readonly string _root;
     private readonly string _temp;
 
-    public BlobStore(IOptions<OpenMailserverOptions> options)
+    public BlobStore(IOptions<StorageOptions> storage)
     {
-        _root = Path.Combine(options.Value.DataDirectory, "messages");
+        _root = Path.Combine(storage.Value.DataDirectory, "messages");
         _temp = Path.Combine(_root, "tmp");
     }
 

@@ -12,7 +12,7 @@ namespace OpenMailserver.Server.Submission;
 /// multipart/alternative, with attachments (multipart/mixed) and inline parts (multipart/related). The Bcc
 /// field is written for the sender's Sent copy; <see cref="SubmissionPipeline"/> takes it out of every copy
 /// a recipient gets.</summary>
-public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, TimeProvider time)
+public sealed class MessageComposer(IOptions<ServerOptions> server, TimeProvider time)
 {
     /// <summary>RFC 5322's line limit; a longer subject is almost certainly a mistake.</summary>
     public const int MaxSubjectLength = 998;
@@ -34,7 +34,7 @@ public sealed class MessageComposer(IOptions<OpenMailserverOptions> options, Tim
         if (c.InReplyTo is { Length: > 0 } answered) message.InReplyTo = answered;
         foreach (var reference in c.References) message.References.Add(reference);
         message.Date = time.GetUtcNow();
-        message.MessageId = MimeUtils.GenerateMessageId(options.Value.Hostname ?? "localhost");
+        message.MessageId = MimeUtils.GenerateMessageId(server.Value.Hostname);
 
         var body = new BodyBuilder { TextBody = NullIfEmpty(c.TextBody), HtmlBody = NullIfEmpty(c.HtmlBody) };
         if (body.TextBody is null && body.HtmlBody is null) body.TextBody = "";

@@ -7,10 +7,10 @@ namespace OpenMailserver.Server.Webhooks;
 /// <summary>Signing secrets: HMAC-SHA256 of a webhook's random nonce under a server key kept in
 /// <c>&lt;DataDirectory&gt;/webhook-signing.key</c> (0600), so the database alone does not give them away and the
 /// secret can still be shown once and used to sign every delivery.</summary>
-public sealed class WebhookSecrets(IOptions<OpenMailserverOptions> options)
+public sealed class WebhookSecrets(IOptions<StorageOptions> storage)
 {
     public const string FileName = "webhook-signing.key";
-    private readonly Lazy<byte[]> _key = new(() => LoadOrCreate(Path.Combine(options.Value.DataDirectory!, FileName)));
+    private readonly Lazy<byte[]> _key = new(() => LoadOrCreate(Path.Combine(storage.Value.DataDirectory, FileName)));
 
     public static byte[] NewNonce() => RandomNumberGenerator.GetBytes(32);
 

@@ -26,7 +26,7 @@ public sealed class ConnectionLimitOptionsValidationTests
             case "Imap:MaxSessionsPerAddress": options.Imap.MaxSessionsPerAddress = 0; break;
             case "Imap:MaxSessionsPerMailbox": options.Imap.MaxSessionsPerMailbox = 0; break;
         }
-        var result = new OpenMailserverOptionsValidator().Validate(null, options);
+        var result = ConfigurationCheck.Validate(options);
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f == $"{OpenMailserverOptions.Section}:{expected}");
     }
@@ -38,6 +38,6 @@ public sealed class ConnectionLimitOptionsValidationTests
         Assert.Equal((100, 10, 100, 10), (options.Smtp.MaxConcurrentSessions, options.Smtp.MaxSessionsPerAddress,
             options.Smtp.MaxConcurrentSubmissionSessions, options.Smtp.MaxSubmissionSessionsPerAddress));
         Assert.Equal((20, 20), (options.Imap.MaxSessionsPerAddress, options.Imap.MaxSessionsPerMailbox));
-        Assert.True(new OpenMailserverOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(ConfigurationCheck.Validate(options).Succeeded);
     }
 }

@@ -41,7 +41,7 @@ public sealed class DeliveryOptionsValidationTests
             case "MaxStoredReplyLength": delivery.MaxStoredReplyLength = 10; break;
             case "MaxHostsPerAttempt": delivery.MaxHostsPerAttempt = 0; break;
         }
-        var result = new OpenMailserverOptionsValidator().Validate(null, options);
+        var result = ConfigurationCheck.Validate(options);
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.Contains(expected));
     }
@@ -52,6 +52,6 @@ public sealed class DeliveryOptionsValidationTests
         var options = Valid();
         options.Delivery.DnsServers = ["127.0.0.1", "127.0.0.1:5353", "[::1]:53", "2001:db8::1"];
         options.Delivery.RetrySchedule = [TimeSpan.FromMinutes(1)];
-        Assert.True(new OpenMailserverOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(ConfigurationCheck.Validate(options).Succeeded);
     }
 }

@@ -29,7 +29,7 @@ public sealed class ImapOptionsValidationTests
             case "MaxNestingDepth": imap.MaxNestingDepth = 100_000; break;
             case "MaxFetchItems": imap.MaxFetchItems = 0; break;
         }
-        var result = new OpenMailserverOptionsValidator().Validate(null, options);
+        var result = ConfigurationCheck.Validate(options);
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.Contains(expected));
     }
@@ -37,6 +37,6 @@ public sealed class ImapOptionsValidationTests
     [Fact]
     public void The_defaults_pass()
     {
-        Assert.True(new OpenMailserverOptionsValidator().Validate(null, Valid()).Succeeded);
+        Assert.True(ConfigurationCheck.Validate(Valid()).Succeeded);
     }
 }

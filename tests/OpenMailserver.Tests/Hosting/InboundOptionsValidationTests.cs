@@ -27,7 +27,7 @@ public sealed class InboundOptionsValidationTests
             case "MaxDkimSignatures": inbound.MaxDkimSignatures = -1; break;
             case "AuthenticationBudget": inbound.AuthenticationBudget = TimeSpan.FromMilliseconds(500); break;
         }
-        var result = new OpenMailserverOptionsValidator().Validate(null, options);
+        var result = ConfigurationCheck.Validate(options);
         Assert.True(result.Failed);
         Assert.Contains("OpenMailserver:" + expected, result.Failures!);
     }
@@ -39,6 +39,6 @@ public sealed class InboundOptionsValidationTests
         Assert.Equal((1000, 50, 1000, 3, TimeSpan.FromSeconds(10)),
             (options.Inbound.MaxMimeParts, options.Inbound.MaxMimeDepth, options.Inbound.MaxHeaders, options.Inbound.MaxDkimSignatures,
                 options.Inbound.AuthenticationBudget));
-        Assert.True(new OpenMailserverOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(ConfigurationCheck.Validate(options).Succeeded);
     }
 }

@@ -27,4 +27,22 @@ public sealed class SectionOptionsTests
         Assert.Equal(3, server.Services.GetRequiredService<IOptions<DeliveryOptions>>().Value.MaxConnectionsPerDomain);
         Assert.Equal(9, server.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.MaxFailedLoginsPerIp);
     }
+
+    [Fact]
+    public async Task The_top_level_keys_are_storage_and_server_options()
+    {
+        await using var server = new ServerFactory(settings: new Dictionary<string, string?> { ["OpenMailserver:Domain"] = "Example.TEST." });
+        var whole = server.Services.GetRequiredService<IOptions<OpenMailserverOptions>>().Value;
+        Assert.Equal(whole.DataDirectory, server.Services.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory);
+        var top = server.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        Assert.Equal(("example.test", "mail.example.test", "127.0.0.1"), (top.Domain, top.Hostname, top.BindAddress));
+        Assert.Equal((whole.HttpPort, whole.GrpcPort, whole.HttpsPort, whole.AdminApiKey), (top.HttpPort, top.GrpcPort, top.HttpsPort, top.AdminApiKey));
+    }
+
+    [Fact]
+    public void Each_area_registers_the_check_of_its_own_section()
+    {
+        var areas = ConfigurationCheck.Validators.Select(v => v.GetType().Namespace!["OpenMailserver.Server.".Length..]).Order().ToList();
+        Assert.Equal(["Accounts", "Delivery", "Hosting", "Imap", "MailAuthentication", "Messages", "Net", "Operations.Backup", "Smtp"], areas);
+    }
 }

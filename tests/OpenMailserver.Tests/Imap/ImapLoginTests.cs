@@ -28,6 +28,40 @@ public sealed class ImapLoginTests(SharedMailServer server)
         Assert.StartsWith("T5 OK [CAPABILITY ", (await imap.CommandAsync($"LOGIN {box.Address} \"{box.Password}\"")).Last());
     }
 
+    [Fact]
+    public async Task Commands_pipelined_after_starttls_in_cleartext_are_dropped()
+    {
+        await using var imap = await ImapConversation.OpenAsync(server.Started().ImapPort, implicitTls: false);
+        // Someone on the path could have appended the second command; it must not run inside the TLS session.
+        await imap.SendAsync("S1 STARTTLS\r\nI1 NOOP\r\n");
+        Assert.Equal("S1 OK Begin TLS negotiation now", (await imap.UntilTaggedAsync("S1")).Last());
+        await imap.UpgradeAsync();
+        var reply = await imap.CommandAsync("CAPABILITY");
+        Assert.DoesNotContain(reply, line => line.StartsWith("I1 ", StringComparison.Ordinal));
+        Assert.StartsWith("T1 OK", reply.Last());
+    }
+
+    [Fact]
+    public async Task A_failed_handshake_after_starttls_closes_the_connection()
+    {
+        await using var imap = await ImapConversation.OpenAsync(server.Started().ImapPort, implicitTls: false);
+        Assert.Equal("T1 OK Begin TLS negotiation now", (await imap.CommandAsync("STARTTLS")).Last());
+        await imap.SendAsync("T2 NOOP\r\n");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        // No reply in cleartext, no server error: the connection just ends.
+        Assert.Null(await imap.LineAsync(timeout.Token));
+    }
+
+    [Fact]
+    public async Task Check_is_for_a_selected_folder_only()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server.Started(), box);
+        Assert.StartsWith("T2 BAD CHECK is not allowed now", (await imap.CommandAsync("CHECK")).Last());
+        await imap.CommandAsync("SELECT INBOX");
+        Assert.Equal("T4 OK CHECK completed", (await imap.CommandAsync("CHECK")).Last());
+    }
+
     private static string Plain(TestMailbox box) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{box.Address}\0{box.Password}"));
 
     [Fact]

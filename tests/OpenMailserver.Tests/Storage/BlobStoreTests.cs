@@ -13,7 +13,7 @@ public sealed class BlobStoreTests : IDisposable
     private readonly string _directory = TestPaths.NewTempDirectory();
     private readonly BlobStore _store;
 
-    public BlobStoreTests() => _store = new BlobStore(Options.Create(new OpenMailserverOptions { DataDirectory = _directory }));
+    public BlobStoreTests() => _store = new BlobStore(Options.Create(new StorageOptions(_directory)));
 
     [Fact]
     public async Task A_blob_is_named_by_its_sha256_and_reads_back_byte_for_byte()

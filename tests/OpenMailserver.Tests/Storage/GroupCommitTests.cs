@@ -15,7 +15,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     private readonly string _directory = TestPaths.NewTempDirectory();
     private readonly Database _database;
 
-    public GroupCommitTests() => _database = new Database(Options.Create(new OpenMailserverOptions { DataDirectory = _directory }));
+    public GroupCommitTests() => _database = new Database(Options.Create(new StorageOptions(_directory)));
 
     public Task InitializeAsync() => _database.WriteAsync(tx => tx.Connection!.ExecuteAsync("CREATE TABLE notes (name TEXT PRIMARY KEY)", transaction: tx));
 

@@ -17,7 +17,7 @@ public sealed class MigratorTests : IDisposable
 
     public MigratorTests()
     {
-        _database = new Database(Options.Create(new OpenMailserverOptions { DataDirectory = _directory }));
+        _database = new Database(Options.Create(new StorageOptions(_directory)));
         _migrator = new Migrator(_database, NullLogger<Migrator>.Instance);
     }
 

@@ -15,7 +15,7 @@ namespace OpenMailserver.Server.Delivery.Bounces;
 /// hosted mailboxes, so a bounce never leaves the server, and a notification is never bounced.</summary>
 public sealed class BounceSender(
     IStore store, MessageIngest ingest, IMailboxRepository mailboxes, IOutboundRepository outbound, IMailboxEventRepository events,
-    MailMetrics metrics, IOptions<OpenMailserverOptions> options, TimeProvider time, ILogger<BounceSender> logger)
+    MailMetrics metrics, IOptions<ServerOptions> server, TimeProvider time, ILogger<BounceSender> logger)
 {
     public async Task BounceAsync(OutboundRecord original, MimeMessage message, IReadOnlyList<(string Recipient, RecipientResult Result)> failures)
     {
@@ -33,7 +33,7 @@ public sealed class BounceSender(
             return;
         }
 
-        var dsn = BounceMessage.Build(options.Value.Hostname ?? "localhost", original, message.Headers, failures, now);
+        var dsn = BounceMessage.Build(server.Value.Hostname, original, message.Headers, failures, now);
         using var buffer = new MemoryStream();
         await dsn.WriteToAsync(StoredMime.Format, buffer);
         var raw = buffer.ToArray();

@@ -11,15 +11,15 @@ namespace OpenMailserver.Server.Delivery.Dkim;
 /// <summary>One 2048-bit RSA signing key per hosted domain, kept as PEM in <c>&lt;DataDirectory&gt;/dkim</c>
 /// (mode 0600). The private key leaves this class only as a <see cref="DkimSigner"/>; what the rest of
 /// the server (and the DNS plan) sees is the public TXT record.</summary>
-public sealed class DkimKeys(IOptions<OpenMailserverOptions> options, ILogger<DkimKeys> logger) : INewDomainSetup
+public sealed class DkimKeys(IOptions<DeliveryOptions> delivery, IOptions<StorageOptions> storage, ILogger<DkimKeys> logger) : INewDomainSetup
 {
     private readonly ConcurrentDictionary<string, RSA> _keys = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DkimSigner> _signers = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _creating = new(1, 1);
 
-    public string Selector => options.Value.Delivery.DkimSelector;
+    public string Selector => delivery.Value.DkimSelector;
 
-    private string Directory => Path.Combine(options.Value.DataDirectory, "dkim");
+    private string Directory => Path.Combine(storage.Value.DataDirectory, "dkim");
 
     /// <summary>Creates the domain's key unless it exists already.</summary>
     public async Task EnsureAsync(string domain) => await LoadAsync(domain);

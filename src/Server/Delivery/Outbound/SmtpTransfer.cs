@@ -16,7 +16,7 @@ namespace OpenMailserver.Server.Delivery.Outbound;
 /// order until one holds a session, then reports each recipient's fate from its RCPT reply and the DATA
 /// reply. Every step goes to the journal. Hosts that cannot be reached, or whose session breaks before the
 /// message is accepted, pass the turn to the next; when none is left the recipients are deferred.</summary>
-public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessions, IOptions<OpenMailserverOptions> options, TimeProvider time,
+public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessions, IOptions<DeliveryOptions> delivery, IOptions<ServerOptions> server, TimeProvider time,
     ILogger<SmtpTransfer> logger)
 {
     /// <summary>Addresses tried per host: enough for dual-stack hosts without walking a long round-robin.</summary>
@@ -25,7 +25,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
     public async Task<IReadOnlyDictionary<string, RecipientResult>> SendAsync(AttemptLog log, DeliveryRoute route, MimeMessage message,
         string sender, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        var o = options.Value.Delivery;
+        var o = delivery.Value;
         // Names from DNS are the recipient domain's say; an override or the relay is the operator's.
         var publicOnly = !o.AllowPrivateDestinations && route.Kind is "mx" or "address";
         var lastError = "no mail host was tried";
@@ -122,7 +122,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
     private async Task<SessionOutcome> TrySessionAsync(AttemptLog log, DeliveryRoute route, RouteHost host, IPAddress address, MimeMessage message,
         string sender, IReadOnlyList<string> recipients, bool plain, CancellationToken cancellationToken)
     {
-        var o = options.Value;
+        var o = delivery.Value;
         var endpoint = $"{host.Name}[{address}]:{host.Port}";
         log.Record("", DeliveryEventType.Connecting,
             new { host = host.Name, address = address.ToString(), port = host.Port, preference = host.Preference, tls = !plain });
@@ -133,7 +133,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         try
         {
             using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            connectTimeout.CancelAfter(o.Delivery.ConnectTimeout);
+            connectTimeout.CancelAfter(o.ConnectTimeout);
             await socket.ConnectAsync(address, host.Port, connectTimeout.Token);
         }
         catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -149,10 +149,10 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
 
         var certificateVerified = false;
         Dictionary<string, object?> facts;
-        var client = new RemoteSmtpClient(new SessionGuard(o.Delivery, time))
+        var client = new RemoteSmtpClient(new SessionGuard(o, time))
         {
-            LocalDomain = o.Hostname,
-            Timeout = (int)Math.Min(int.MaxValue, o.Delivery.CommandTimeout.TotalMilliseconds),
+            LocalDomain = server.Value.Hostname,
+            Timeout = (int)Math.Min(int.MaxValue, o.CommandTimeout.TotalMilliseconds),
             CheckCertificateRevocation = route.VerifyCertificate,
             ServerCertificateValidationCallback = (_, _, _, errors) =>
             {
@@ -293,7 +293,7 @@ public sealed partial class SmtpTransfer(DnsResolver dns, SmtpSessionPool sessio
         return results;
     }
 
-    private string Clip(string text) => StoredReply.Clip(text, options.Value.Delivery.MaxStoredReplyLength);
+    private string Clip(string text) => StoredReply.Clip(text, delivery.Value.MaxStoredReplyLength);
 
     /// <summary>Why a session failed: the bound the remote server crossed, if it crossed one (the exception is
     /// then only its consequence, a cancelled or failed read).</summary>

@@ -7,7 +7,7 @@ public static class CommandTable
 {
     private static readonly ICommandHandler[] Handlers =
     [
-        new CapabilityHandler(), new NoopHandler(), new LogoutHandler(), new IdHandler(),
+        new CapabilityHandler(), new NoopHandler(), new CheckHandler(), new LogoutHandler(), new IdHandler(),
         new StartTlsHandler(), new LoginHandler(),
         new NamespaceHandler(), new EnableHandler(), new SelectHandler(), new CreateHandler(), new DeleteHandler(), new RenameHandler(),
         new SubscribeHandler(), new ListHandler(), new StatusHandler(), new AppendHandler(), new IdleHandler(),

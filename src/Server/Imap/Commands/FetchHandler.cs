@@ -25,7 +25,7 @@ public sealed class FetchHandler : ICommandHandler
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
         var services = session.Services;
-        var imap = services.Options.Value.Imap;
+        var imap = services.Imap.Value;
         var (set, items) = CommandParser.Fetch(c.Arguments, imap.MaxFetchItems, imap.MaxNestingDepth);
         var byUid = c.Name == "UID FETCH";
         if (byUid && items.All(i => i.Kind != FetchKind.Uid)) items.Insert(0, FetchItem.Simple(FetchKind.Uid));
@@ -75,7 +75,7 @@ public sealed class FetchHandler : ICommandHandler
                     try
                     {
                         await using var stream = services.Blobs.OpenRead(entry.Blob);
-                        envelope = EnvelopeHeaders.Of(BoundedMime.LoadHeaders(stream, MimeLimits.From(services.Options.Value.Inbound), ct));
+                        envelope = EnvelopeHeaders.Of(BoundedMime.LoadHeaders(stream, MimeLimits.From(services.Inbound.Value), ct));
                     }
                     catch (FileNotFoundException)
                     {
@@ -124,7 +124,7 @@ public sealed class FetchHandler : ICommandHandler
     private static async Task WriteItemAsync(ImapSession session, ImapResponse r, FetchItem item, MessageEntry entry, string flags,
         MessageStructure? structure, MimeTree? tree, EnvelopeHeaders? envelope, CancellationToken ct)
     {
-        var maxDepth = session.Services.Options.Value.Imap.MaxNestingDepth;
+        var maxDepth = session.Services.Imap.Value.MaxNestingDepth;
         r.Raw(item.ResponseName).Space();
         switch (item.Kind)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using OpenMailserver.Server.Imap.Connection;
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Imap.Session;
 
@@ -19,8 +20,27 @@ public sealed class IdleHandler : ICommandHandler
         await session.WriteAsync(r, ct);
 
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        idle.CancelAfter(session.Services.Options.Value.Imap.IdleTimeout);
+        idle.CancelAfter(session.Services.Imap.Value.IdleTimeout);
         var done = session.ReadLineAsync(idle.Token);
+        try
+        {
+            await IdleUntilDoneAsync(session, c, r, done, idle, ct);
+        }
+        finally
+        {
+            // However IDLE ends, its read of DONE ends with it: a read left running would write into pipe
+            // memory the session gives back when it closes, or overlap the next command's read.
+            if (!done.IsCompleted)
+            {
+                await idle.CancelAsync();
+                try { await done; } catch (Exception e) when (e is OperationCanceledException or IOException or LineTooLongException) { }
+            }
+        }
+    }
+
+    private static async Task IdleUntilDoneAsync(ImapSession session, ImapCommand c, ImapResponse r, Task<byte[]?> done,
+        CancellationTokenSource idle, CancellationToken ct)
+    {
         while (true)
         {
             var changed = session.WaitForChangeAsync(idle.Token);

@@ -83,7 +83,7 @@ public sealed class LoginHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", "[AUTHENTICATIONFAILED] Invalid credentials");
             return;
         }
-        var limit = services.Options.Value.Imap.MaxSessionsPerMailbox;
+        var limit = services.Imap.Value.MaxSessionsPerMailbox;
         if (!services.MailboxSessions.TryEnter(session, result.Mailbox!.Id, limit))
         {
             r.Tagged(c.Tag, "NO", $"[LIMIT] {result.Mailbox.Address} has {limit} sessions open; log out elsewhere and try again");

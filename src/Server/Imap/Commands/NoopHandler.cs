@@ -3,10 +3,10 @@ using OpenMailserver.Server.Imap.Session;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
-/// <summary>NOOP and CHECK: nothing but the changes to the selected folder since the client was last told.</summary>
+/// <summary>NOOP: nothing but the changes to the selected folder since the client was last told.</summary>
 public sealed class NoopHandler : ICommandHandler
 {
-    public IReadOnlyList<string> Names => ["NOOP", "CHECK"];
+    public IReadOnlyList<string> Names => ["NOOP"];
     public IReadOnlyList<SessionState> States => AllowedIn.Any;
 
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)

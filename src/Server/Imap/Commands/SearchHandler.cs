@@ -13,7 +13,7 @@ public sealed class SearchHandler : ICommandHandler
 
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        var (save, key, unsupportedCharset) = CommandParser.Search(c.Arguments, session.Services.Options.Value.Imap.MaxNestingDepth);
+        var (save, key, unsupportedCharset) = CommandParser.Search(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
         var byUid = c.Name == "UID SEARCH";
         if (unsupportedCharset is not null)
         {

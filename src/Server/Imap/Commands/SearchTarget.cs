@@ -43,12 +43,12 @@ public sealed class SearchTarget(ImapSession session, uint sequence, MessageEntr
     private MimeMessage Load()
     {
         using var stream = session.Services.Blobs.OpenRead(entry.Blob);
-        return BoundedMime.Load(stream, MimeLimits.From(session.Services.Options.Value.Inbound), ct).Mime;
+        return BoundedMime.Load(stream, MimeLimits.From(session.Services.Inbound.Value), ct).Mime;
     }
 
     private HeaderList LoadHeaders()
     {
         using var stream = session.Services.Blobs.OpenRead(entry.Blob);
-        return BoundedMime.LoadHeaders(stream, MimeLimits.From(session.Services.Options.Value.Inbound), ct);
+        return BoundedMime.LoadHeaders(stream, MimeLimits.From(session.Services.Inbound.Value), ct);
     }
 }

@@ -12,6 +12,9 @@ public sealed class ImapConnection
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true);
     private static readonly StreamPipeWriterOptions WriterOptions = new(minimumBufferSize: 16 * 1024, leaveOpen: true);
 
+    /// <summary>As long as the implicit-TLS port gives a handshake.</summary>
+    public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Action? _afterRead;
     private readonly TimeSpan _writeTimeout;
     private Stream _stream;
@@ -40,8 +43,7 @@ public sealed class ImapConnection
         deadline.CancelAfter(_writeTimeout);
         try
         {
-            var flushed = await _output.WriteAsync(bytes, deadline.Token);
-            if (flushed.IsCompleted) throw new IOException("The client closed the connection");
+            await _output.WriteAsync(bytes, deadline.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -50,17 +52,28 @@ public sealed class ImapConnection
     }
 
     /// <summary>Upgrades the connection in place after STARTTLS. Anything the client pipelined after the
-    /// command in cleartext is discarded with the old input pipe (it could have been injected on the path).</summary>
+    /// command in cleartext is discarded with the old input pipe (it could have been injected on the path).
+    /// A handshake that fails or takes longer than <see cref="HandshakeTimeout"/> ends the connection (an
+    /// <see cref="IOException"/>): there is no going back to cleartext.</summary>
     public async Task StartTlsAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         await _input.CompleteAsync();
         await _output.CompleteAsync();
         var tls = new SslStream(_stream, leaveInnerStreamOpen: false);
-        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(HandshakeTimeout);
+        try
         {
-            ServerCertificate = certificate,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        }, cancellationToken);
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = certificate,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            }, deadline.Token);
+        }
+        catch (Exception e) when (e is AuthenticationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new IOException($"TLS negotiation after STARTTLS failed: {e.Message}", e);
+        }
         (_stream, _input, _output) = (tls, PipeReader.Create(tls, ReaderOptions), PipeWriter.Create(tls, WriterOptions));
         Reader = new LineReader(_input, _afterRead);
     }

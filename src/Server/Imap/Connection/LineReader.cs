@@ -7,6 +7,10 @@ namespace OpenMailserver.Server.Imap.Connection;
 /// line length so a client cannot make us buffer without end.</summary>
 public sealed class LineReader(PipeReader input, Action? afterRead = null)
 {
+    /// <summary>How much of the unconsumed input is known to hold no LF, so a line that arrives in many small
+    /// pieces is searched once, not once per piece.</summary>
+    private long _searched;
+
     /// <summary>The next line without its line ending (CRLF, or a lone LF, which clients do send), or null
     /// at end of input. Throws <see cref="LineTooLongException"/> past <paramref name="maxLength"/>.</summary>
     public async Task<byte[]?> ReadLineAsync(int maxLength, CancellationToken cancellationToken)
@@ -15,8 +19,9 @@ public sealed class LineReader(PipeReader input, Action? afterRead = null)
         {
             var buffer = await ReadAsync(cancellationToken);
             var data = buffer.Buffer;
-            if (data.PositionOf((byte)'\n') is { } newline)
+            if (data.Slice(_searched).PositionOf((byte)'\n') is { } newline)
             {
+                _searched = 0;
                 var line = data.Slice(0, newline);
                 // The length is checked before the copy: at most maxLength bytes and a CR are taken.
                 if (line.Length > (long)maxLength + 1)
@@ -32,15 +37,18 @@ public sealed class LineReader(PipeReader input, Action? afterRead = null)
             }
             if (data.Length > (long)maxLength + 1)
             {
+                _searched = 0;
                 input.AdvanceTo(data.Start);
                 throw new LineTooLongException();
             }
             if (buffer.IsCompleted)
             {
+                _searched = 0;
                 input.AdvanceTo(data.End);
                 return null;
             }
             // Nothing consumed, everything examined: the next read waits for more bytes.
+            _searched = data.Length;
             input.AdvanceTo(data.Start, data.End);
         }
     }
@@ -49,6 +57,7 @@ public sealed class LineReader(PipeReader input, Action? afterRead = null)
     /// or false at end of input.</summary>
     public async Task<bool> ReadExactAsync(Stream destination, long count, CancellationToken cancellationToken)
     {
+        _searched = 0;
         while (count > 0)
         {
             var result = await ReadAsync(cancellationToken);

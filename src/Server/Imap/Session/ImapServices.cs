@@ -10,7 +10,10 @@ namespace OpenMailserver.Server.Imap.Session;
 
 /// <summary>What every IMAP session uses, resolved once and shared.</summary>
 public sealed record ImapServices(
-    IOptions<OpenMailserverOptions> Options,
+    IOptions<ImapOptions> Imap,
+    IOptions<LimitsOptions> Limits,
+    IOptions<InboundOptions> Inbound,
+    IOptions<ServerOptions> Server,
     PasswordLogin Login,
     IMessageRepository Messages,
     MessageIngest Ingest,

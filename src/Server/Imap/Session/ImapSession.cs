@@ -35,7 +35,7 @@ public sealed class ImapSession
     {
         Services = services;
         Remote = remote;
-        _connection = new ImapConnection(stream, afterRead, services.Options.Value.Imap.WriteTimeout);
+        _connection = new ImapConnection(stream, afterRead, services.Imap.Value.WriteTimeout);
         _connectedAt = services.Time.GetUtcNow();
     }
 
@@ -50,7 +50,7 @@ public sealed class ImapSession
     public IReadOnlySet<uint> LastSearch { get; set; } = new HashSet<uint>();
 
     /// <summary>The line bound of the session, also for lines read inside a command (AUTHENTICATE, IDLE).</summary>
-    public int MaxLineBytes => Services.Options.Value.Imap.MaxLineBytes;
+    public int MaxLineBytes => Services.Imap.Value.MaxLineBytes;
 
     /// <summary>How long the next command may take to arrive. Before login the whole connection has
     /// <see cref="ImapOptions.LoginTimeout"/>, however busy the client keeps it with NOOP or CAPABILITY, so a
@@ -59,8 +59,8 @@ public sealed class ImapSession
     {
         get
         {
-            if (State != SessionState.NotAuthenticated) return Services.Options.Value.Imap.IdleTimeout;
-            var left = _connectedAt + Services.Options.Value.Imap.LoginTimeout - Services.Time.GetUtcNow();
+            if (State != SessionState.NotAuthenticated) return Services.Imap.Value.IdleTimeout;
+            var left = _connectedAt + Services.Imap.Value.LoginTimeout - Services.Time.GetUtcNow();
             return left < TimeSpan.FromMinutes(1) ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : TimeSpan.FromMinutes(1);
         }
     }
@@ -72,7 +72,7 @@ public sealed class ImapSession
         var stopping = ending.Token;
         try
         {
-            await WriteAsync(new ImapResponse().Untagged($"OK [CAPABILITY {CapabilityHandler.List(this)}] {Services.Options.Value.Hostname} Open Mailserver IMAP ready"), stopping);
+            await WriteAsync(new ImapResponse().Untagged($"OK [CAPABILITY {CapabilityHandler.List(this)}] {Services.Server.Value.Hostname} Open Mailserver IMAP ready"), stopping);
             while (State != SessionState.Logout && !stopping.IsCancellationRequested)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -160,10 +160,10 @@ public sealed class ImapSession
     /// after it one literal may be a whole message (within Limits:MaxMessageBytes too).</summary>
     private CommandLimits ReadLimits()
     {
-        var imap = Services.Options.Value.Imap;
+        var imap = Services.Imap.Value;
         return State == SessionState.NotAuthenticated
             ? new CommandLimits(imap.MaxLineBytes, imap.MaxLiteralBytesBeforeLogin, imap.MaxLiteralBytesBeforeLogin)
-            : new CommandLimits(imap.MaxLineBytes, Math.Min(imap.MaxLiteralBytes, Services.Options.Value.Limits.MaxMessageBytes), imap.MaxCommandLiteralBytes);
+            : new CommandLimits(imap.MaxLineBytes, Math.Min(imap.MaxLiteralBytes, Services.Limits.Value.MaxMessageBytes), imap.MaxCommandLiteralBytes);
     }
 
     /// <summary>Says BYE and ends the session once a client has sent too many bad commands in a row
@@ -208,7 +208,7 @@ public sealed class ImapSession
         {
             response.Tagged(command.Tag, "NO", e.Message);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException))
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException or LineTooLongException))
         {
             // A fault of ours in one command ends that command, not the client's session.
             Services.Logger.LogError(e, "IMAP {Command} from {Remote} failed", command.Name, Remote);
@@ -303,7 +303,7 @@ public sealed class ImapSession
             _windowStart = now;
             _commandsInWindow = 0;
         }
-        if (++_commandsInWindow <= Services.Options.Value.Imap.MaxCommandsPerSecond) return;
+        if (++_commandsInWindow <= Services.Imap.Value.MaxCommandsPerSecond) return;
         await Task.Delay(_windowStart + TimeSpan.FromSeconds(1) - now, Services.Time, cancellationToken);
         _windowStart = Services.Time.GetUtcNow();
         _commandsInWindow = 1;

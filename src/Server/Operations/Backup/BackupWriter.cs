@@ -14,7 +14,7 @@ namespace OpenMailserver.Server.Operations.Backup;
 /// <see cref="EncryptingStream"/>. Written under a temporary name of its own, renamed when complete, and read
 /// back and checked before it is reported written. Backups run one at a time; each has its own name (the time
 /// and a random suffix), so two asked for in the same second are two archives.</summary>
-public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey key, IOptions<OpenMailserverOptions> options, TimeProvider time,
+public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey key, IOptions<StorageOptions> storage, IOptions<ServerOptions> server, TimeProvider time,
     ILogger<BackupWriter> logger)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
@@ -23,7 +23,7 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public string Directory => Path.Combine(options.Value.DataDirectory, "backups");
+    public string Directory => Path.Combine(storage.Value.DataDirectory, "backups");
 
     public async Task<string> CreateAsync(CancellationToken cancellationToken = default)
     {
@@ -44,7 +44,7 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
 
     private async Task<string> WriteAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
+        var data = storage.Value.DataDirectory;
         if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(Directory);
         else System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var now = time.GetUtcNow();
@@ -59,12 +59,12 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
                 files.Add(($"messages/{blob[..2]}/{blob}.eml", blobs.PathFor(blob)));
             foreach (var (folder, pattern) in new[] { ("dkim", "*.pem"), ("tls", "*.pem") })
             {
-                var directory = Path.Combine(o.DataDirectory, folder);
+                var directory = Path.Combine(data, folder);
                 if (System.IO.Directory.Exists(directory))
                     files.AddRange(System.IO.Directory.GetFiles(directory, pattern).Order().Select(f => ($"{folder}/{Path.GetFileName(f)}", f)));
             }
             foreach (var name in new[] { "admin-api-key", Webhooks.WebhookSecrets.FileName })
-                if (File.Exists(Path.Combine(o.DataDirectory, name))) files.Add((name, Path.Combine(o.DataDirectory, name)));
+                if (File.Exists(Path.Combine(data, name))) files.Add((name, Path.Combine(data, name)));
 
             var manifest = new List<BackupFile>();
             await using (var file = new FileStream(partial, DurableFile.PrivateCreate()))
@@ -83,7 +83,7 @@ public sealed class BackupWriter(Database database, BlobStore blobs, BackupKey k
                         await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, entry) { DataStream = content }, cancellationToken);
                         manifest.Add(new BackupFile(entry, content.Length, hash));
                     }
-                    var json = JsonSerializer.SerializeToUtf8Bytes(new BackupManifest(1, now, o.Hostname ?? "", manifest), Json);
+                    var json = JsonSerializer.SerializeToUtf8Bytes(new BackupManifest(1, now, server.Value.Hostname, manifest), Json);
                     await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.EntryName) { DataStream = new MemoryStream(json) }, cancellationToken);
                 }
                 file.Flush(flushToDisk: true);

@@ -20,9 +20,9 @@ public sealed class Database
     // Whoever holds it commits every write queued so far.
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public Database(IOptions<OpenMailserverOptions> options)
+    public Database(IOptions<StorageOptions> storage)
     {
-        FilePath = System.IO.Path.Combine(options.Value.DataDirectory, FileName);
+        FilePath = System.IO.Path.Combine(storage.Value.DataDirectory, FileName);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = FilePath,
