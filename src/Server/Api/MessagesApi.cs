@@ -13,7 +13,7 @@ namespace OpenMailserver.Server.Api;
 
 public sealed class MessagesApi(
     MailboxAccess access, MailboxReader reader, MailboxOrganizer organizer, ReplyComposer replies, MessageComposer composer,
-    SubmissionPipeline pipeline, IdempotentSends idempotent) : V1.Messages.MessagesBase
+    SubmissionPipeline pipeline, IdempotentSends idempotent, MessageImport import) : V1.Messages.MessagesBase
 {
     [RequiresScope(Scopes.MailRead)]
     public override async Task<ListMessagesResponse> ListMessages(ListMessagesRequest request, ServerCallContext context)
@@ -44,6 +44,15 @@ public sealed class MessagesApi(
         {
             Folders = { folders.Select(f => new Folder { Name = f.Folder.Name, SpecialUse = f.Folder.SpecialUse ?? "", Messages = f.Messages, Unread = f.Unseen }) },
         };
+    }
+
+    [RequiresScope(Scopes.MailModify)]
+    public override async Task<ImportMessagesResponse> ImportMessages(ImportMessagesRequest request, ServerCallContext context)
+    {
+        var mailbox = await access.RequireAsync(context.Caller(), request.Address);
+        var items = request.Messages.Select(m => new MessageImport.Item(m.Raw.Memory, m.Key, m.ReceivedAt?.ToDateTimeOffset(), m.Flags)).ToList();
+        var result = await import.ImportAsync(mailbox, SpecialFolders.Normalize(request.Folder), items, context.CancellationToken);
+        return new ImportMessagesResponse { Imported = result.Imported, Skipped = result.Skipped };
     }
 
     [RequiresScope(Scopes.MailRead)]

@@ -4,11 +4,11 @@ using System.Text.Json;
 namespace OpenMailserver.Server.Cli;
 
 /// <summary>The operator command line on the server executable: <c>mailbox</c>, <c>alias</c>, <c>key</c>,
-/// <c>dns-plan</c>, <c>doctor</c>, <c>queue</c>, <c>backup</c> talk to the running server's REST API with the
+/// <c>dns-plan</c>, <c>doctor</c>, <c>queue</c>, <c>backup</c>, <c>import</c> talk to the running server's REST API with the
 /// admin key from the data directory; <c>restore</c> works offline on an empty data directory.</summary>
 public static class CommandLine
 {
-    public static readonly IReadOnlySet<string> Commands = new HashSet<string> { "mailbox", "alias", "key", "dns-plan", "doctor", "queue", "backup", "restore" };
+    public static readonly IReadOnlySet<string> Commands = new HashSet<string> { "mailbox", "alias", "key", "dns-plan", "doctor", "queue", "backup", "restore", "import" };
 
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
@@ -157,7 +157,18 @@ public static class CommandLine
             return await RestoreCommand.RunAsync(p.GetValue(restoreArchive)!, p.GetValue(dataDirectory)!, p.GetValue(keyFile), keyText, output, error);
         });
 
-        foreach (var command in new[] { mailbox, alias, keyCommand, dnsPlan, doctor, queue, backup, restore }) root.Subcommands.Add(command);
+        var mboxFile = new Argument<string>("file") { Description = "The mbox file." };
+        var importMailbox = new Option<string>("--mailbox") { Description = "The mailbox that receives the messages.", Required = true };
+        var importFolder = new Option<string>("--folder") { Description = "The folder they go to (it must exist).", DefaultValueFactory = _ => "INBOX" };
+        var maxMessage = new Option<int>("--max-message-bytes") { Description = "The largest message to accept from the file.", DefaultValueFactory = _ => 25 * 1024 * 1024 };
+        var import = new Command("import", "Import existing mail into a mailbox; safe to run again after an interruption.")
+        {
+            Leaf("mbox", "Import the messages of an mbox file, with their flags (Status, X-Status) and dates.", async (p, c) =>
+                await ImportCommand.RunAsync(c, p.GetValue(mboxFile)!, p.GetValue(importMailbox)!, p.GetValue(importFolder)!, p.GetValue(maxMessage), output, error),
+                mboxFile, importMailbox, importFolder, maxMessage),
+        };
+
+        foreach (var command in new[] { mailbox, alias, keyCommand, dnsPlan, doctor, queue, backup, restore, import }) root.Subcommands.Add(command);
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }

@@ -58,14 +58,9 @@ public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, 
     /// <summary>Every folder with its message and unread counts, INBOX first, then by name.</summary>
     public async Task<IReadOnlyList<(FolderRecord Folder, long Messages, long Unseen)>> FoldersAsync(MailboxRecord mailbox)
     {
-        var result = new List<(FolderRecord, long, long)>();
-        foreach (var folder in (await messages.ListFoldersAsync(mailbox.Id))
-                     .OrderBy(f => f.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(f => f.Name, StringComparer.OrdinalIgnoreCase))
-        {
-            var (count, unseen) = await messages.CountsAsync(folder.Id);
-            result.Add((folder, count, unseen));
-        }
-        return result;
+        return [.. (await messages.ListFoldersAsync(mailbox.Id))
+            .OrderBy(f => f.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(f => (f, f.MessageCount, f.UnseenCount))];
     }
 
     /// <summary>Folder names by id, to show where listed messages are.</summary>

@@ -47,7 +47,7 @@ public sealed class MessageChanges(IStore store, IMessageRepository messages, IM
         {
             var destination = await messages.FindFolderAsync(mailboxId, destinationName, tx);
             if (destination is null) return CopyResult.Refused(StoreRefusal.NoFolder);
-            var present = (await messages.ListEntriesAsync(fromFolderId, tx)).Select(e => e.Id).ToHashSet();
+            var present = await messages.PresentAsync(tx, fromFolderId, ids);
             var sources = ids.Where(present.Contains).ToList();
             if (!move && await mailboxes.FindByIdAsync(mailboxId, tx) is { } mailbox
                 && await messages.CountInMailboxAsync(mailboxId, tx) + sources.Count > mailbox.Quota)

@@ -73,6 +73,12 @@ public sealed class MessageIngest(
         var folder = await messages.FindFolderAsync(mailbox.Id, folderName, tx);
         if (folder is null) return IngestResult.Refused(StoreRefusal.NoFolder, $"mailbox {mailbox.Address} has no folder {EmailAddress.Shorten(folderName)}");
         var stored = await messages.InsertAsync(tx, mailbox.Id, folder, new NewMessage(message.Blob, message.Size, message.Fields, how.ReceivedAt, how.Flags, message.Structure));
+        if (how.Event is null)
+        {
+            // An import: its mail arrived long ago, so it raises no event (nor webhook), and it logs per batch.
+            logger.LogDebug("Stored message {MessageId} in {Address} {Folder} uid {Uid}", stored.Id, mailbox.Address, folder.Name, stored.Uid);
+            return IngestResult.Stored(stored, folder);
+        }
         await events.RecordAsync(tx, mailbox.Id, how.Event, stored.Id, how.OutboundId, EventDetails.Message(stored, folder.Name), how.EventAt ?? how.ReceivedAt);
         logger.LogInformation("Stored message {MessageId} in {Address} {Folder} uid {Uid}", stored.Id, mailbox.Address, folder.Name, stored.Uid);
         return IngestResult.Stored(stored, folder);

@@ -14,6 +14,7 @@ public static class MessagesRegistration
         services.AddSingleton(provider => MimeLimits.From(provider.GetRequiredService<IOptions<InboundOptions>>().Value));
         services.AddSingleton<MailboxReader>();
         services.AddSingleton<MessageIngest>();
+        services.AddSingleton<MessageImport>();
         services.AddSingleton<MessageChanges>();
         services.AddSingleton<MailboxOrganizer>();
         services.AddHostedService<SearchBackfill>();

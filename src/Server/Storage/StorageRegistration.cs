@@ -10,6 +10,7 @@ public static class StorageRegistration
         services.AddSingleton<MailboxChanges>();
         services.AddSingleton<IStore, SqliteStore>();
         services.AddSingleton<Migrator>();
+        services.AddHostedService<PlannerStatistics>();
         services.AddSingleton<BlobStore>();
         services.AddSingleton<SqliteServerCounts>();
         services.AddSingleton<IMailboxRepository, SqliteMailboxRepository>();

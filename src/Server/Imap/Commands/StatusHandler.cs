@@ -21,19 +21,17 @@ public sealed class StatusHandler : ICommandHandler
 
     public static async Task WriteAsync(ImapSession session, ImapResponse r, FolderRecord folder, IReadOnlyList<string> items)
     {
-        var messages = session.Services.Messages;
-        var (count, unseen) = await messages.CountsAsync(folder.Id);
         var values = new List<string>();
         foreach (var item in items)
         {
             values.Add(item + " " + item switch
             {
-                "MESSAGES" => count,
-                "RECENT" => (await messages.ListEntriesAsync(folder.Id)).Count(e => e.Uid >= folder.FirstRecentUid),
+                "MESSAGES" => folder.MessageCount,
+                "RECENT" => await session.Services.Messages.CountFromUidAsync(folder.Id, folder.FirstRecentUid),
                 "UIDNEXT" => folder.UidNext,
                 "UIDVALIDITY" => folder.UidValidity,
-                "UNSEEN" => unseen,
-                "SIZE" => (await messages.ListEntriesAsync(folder.Id)).Sum(e => e.Size),
+                "UNSEEN" => folder.UnseenCount,
+                "SIZE" => folder.TotalSize,
                 _ => 0,
             });
         }

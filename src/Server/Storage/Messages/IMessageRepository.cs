@@ -43,7 +43,17 @@ public interface IMessageRepository
 
     /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>
     Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null);
-    Task<(long Messages, long Unseen)> CountsAsync(long folderId);
+    /// <summary>How many messages of a folder have a UID of at least <paramref name="fromUid"/> (IMAP's RECENT).</summary>
+    Task<long> CountFromUidAsync(long folderId, long fromUid);
+
+    /// <summary>Which of these import keys the mailbox has stored a message under (ImportMessages).</summary>
+    Task<IReadOnlySet<string>> ImportedKeysAsync(long mailboxId, IReadOnlyCollection<string> keys, IUnitOfWork? tx = null);
+
+    /// <summary>Records that the message was imported under this key.</summary>
+    Task RecordImportAsync(IUnitOfWork tx, long mailboxId, string key, string messageId);
+
+    /// <summary>Which of these ids are messages of the folder, as read in the unit of work.</summary>
+    Task<IReadOnlySet<string>> PresentAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids);
     /// <summary>Applies <paramref name="change"/> to the flags of these messages as stored now, raising the
     /// folder's modseq where they change, and returns the messages (those still in the folder) as stored after.</summary>
     Task<FlagUpdate> ChangeFlagsAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change);

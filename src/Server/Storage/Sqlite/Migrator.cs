@@ -26,6 +26,7 @@ public sealed partial class Migrator(Database database, ILogger<Migrator> logger
         }
 
         var current = 0;
+        var anyApplied = false;
         foreach (var migration in All.Where(m => targetVersion is null || m.Version <= targetVersion))
         {
             var applied = await database.WriteAsync(async tx =>
@@ -40,8 +41,11 @@ public sealed partial class Migrator(Database database, ILogger<Migrator> logger
                 return true;
             }, cancellationToken);
             if (applied) logger.LogInformation("Applied database migration {Version} {Name}", migration.Version, migration.Name);
+            anyApplied |= applied;
             current = migration.Version;
         }
+        // A new schema gets statistics at once, so the planner does not guess from defaults until the first refresh.
+        if (anyApplied) await database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx), cancellationToken);
         return current;
     }
 

@@ -6,7 +6,8 @@ namespace OpenMailserver.Server.Storage;
 public sealed class SqliteMessageRepository(Database database) : SqliteRepository(database), IMessageRepository
 {
     private const string FolderColumns =
-        "id, mailbox_id AS MailboxId, name, special_use AS SpecialUse, uid_validity AS UidValidity, uid_next AS UidNext, highest_modseq AS HighestModSeq, first_recent_uid AS FirstRecentUid";
+        "id, mailbox_id AS MailboxId, name, special_use AS SpecialUse, uid_validity AS UidValidity, uid_next AS UidNext, highest_modseq AS HighestModSeq, first_recent_uid AS FirstRecentUid, " +
+        "message_count AS MessageCount, unseen_count AS UnseenCount, total_size AS TotalSize";
 
     private const string MessageColumns =
         """
@@ -91,17 +92,23 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         var related = fields.MessageId.Length > 0 ? fields.References.Append(fields.MessageId).ToList() : fields.References;
         if (related.Count > 0)
         {
-            var byReference = await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(
-                "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @related ORDER BY received_at LIMIT 1",
-                new { mailboxId, related }, Sql(tx));
+            var byReference = await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(ThreadByReference, new { mailboxId, related }, Sql(tx));
             if (byReference is not null) return byReference;
         }
         ThreadSubject.Strip(fields.Subject, out var isAnswer);
         if (!isAnswer || threadKey.Length == 0) return null;
-        return await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(
-            "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND base_subject = @threadKey AND received_at >= @since ORDER BY received_at DESC LIMIT 1",
+        return await Sql(tx).Connection!.QueryFirstOrDefaultAsync<string>(ThreadBySubject,
             new { mailboxId, threadKey, since = receivedAt - (long)SubjectWindow.TotalMilliseconds }, Sql(tx));
     }
+
+    /// <summary>The thread of the earliest of the referenced messages. The unary plus keeps the planner from
+    /// reading the mailbox in time order to satisfy the ORDER BY (or a MIN), which it otherwise prefers: that
+    /// walked the whole mailbox on every delivery. This way it is a seek per referenced id, and a sort of those.</summary>
+    internal const string ThreadByReference =
+        "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND message_id_header IN @related ORDER BY +received_at LIMIT 1";
+
+    internal const string ThreadBySubject =
+        "SELECT thread_id FROM messages WHERE mailbox_id = @mailboxId AND base_subject = @threadKey AND received_at >= @since ORDER BY received_at DESC LIMIT 1";
 
     private static readonly TimeSpan SubjectWindow = TimeSpan.FromDays(30);
 
@@ -139,33 +146,49 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<long> CountInMailboxAsync(long mailboxId, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT message_count FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, t));
 
-    public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q) =>
-        ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(
-            $"""
-            SELECT {MessageColumns} FROM messages
-            WHERE mailbox_id = @MailboxId
-              AND (@FolderId IS NULL OR folder_id = @FolderId)
-              AND (@Unread IS NULL OR ((' ' || flags || ' ') LIKE '% \Seen %') = NOT @Unread)
-              AND (@From IS NULL OR from_header LIKE @From ESCAPE '\')
-              AND (@To IS NULL OR to_header LIKE @To ESCAPE '\' OR cc_header LIKE @To ESCAPE '\')
-              AND (@Subject IS NULL OR subject LIKE @Subject ESCAPE '\')
-              AND (@Since IS NULL OR received_at >= @Since)
-              AND (@Before IS NULL OR received_at < @Before)
-              AND (@ThreadId IS NULL OR thread_id = @ThreadId)
-              AND (@Text IS NULL OR search_id IN (SELECT rowid FROM message_search WHERE message_search MATCH @Text))
-              AND (@AfterAt IS NULL OR received_at < @AfterAt OR (received_at = @AfterAt AND id < @AfterId))
-            ORDER BY received_at DESC, id DESC LIMIT @Limit
-            """, new
-            {
-                q.MailboxId, q.FolderId, q.Unread, From = SqlLike.Contains(q.From), To = SqlLike.Contains(q.To), Subject = SqlLike.Contains(q.Subject), q.Since, q.Before,
-                q.ThreadId, q.Text, AfterAt = q.After?.At, AfterId = q.After?.Id, q.Limit,
-            }, t)).AsList());
+    public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q)
+    {
+        var (sql, parameters) = Query(q);
+        return ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(sql, parameters, t)).AsList());
+    }
+
+    /// <summary>The statement for a query, with only the conditions it has, so the planner sees which index
+    /// serves it: the folder's listing index for one folder (newest first, stopping at the page's end), the
+    /// mailbox's otherwise, and for a text search the messages the full-text index names, found by
+    /// <c>search_id</c>, so a word that few messages hold costs those few, not a walk of the mailbox.</summary>
+    internal static (string Sql, object Parameters) Query(MessageQuery q)
+    {
+        var p = new
+        {
+            q.MailboxId, q.FolderId, q.Unread, From = SqlLike.Contains(q.From), To = SqlLike.Contains(q.To), Subject = SqlLike.Contains(q.Subject), q.Since, q.Before,
+            ThreadId = string.IsNullOrEmpty(q.ThreadId) ? null : q.ThreadId, Text = string.IsNullOrEmpty(q.Text) ? null : q.Text, AfterAt = q.After?.At,
+            AfterId = q.After?.Id, q.Limit,
+        };
+        var where = new List<string> { "mailbox_id = @MailboxId" };
+        if (p.FolderId is not null) where.Add("folder_id = @FolderId");
+        if (p.Unread is not null) where.Add("seen = NOT @Unread");
+        if (p.From is not null) where.Add("from_header LIKE @From ESCAPE '\\'");
+        if (p.To is not null) where.Add("(to_header LIKE @To ESCAPE '\\' OR cc_header LIKE @To ESCAPE '\\')");
+        if (p.Subject is not null) where.Add("subject LIKE @Subject ESCAPE '\\'");
+        if (p.Since is not null) where.Add("received_at >= @Since");
+        if (p.Before is not null) where.Add("received_at < @Before");
+        if (p.ThreadId is not null) where.Add("thread_id = @ThreadId");
+        if (p.AfterAt is not null) where.Add("(received_at < @AfterAt OR (received_at = @AfterAt AND id < @AfterId))");
+        var source = "messages";
+        if (p.Text is not null)
+        {
+            where.Add("search_id IN (SELECT rowid FROM message_search WHERE message_search MATCH @Text)");
+            source = "messages INDEXED BY messages_search_id";
+        }
+        else if (p.FolderId is not null) source = "messages INDEXED BY messages_listing";
+        return ($"SELECT {MessageColumns} FROM {source} WHERE {string.Join(" AND ", where)} ORDER BY received_at DESC, id DESC LIMIT @Limit", p);
+    }
 
     public Task<IReadOnlyList<ThreadRecord>> ListThreadsAsync(long mailboxId, int limit, PagePosition? after) =>
         ReadAsync<IReadOnlyList<ThreadRecord>>(null, async (c, t) => (await c.QueryAsync<ThreadRecord>(
             """
             SELECT thread_id AS ThreadId, COUNT(*) AS Messages,
-                   SUM(CASE WHEN (' ' || flags || ' ') LIKE '% \Seen %' THEN 0 ELSE 1 END) AS Unread, MAX(received_at) AS LastAt
+                   SUM(1 - seen) AS Unread, MAX(received_at) AS LastAt
             FROM messages WHERE mailbox_id = @mailboxId GROUP BY thread_id
             HAVING @afterAt IS NULL OR MAX(received_at) < @afterAt OR (MAX(received_at) = @afterAt AND thread_id < @afterId)
             ORDER BY LastAt DESC, thread_id DESC LIMIT @limit
@@ -230,14 +253,32 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId ORDER BY uid",
             new { folderId }, t)).AsList());
 
-    public Task<(long Messages, long Unseen)> CountsAsync(long folderId) =>
-        ReadAsync(null, async (c, t) =>
+    public Task<long> CountFromUidAsync(long folderId, long fromUid) =>
+        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>(CountFromUid, new { folderId, fromUid }, t));
+
+    internal const string CountFromUid = "SELECT COUNT(*) FROM messages WHERE folder_id = @folderId AND uid >= @fromUid";
+
+    public Task<IReadOnlySet<string>> ImportedKeysAsync(long mailboxId, IReadOnlyCollection<string> keys, IUnitOfWork? tx = null) =>
+        ReadAsync<IReadOnlySet<string>>(tx, async (c, t) =>
         {
-            var row = await c.QuerySingleAsync<(long, long?)>(
-                "SELECT COUNT(*), SUM(CASE WHEN (' ' || flags || ' ') LIKE '% \\Seen %' THEN 0 ELSE 1 END) FROM messages WHERE folder_id = @folderId",
-                new { folderId }, t);
-            return (row.Item1, row.Item2 ?? 0);
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in keys.Chunk(500))
+                known.UnionWith(await c.QueryAsync<string>("SELECT key FROM import_keys WHERE mailbox_id = @mailboxId AND key IN @chunk", new { mailboxId, chunk }, t));
+            return known;
         });
+
+    public Task RecordImportAsync(IUnitOfWork tx, long mailboxId, string key, string messageId) =>
+        Sql(tx).Connection!.ExecuteAsync("INSERT INTO import_keys (mailbox_id, key, message_id) VALUES (@mailboxId, @key, @messageId)",
+            new { mailboxId, key, messageId }, Sql(tx));
+
+    public async Task<IReadOnlySet<string>> PresentAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids)
+    {
+        var present = new HashSet<string>();
+        foreach (var chunk in ids.Chunk(500))
+            present.UnionWith(await Sql(tx).Connection!.QueryAsync<string>(
+                "SELECT id FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx)));
+        return present;
+    }
 
     private const string EntryColumns = "id, uid, flags, size, received_at AS ReceivedAt, blob, modseq AS ModSeq";
 
@@ -279,9 +320,9 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     }
 
     public async Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(IUnitOfWork tx, long folderId) =>
-        (await Sql(tx).Connection!.QueryAsync<MessageEntry>(
-            $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND (' ' || flags || ' ') LIKE '% \\Deleted %' ORDER BY uid",
-            new { folderId }, Sql(tx))).AsList();
+        (await Sql(tx).Connection!.QueryAsync<MessageEntry>(ListDeleted, new { folderId }, Sql(tx))).AsList();
+
+    internal const string ListDeleted = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND deleted = 1 ORDER BY uid";
 
     public async Task<long> ClaimRecentAsync(IUnitOfWork tx, long folderId, long upTo)
     {

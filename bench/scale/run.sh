@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# How the cost of one message and one request grows with the mailbox: one INBOX grown to each size in SIZES
+# (by `import mbox` of generated 5 KB messages, the same path a migration takes), and at each size: SMTP
+# ingest through the MX (smtp-source, 10 sessions, 1,000 messages of 5 KB, SPF answered by a local dnsmasq),
+# REST send, list, search (a word some messages hold, one none holds), folder counts, IMAP SELECT, FETCH of
+# the last 50 envelopes, UID SEARCH UNSEEN, and the data directory's size per message. Prints Markdown.
+#   bench/scale/run.sh                       # SIZES="1000 10000 100000"
+#   SIZES="1000 10000 100000 1000000" bench/scale/run.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/bench/scale"
+work=$(mktemp -d /tmp/oms-bench-scale.XXXXXX)
+sizes=${SIZES:-"1000 10000 100000"}; runs=${RUNS:-50}
+http=18795; smtp=12528; imaps=11997; dns_port=12555; password=scale-password-123; address=user@bench.test
+command -v smtp-source >/dev/null || { echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections;
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; }
+command -v dnsmasq >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
+dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --no-poll --listen-address=127.0.0.1 --bind-interfaces \
+  --port=$dns_port --local=/test/ --pid-file= --user=root --log-facility=/dev/null --txt-record=load.test,"v=spf1 ip4:127.0.0.0/8 -all" &
+dns_pid=$!
+trap 'kill $dns_pid ${oms_pid:-} 2>/dev/null || true' EXIT
+
+. "$root/bench/server.sh"
+start_server "$work/data" $http OpenMailserver__Domain=bench.test OpenMailserver__Smtp__Port=$smtp OpenMailserver__Imap__TlsPort=$imaps \
+  OpenMailserver__Smtp__MaxConcurrentSessions=1000 OpenMailserver__Smtp__MaxSessionsPerAddress=1000 OpenMailserver__Imap__MaxCommandsPerSecond=1000000 \
+  OpenMailserver__Limits__MaxSendsPerHour=1000000 OpenMailserver__Delivery__DnsServers__0=127.0.0.1:$dns_port
+admin=$(cat "$work/data/admin-api-key")
+key=$(curl -sf -X POST "http://127.0.0.1:$http/v1/mailboxes" -H "X-OpenMailserver-Key: $admin" -H "Content-Type: application/json" \
+  -d "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["key"])')
+dotnet build "$here/ScaleBench" -c Release -nologo -v quiet >/dev/null
+cli="dotnet $root/src/Server/bin/Release/net10.0/OpenMailserver.Server.dll"
+count() { curl -sf "http://127.0.0.1:$http/v1/mailboxes/$address/folders" -H "X-OpenMailserver-Key: $key" |
+  python3 -c 'import json,sys; print(sum(f["messages"] for f in json.load(sys.stdin)))'; }
+
+declare -A results
+have=0
+for size in $sizes; do
+  # Grow the INBOX to the size by import (earlier steps' SMTP and send messages count too).
+  missing=$(( size - $(count) ))
+  if [ "$missing" -gt 0 ]; then
+    python3 "$here/mbox.py" "$work/grow.mbox" "$have" "$missing"
+    start=$(date +%s.%N)
+    $cli import mbox "$work/grow.mbox" --mailbox $address --server "http://127.0.0.1:$http" --data-directory "$work/data" 2>/dev/null | tail -1 >&2
+    echo "import of $missing: $(awk -v s="$start" -v e="$(date +%s.%N)" -v n="$missing" 'BEGIN { printf "%.0f msg/s", n / (e - s) }')" >&2
+    rm -f "$work/grow.mbox"
+    have=$(( have + missing ))
+  fi
+  start=$(date +%s.%N)
+  smtp-source -s 10 -m 1000 -l 5120 -f load@load.test -t $address -M load.test 127.0.0.1:$smtp
+  results["$size SMTP ingest, msg/s (10 sessions)"]=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.0f", 1000 / (e - s) }')
+  while IFS=$'\t' read -r name p50 p99; do
+    results["$size $name"]=$([ -n "$p99" ] && echo "$p50 / $p99" || echo "$p50")
+  done < <(dotnet "$here/ScaleBench/bin/Release/net10.0/ScaleBench.dll" $http $imaps $address $password "$key" "$runs")
+  stored=$(count)
+  bytes=$(du -sb "$work/data" | cut -f1)
+  results["$size data directory per message, bytes (5 KB messages)"]=$(( bytes / stored ))
+  echo "measured at $size ($stored messages)" >&2
+done
+
+names=("SMTP ingest, msg/s (10 sessions)" "REST send, msg/s" "REST list newest 50" "REST search, a word some hold" "REST search, a word none holds"
+  "REST folder counts" "IMAP SELECT INBOX" "IMAP FETCH last 50 envelopes" "IMAP UID SEARCH UNSEEN" "data directory per message, bytes (5 KB messages)")
+printf "| at N messages in INBOX (p50 / p99 ms where two) |"; for size in $sizes; do printf " %s |" "$size"; done; echo
+printf "|---|"; for size in $sizes; do printf -- "---|"; done; echo
+for name in "${names[@]}"; do
+  printf "| %s |" "$name"; for size in $sizes; do printf " %s |" "${results["$size $name"]:-}"; done; echo
+done
+echo
+echo "Machine: $(nproc) cores, $(uname -r); $(date -u +%F)."

@@ -1,0 +1,103 @@
+extern alias ServerAssembly;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ServerAssembly::OpenMailserver.Server.Configuration;
+using ServerAssembly::OpenMailserver.Server.Storage;
+using OpenMailserver.Tests.Infrastructure;
+
+namespace OpenMailserver.Tests.Storage;
+
+/// <summary>The plan SQLite chooses for each statement that runs per message or per request: it seeks the
+/// intended index and never walks all of <c>messages</c>, whether the planner has statistics of this data or
+/// only those of an empty database (a fresh install before its first refresh), so a plan cannot silently
+/// turn into a scan that grows with the mailbox.</summary>
+public sealed class QueryPlanTests : IAsyncLifetime
+{
+    private readonly string _directory = TestPaths.NewTempDirectory();
+    private readonly Database _database;
+
+    public QueryPlanTests() => _database = new Database(Options.Create(new StorageOptions(_directory)));
+
+    public async Task InitializeAsync()
+    {
+        await new Migrator(_database, NullLogger<Migrator>.Instance).MigrateAsync();
+        await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(
+            """
+            INSERT INTO domains (id, name, created_at) VALUES (1, 'example.test', 0);
+            INSERT INTO mailboxes (id, domain_id, local_part, address, password_hash, quota, created_at) VALUES
+                (1, 1, 'big', 'big@example.test', 'x', 10000000, 0), (2, 1, 'other', 'other@example.test', 'x', 10000000, 0);
+            INSERT INTO folders (id, mailbox_id, name, uid_validity) VALUES (1, 1, 'INBOX', 1), (2, 1, 'Sent', 2), (3, 2, 'INBOX', 3);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+            INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob, message_id_header, thread_id, base_subject, search_id)
+            SELECT printf('m%06d', i), CASE WHEN i > 4500 THEN 2 ELSE 1 END, CASE WHEN i > 4500 THEN 3 WHEN i > 4000 THEN 2 ELSE 1 END, i,
+                   CASE WHEN i % 3 = 0 THEN '\Seen' WHEN i % 97 = 0 THEN '\Deleted' ELSE '' END, 1000 + i, 5000, printf('b%d', i),
+                   printf('<%d@example.test>', i), printf('t%d', i % 400), printf('subject %d', i % 50), i FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+            INSERT INTO message_search (rowid, subject, body, addresses) SELECT i, 'subject', CASE WHEN i % 1000 = 0 THEN 'needle' ELSE 'hay' END, '' FROM n;
+            """, transaction: tx));
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public static TheoryData<string, string> Statements() => new()
+    {
+        { "thread by reference", "messages_message_id" },
+        { "thread by subject", "messages_base_subject" },
+        { "folder listing page", "messages_listing" },
+        { "folder listing, next page", "messages_listing" },
+        { "mailbox listing page", "messages_mailbox_received" },
+        { "unread in a folder", "messages_listing" },
+        { "text search", "messages_search_id" },
+        { "recent count", "(folder_id=? AND uid>?)" },
+        { "deleted in a folder", "messages_deleted" },
+    };
+
+    private static (string Sql, object Parameters) Statement(string name) => name switch
+    {
+        "thread by reference" => (SqliteMessageRepository.ThreadByReference, new { mailboxId = 1, related = new[] { "<5@example.test>", "<6@example.test>" } }),
+        "thread by subject" => (SqliteMessageRepository.ThreadBySubject, new { mailboxId = 1, threadKey = "subject 3", since = 1000 }),
+        "folder listing page" => Query(new MessageQuery(1, 50) { FolderId = 1 }),
+        "folder listing, next page" => Query(new MessageQuery(1, 50) { FolderId = 1, After = new PagePosition(3000, "m002000") }),
+        "mailbox listing page" => Query(new MessageQuery(1, 50)),
+        "unread in a folder" => Query(new MessageQuery(1, 50) { FolderId = 1, Unread = true }),
+        "text search" => Query(new MessageQuery(1, 50) { Text = "needle" }),
+        "recent count" => (SqliteMessageRepository.CountFromUid, new { folderId = 1, fromUid = 3990 }),
+        "deleted in a folder" => (SqliteMessageRepository.ListDeleted, new { folderId = 1 }),
+        _ => throw new ArgumentException(name),
+    };
+
+    private static (string, object) Query(MessageQuery q) => SqliteMessageRepository.Query(q);
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public async Task Seeks_its_index_with_the_statistics_of_an_empty_database(string statement, string index) =>
+        AssertSeeks(await PlanAsync(statement), index);
+
+    [Theory]
+    [MemberData(nameof(Statements))]
+    public async Task Seeks_its_index_with_statistics_of_the_data(string statement, string index)
+    {
+        await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
+        AssertSeeks(await PlanAsync(statement), index);
+    }
+
+    private static void AssertSeeks(IReadOnlyList<string> plan, string index)
+    {
+        var text = string.Join(" | ", plan);
+        Assert.Contains(plan, step => step.StartsWith("SEARCH messages ", StringComparison.Ordinal) && step.Contains(index, StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN messages", StringComparison.Ordinal));
+        Assert.False(text.Contains("SCAN messages", StringComparison.Ordinal), text);
+    }
+
+    private async Task<IReadOnlyList<string>> PlanAsync(string statement)
+    {
+        var (sql, parameters) = Statement(statement);
+        await using var connection = await _database.OpenAsync();
+        return [.. (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + sql, parameters)).Select(row => row.Item4)];
+    }
+}
