@@ -7,7 +7,7 @@ namespace OpenMailserver.Server.Messages;
 
 /// <summary>Reads a mailbox through the index and the blob store: listings, search and threads come from
 /// the index alone; opening one message parses its MIME.</summary>
-public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, MimeLimits limits)
+public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, MimeLimits limits, SearchIndexer indexer)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
@@ -29,6 +29,7 @@ public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, 
             folderId = (await messages.FindFolderAsync(mailbox.Id, name)
                         ?? throw new MailServerException(ErrorKind.NotFound, $"{mailbox.Address} has no folder '{EmailAddress.Shorten(name)}'.")).Id;
         }
+        if (query.Text is not null) await indexer.CatchUpAsync(mailbox.Id, CancellationToken.None);
         var found = await messages.QueryAsync(query with { MailboxId = mailbox.Id, FolderId = folderId, Limit = size + 1 });
         if (found.Count <= size) return (found, null);
         var page = found.Take(size).ToList();

@@ -17,6 +17,8 @@ public static class MessagesRegistration
         services.AddSingleton<MessageImport>();
         services.AddSingleton<MessageChanges>();
         services.AddSingleton<MailboxOrganizer>();
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SearchIndexer>());
         services.AddHostedService<SearchBackfill>();
         services.AddHostedService<StructureBackfill>();
         return services;

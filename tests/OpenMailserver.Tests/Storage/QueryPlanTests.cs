@@ -55,6 +55,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         { "text search", "messages_search_id" },
         { "recent count", "(folder_id=? AND uid>?)" },
         { "deleted in a folder", "messages_deleted" },
+        { "changed since a modseq", "messages_folder_modseq" },
     };
 
     private static (string Sql, object Parameters) Statement(string name) => name switch
@@ -68,6 +69,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         "text search" => Query(new MessageQuery(1, 50) { Text = "needle" }),
         "recent count" => (SqliteMessageRepository.CountFromUid, new { folderId = 1, fromUid = 3990 }),
         "deleted in a folder" => (SqliteMessageRepository.ListDeleted, new { folderId = 1 }),
+        "changed since a modseq" => (SqliteMessageRepository.ChangedSince, new { folderId = 1, modseq = 3990 }),
         _ => throw new ArgumentException(name),
     };
 
@@ -84,6 +86,15 @@ public sealed class QueryPlanTests : IAsyncLifetime
     {
         await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
         AssertSeeks(await PlanAsync(statement), index);
+    }
+
+    [Fact]
+    public async Task Removals_since_a_modseq_seek_their_index()
+    {
+        await using var connection = await _database.OpenAsync();
+        var plan = (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + SqliteMessageRepository.ExpungedSince,
+            new { folderId = 1, modseq = 10 })).Select(row => row.Item4).ToList();
+        Assert.Contains(plan, step => step.StartsWith("SEARCH expunged USING ", StringComparison.Ordinal) && step.Contains("modseq>?", StringComparison.Ordinal));
     }
 
     private static void AssertSeeks(IReadOnlyList<string> plan, string index)

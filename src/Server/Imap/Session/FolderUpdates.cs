@@ -21,9 +21,14 @@ public static class FolderUpdates
         }
         if (folder.HighestModSeq == selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return;
 
-        var current = await messages.ListEntriesAsync(folder.Id);
-        var byId = current.ToDictionary(e => e.Id);
-        foreach (var gone in selected.Messages.Where(m => !byId.ContainsKey(m.Id))) selected.Vanished.Add(gone.Id);
+        // Only what changed since the client was last told: messages and removals with a higher modseq, so an
+        // update costs the changes, not the folder. Applying a change twice (one read after the other raced a
+        // write) changes nothing, since the session compares with what it last showed.
+        var since = selected.Folder.HighestModSeq;
+        var changes = folder.HighestModSeq == since ? [] : await messages.ListChangedSinceAsync(folder.Id, since);
+        var removed = folder.HighestModSeq == since ? [] : await messages.ListExpungedSinceAsync(folder.Id, since);
+        foreach (var uid in removed)
+            if (selected.IndexOfUid(uid) is var at and >= 0) selected.Vanished.Add(selected.Messages[at].Id);
 
         if (allowExpunge && selected.Vanished.Count > 0)
         {
@@ -37,11 +42,13 @@ public static class FolderUpdates
             selected.Vanished.Clear();
         }
 
-        var largest = selected.Messages.Count == 0 ? 0 : selected.Messages.Max(m => m.Uid);
-        var added = current.Where(e => e.Uid > largest).ToList();
+        var largest = selected.LargestUid;
+        var added = changes.Where(e => e.Uid > largest).ToList();
         var changed = new List<(int Index, MessageEntry Now)>();
-        for (var i = 0; i < selected.Messages.Count; i++)
-            if (byId.TryGetValue(selected.Messages[i].Id, out var now) && now.Flags != selected.Messages[i].Flags) changed.Add((i, now));
+        foreach (var now in changes)
+            if (now.Uid <= largest && selected.IndexOfUid(now.Uid) is var at and >= 0 && selected.Messages[at].Id == now.Id
+                && !selected.Vanished.Contains(now.Id) && now.Flags != selected.Messages[at].Flags)
+                changed.Add((at, now));
 
         WriteNewKeywords(r, selected, changed.Select(c => c.Now).Concat(added));
         foreach (var (index, now) in changed)

@@ -61,5 +61,18 @@ public sealed class SelectedFolder(FolderRecord folder, List<MessageEntry> messa
         return result;
     }
 
-    public int IndexOf(string id) => Messages.FindIndex(m => m.Id == id);
+    /// <summary>Where the message with this UID is, or a negative number; the view is in UID order.</summary>
+    public int IndexOfUid(long uid)
+    {
+        int low = 0, high = Messages.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + (high - low) / 2;
+            var at = Messages[middle].Uid;
+            if (at == uid) return middle;
+            if (at < uid) low = middle + 1;
+            else high = middle - 1;
+        }
+        return -1;
+    }
 }

@@ -29,6 +29,10 @@ public interface IMessageRepository
     /// <summary>Messages stored before search existed, still to be indexed.</summary>
     Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit);
     Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields);
+
+    /// <summary>Moves up to <paramref name="limit"/> queued texts (of one mailbox, or of any) into the full-text
+    /// index; returns how many it moved.</summary>
+    Task<int> IndexQueuedAsync(IUnitOfWork tx, long? mailboxId, int limit);
     /// <summary>The stored MIME structures of these messages, for those that have one kept.</summary>
     Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids);
     /// <summary>Messages whose structure was never read (stored before it was kept), in id order after
@@ -43,6 +47,12 @@ public interface IMessageRepository
 
     /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>
     Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null);
+    /// <summary>The messages of a folder changed or added after <paramref name="modseq"/>, by UID.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListChangedSinceAsync(long folderId, long modseq);
+
+    /// <summary>The UIDs removed from a folder (expunged, deleted or moved out) after <paramref name="modseq"/>.</summary>
+    Task<IReadOnlyList<long>> ListExpungedSinceAsync(long folderId, long modseq);
+
     /// <summary>How many messages of a folder have a UID of at least <paramref name="fromUid"/> (IMAP's RECENT).</summary>
     Task<long> CountFromUidAsync(long folderId, long fromUid);
 

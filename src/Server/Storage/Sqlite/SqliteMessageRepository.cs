@@ -43,9 +43,12 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         var f = message.Fields;
         var threadKey = ThreadSubject.Key(f.Subject);
         var threadId = await FindThreadAsync(tx, mailboxId, f, threadKey, message.ReceivedAt) ?? Guid.CreateVersion7().ToString("N");
-        var searchId = await AddSearchTextAsync(tx, f);
-        return await InsertRowAsync(tx, mailboxId, folder, message.Flags, message.ReceivedAt, message.Size, message.Blob, f.Subject, f.From, f.To, f.Cc, f.Date,
-            f.MessageId, f.InReplyTo, threadId, threadKey, searchId, message.Structure);
+        var record = await InsertRowAsync(tx, mailboxId, folder, message.Flags, message.ReceivedAt, message.Size, message.Blob, f.Subject, f.From, f.To, f.Cc,
+            f.Date, f.MessageId, f.InReplyTo, threadId, threadKey, searchId: null, message.Structure);
+        await Sql(tx).Connection!.ExecuteAsync(
+            "INSERT INTO search_queue (message_id, mailbox_id, subject, body, addresses) VALUES (@Id, @mailboxId, @Subject, @Text, @addresses)",
+            new { record.Id, mailboxId, f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, Sql(tx));
+        return record;
     }
 
     public async Task<MessageRecord> CopyAsync(IUnitOfWork tx, MessageRecord source, FolderRecord destination, string flags)
@@ -54,13 +57,18 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
         var structure = await Sql(tx).Connection!.ExecuteScalarAsync<byte[]?>(
             "SELECT structure FROM message_structures WHERE message_id = @Id", new { source.Id }, Sql(tx));
-        long? searchId = sourceSearch is null ? null : await Sql(tx).Connection!.ExecuteScalarAsync<long>(
+        var copy = await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
+            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId: null, structure);
+        // The copy's text is queued like a new message's: from the index, or from the queue while the original waits there.
+        await Sql(tx).Connection!.ExecuteAsync(
             """
-            INSERT INTO message_search (subject, body, addresses) SELECT subject, body, addresses FROM message_search WHERE rowid = @sourceSearch;
-            SELECT last_insert_rowid();
-            """, new { sourceSearch }, Sql(tx));
-        return await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
-            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId, structure);
+            INSERT INTO search_queue (message_id, mailbox_id, subject, body, addresses)
+            SELECT @copy, @MailboxId, subject, body, addresses FROM message_search WHERE rowid = @sourceSearch
+            UNION ALL
+            SELECT @copy, @MailboxId, subject, body, addresses FROM search_queue WHERE message_id = @Id
+            LIMIT 1
+            """, new { copy = copy.Id, source.MailboxId, sourceSearch, source.Id }, Sql(tx));
+        return copy;
     }
 
     public async Task<MessageRecord> MoveAsync(IUnitOfWork tx, MessageRecord message, FolderRecord destination)
@@ -74,6 +82,28 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         Changed(tx, message.MailboxId);
         return message with { FolderId = destination.Id, Uid = uid };
     }
+
+    public Task<int> IndexQueuedAsync(IUnitOfWork tx, long? mailboxId, int limit) =>
+        Sql(tx).Connection!.ExecuteScalarAsync<int>(mailboxId is null ? IndexQueued("") : IndexQueued("WHERE mailbox_id = @mailboxId"),
+            new { mailboxId, limit }, Sql(tx));
+
+    /// <summary>Moves a batch of queued text into the full-text index in one statement, so FTS5 gathers the whole
+    /// batch in memory and writes it as one segment. Each row gets the next rowid of the index, recorded as its
+    /// message's <c>search_id</c>.</summary>
+    private static string IndexQueued(string where) =>
+        $"""
+        CREATE TEMP TABLE IF NOT EXISTS search_batch (search_id INTEGER PRIMARY KEY, message_id TEXT NOT NULL);
+        DELETE FROM temp.search_batch;
+        INSERT INTO temp.search_batch (search_id, message_id)
+        SELECT (SELECT COALESCE(MAX(id), 0) FROM message_search_content) + ROW_NUMBER() OVER (ORDER BY q.rowid), q.message_id
+        FROM (SELECT rowid, message_id FROM search_queue {where} ORDER BY rowid LIMIT @limit) q;
+        INSERT INTO message_search (rowid, subject, body, addresses)
+        SELECT b.search_id, q.subject, q.body, q.addresses FROM temp.search_batch b JOIN search_queue q ON q.message_id = b.message_id ORDER BY b.search_id;
+        UPDATE messages SET search_id = (SELECT b.search_id FROM temp.search_batch b WHERE b.message_id = messages.id)
+        WHERE id IN (SELECT message_id FROM temp.search_batch);
+        DELETE FROM search_queue WHERE message_id IN (SELECT message_id FROM temp.search_batch);
+        SELECT COUNT(*) FROM temp.search_batch;
+        """;
 
     /// <summary>Adds a message's text to the full-text index and returns its row (virtual tables have no RETURNING).</summary>
     private static Task<long> AddSearchTextAsync(IUnitOfWork tx, IndexedFields f) =>
@@ -201,7 +231,8 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     public Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit) =>
         ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
-            "SELECT id, blob FROM messages WHERE search_id IS NULL LIMIT @limit", new { limit }, t)).AsList());
+            "SELECT id, blob FROM messages m WHERE search_id IS NULL AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.message_id = m.id) LIMIT @limit",
+            new { limit }, t)).AsList());
 
     public Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids) =>
         ReadAsync<IReadOnlyDictionary<string, byte[]>>(null, async (c, t) =>
@@ -252,6 +283,17 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         ReadAsync<IReadOnlyList<MessageEntry>>(tx, async (c, t) => (await c.QueryAsync<MessageEntry>(
             $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId ORDER BY uid",
             new { folderId }, t)).AsList());
+
+    public Task<IReadOnlyList<MessageEntry>> ListChangedSinceAsync(long folderId, long modseq) =>
+        ReadAsync<IReadOnlyList<MessageEntry>>(null, async (c, t) => (await c.QueryAsync<MessageEntry>(ChangedSince, new { folderId, modseq }, t)).AsList());
+
+    /// <summary>By the modseq index, the changes sorted after (+uid): ordering by the UID index would walk the folder.</summary>
+    internal const string ChangedSince = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND modseq > @modseq ORDER BY +uid";
+
+    public Task<IReadOnlyList<long>> ListExpungedSinceAsync(long folderId, long modseq) =>
+        ReadAsync<IReadOnlyList<long>>(null, async (c, t) => (await c.QueryAsync<long>(ExpungedSince, new { folderId, modseq }, t)).AsList());
+
+    internal const string ExpungedSince = "SELECT uid FROM expunged WHERE folder_id = @folderId AND modseq > @modseq ORDER BY uid";
 
     public Task<long> CountFromUidAsync(long folderId, long fromUid) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>(CountFromUid, new { folderId, fromUid }, t));
