@@ -84,4 +84,34 @@ public sealed class ImapSearchTests(SharedMailServer server)
         Assert.Equal(["T3 OK SEARCH completed"], await imap.CommandAsync("SEARCH RETURN (SAVE) FROM alice"));
         Assert.Equal("* 1 FETCH (UID 1)", (await imap.CommandAsync("FETCH $ (UID)"))[0]);
     }
+
+    [Fact]
+    public async Task Unseen_flagged_and_deleted_are_answered_as_stored_now_and_the_change_is_reported_with_them()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var first = await ImapConversation.LoginAsync(server, box);
+        for (var i = 0; i < Messages.Length; i++)
+        {
+            await first.SendAsync($"A{i} APPEND INBOX {{{Messages[i].Length}+}}\r\n{Messages[i]}\r\n");
+            await first.UntilTaggedAsync($"A{i}");
+        }
+        await first.CommandAsync("SELECT INBOX");
+        Assert.Equal("* SEARCH 1 2 3", (await first.CommandAsync("SEARCH UNSEEN"))[0]);
+
+        await using (var second = await ImapConversation.LoginAsync(server, box))
+        {
+            await second.CommandAsync("SELECT INBOX");
+            await second.CommandAsync("STORE 2 +FLAGS (\\Seen \\Flagged)");
+            await second.CommandAsync("STORE 3 +FLAGS (\\Deleted)");
+        }
+        // The second session's changes are in the answer, and reported in the same response.
+        var unseen = await first.CommandAsync("SEARCH UNSEEN");
+        Assert.Equal("* SEARCH 1 3", unseen[0]);
+        Assert.Contains(unseen, line => line.StartsWith("* 2 FETCH (UID 2 FLAGS (", StringComparison.Ordinal) && line.Contains("\\Flagged"));
+        Assert.Equal("* SEARCH 2", (await first.CommandAsync("UID SEARCH FLAGGED"))[0]);
+        Assert.Equal("* SEARCH 3", (await first.CommandAsync("SEARCH DELETED"))[0]);
+        await first.CommandAsync("EXPUNGE");
+        Assert.Equal("* SEARCH 1", (await first.CommandAsync("SEARCH UNSEEN"))[0]);
+        Assert.Equal("* SEARCH", (await first.CommandAsync("SEARCH DELETED"))[0]);
+    }
 }

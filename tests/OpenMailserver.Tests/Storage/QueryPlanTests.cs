@@ -56,6 +56,9 @@ public sealed class QueryPlanTests : IAsyncLifetime
         { "recent count", "(folder_id=? AND uid>?)" },
         { "deleted in a folder", "messages_deleted" },
         { "changed since a modseq", "messages_folder_modseq" },
+        { "unseen UIDs", "messages_unseen" },
+        { "flagged UIDs", "messages_flagged" },
+        { "deleted UIDs", "messages_deleted" },
     };
 
     private static (string Sql, object Parameters) Statement(string name) => name switch
@@ -69,6 +72,9 @@ public sealed class QueryPlanTests : IAsyncLifetime
         "text search" => Query(new MessageQuery(1, 50) { Text = "needle" }),
         "recent count" => (SqliteMessageRepository.CountFromUid, new { folderId = 1, fromUid = 3990 }),
         "deleted in a folder" => (SqliteMessageRepository.ListDeleted, new { folderId = 1 }),
+        "unseen UIDs" => (SqliteMessageRepository.UidsWith(IndexedFlag.Unseen), new { folderId = 1, limit = 1 }),
+        "flagged UIDs" => (SqliteMessageRepository.UidsWith(IndexedFlag.Flagged), new { folderId = 1, limit = int.MaxValue }),
+        "deleted UIDs" => (SqliteMessageRepository.UidsWith(IndexedFlag.Deleted), new { folderId = 1, limit = int.MaxValue }),
         "changed since a modseq" => (SqliteMessageRepository.ChangedSince, new { folderId = 1, modseq = 3990 }),
         _ => throw new ArgumentException(name),
     };

@@ -22,7 +22,50 @@ public sealed class SearchHandler : ICommandHandler
         }
 
         var selected = session.Selected!;
-        // Keys that read content are evaluated on all cores; the result keeps sequence order.
+        var matches = await FromFlagIndexAsync(session, selected, key) ?? await EvaluateAsync(session, selected, key, ct);
+
+        if (save) session.LastSearch = matches.Select(m => m.Item2).ToHashSet();
+        else
+        {
+            // One number at a time, flushed as it grows: a large folder makes a long line, not a large buffer.
+            r.Raw("* SEARCH");
+            foreach (var (sequence, uid) in matches)
+            {
+                r.Space().Number(byUid ? uid : sequence);
+                if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
+            }
+            r.Line();
+        }
+        await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
+        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    /// <summary>UNSEEN, FLAGGED and DELETED alone, the searches clients send most, from the index kept for each
+    /// (as stored now), placed in the session's view by UID: the cost is the matches, not the folder. Null for
+    /// any other key.</summary>
+    private static async Task<List<(uint, uint)>?> FromFlagIndexAsync(ImapSession session, SelectedFolder selected, SearchKey key)
+    {
+        IndexedFlag? flag = key switch
+        {
+            SearchKey.HasFlag { Flag: MessageFlags.Seen, Set: false } => IndexedFlag.Unseen,
+            SearchKey.HasFlag { Flag: MessageFlags.Flagged, Set: true } => IndexedFlag.Flagged,
+            SearchKey.HasFlag { Flag: MessageFlags.Deleted, Set: true } => IndexedFlag.Deleted,
+            _ => null,
+        };
+        if (flag is null) return null;
+        var matches = new List<(uint, uint)>();
+        foreach (var uid in await session.Services.Messages.ListUidsWithAsync(selected.Folder.Id, flag.Value))
+        {
+            var at = selected.IndexOfUid(uid);
+            if (at >= 0 && !selected.Vanished.Contains(selected.Messages[at].Id)) matches.Add(((uint)(at + 1), (uint)uid));
+        }
+        return matches;
+    }
+
+    /// <summary>Every key, message by message: index data first, content only where a key needs it, on all cores
+    /// when it does; the result keeps sequence order.</summary>
+    private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, CancellationToken ct)
+    {
         var messages = selected.Messages.ToArray();
         var hit = new bool[messages.Length];
         var (count, largestUid) = (selected.Count, selected.LargestUid);
@@ -41,21 +84,6 @@ public sealed class SearchHandler : ICommandHandler
                 // A message removed while we read it does not match.
             }
         }), ct);
-        var matches = Enumerable.Range(0, messages.Length).Where(i => hit[i]).Select(i => ((uint)(i + 1), (uint)messages[i].Uid)).ToList();
-
-        if (save) session.LastSearch = matches.Select(m => m.Item2).ToHashSet();
-        else
-        {
-            // One number at a time, flushed as it grows: a large folder makes a long line, not a large buffer.
-            r.Raw("* SEARCH");
-            foreach (var (sequence, uid) in matches)
-            {
-                r.Space().Number(byUid ? uid : sequence);
-                if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
-            }
-            r.Line();
-        }
-        await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
-        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+        return Enumerable.Range(0, messages.Length).Where(i => hit[i]).Select(i => ((uint)(i + 1), (uint)messages[i].Uid)).ToList();
     }
 }

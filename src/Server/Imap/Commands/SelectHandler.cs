@@ -26,7 +26,10 @@ public sealed class SelectHandler : ICommandHandler
         session.Select(selected);
         FolderUpdates.WriteFlagLists(r, selected);
         r.Untagged($"{entries.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
-        var firstUnseen = entries.FindIndex(e => !e.FlagSet.Contains(MessageFlags.Seen));
+        // The first unseen from the index of unseen messages, placed in the view by its UID.
+        var unseen = await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Unseen, limit: 1);
+        var firstUnseen = unseen.Count == 0 ? -1 : selected.IndexOfUid(unseen[0]);
+        if (unseen.Count > 0 && firstUnseen < 0) firstUnseen = entries.FindIndex(e => !e.FlagSet.Contains(MessageFlags.Seen));
         if (firstUnseen >= 0) r.Untagged($"OK [UNSEEN {firstUnseen + 1}] First unseen");
         r.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid").Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
         r.Tagged(c.Tag, "OK", readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");

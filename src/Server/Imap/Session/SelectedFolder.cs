@@ -40,9 +40,18 @@ public sealed class SelectedFolder(FolderRecord folder, List<MessageEntry> messa
     public IReadOnlyList<string> NewKeywords(IEnumerable<MessageEntry> entries)
     {
         var added = new List<string>();
-        foreach (var flag in entries.SelectMany(e => MessageFlags.List(e.Flags)))
+        // Most messages carry system flags only: those are passed over without splitting their flags.
+        foreach (var flag in entries.Where(e => HasKeyword(e.Flags)).SelectMany(e => MessageFlags.List(e.Flags)))
             if (!flag.StartsWith('\\') && !Keywords.Contains(flag, StringComparer.OrdinalIgnoreCase) && Keywords.Add(flag)) added.Add(flag);
         return added;
+    }
+
+    /// <summary>Whether stored flags hold a keyword: a flag that does not begin with '\\'.</summary>
+    private static bool HasKeyword(string flags)
+    {
+        for (var i = 0; i < flags.Length; i++)
+            if ((i == 0 || flags[i - 1] == ' ') && flags[i] != ' ' && flags[i] != '\\') return true;
+        return false;
     }
 
     /// <summary>The messages a set names, in ascending order, with their sequence numbers. With '*' on an

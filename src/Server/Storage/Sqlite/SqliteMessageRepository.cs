@@ -295,6 +295,17 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     internal const string ExpungedSince = "SELECT uid FROM expunged WHERE folder_id = @folderId AND modseq > @modseq ORDER BY uid";
 
+    public Task<IReadOnlyList<long>> ListUidsWithAsync(long folderId, IndexedFlag flag, int limit = int.MaxValue) =>
+        ReadAsync<IReadOnlyList<long>>(null, async (c, t) => (await c.QueryAsync<long>(UidsWith(flag), new { folderId, limit }, t)).AsList());
+
+    /// <summary>Each condition is written as its partial index's, so the planner can use it.</summary>
+    internal static string UidsWith(IndexedFlag flag) => $"SELECT uid FROM messages WHERE folder_id = @folderId AND {flag switch
+    {
+        IndexedFlag.Unseen => "seen = 0",
+        IndexedFlag.Flagged => "flagged = 1",
+        _ => "deleted = 1",
+    }} ORDER BY uid LIMIT @limit";
+
     public Task<long> CountFromUidAsync(long folderId, long fromUid) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>(CountFromUid, new { folderId, fromUid }, t));
 
