@@ -28,7 +28,7 @@ public sealed class MessagesApi(
             ThreadId = string.IsNullOrEmpty(request.ThreadId) ? null : request.ThreadId,
             After = PagePosition.Parse(request.PageToken),
         };
-        var (page, next) = await reader.ListAsync(mailbox, request.Folder, request.Limit, query);
+        var (page, next) = await reader.ListAsync(mailbox, request.Folder, request.Limit, query, context.CancellationToken);
         var folders = await reader.FolderNamesAsync(mailbox);
         var token = next?.ToToken() ?? "";
         context.SetNextPageToken(token);
@@ -46,7 +46,7 @@ public sealed class MessagesApi(
         };
     }
 
-    [RequiresScope(Scopes.MailModify)]
+    [RequiresScope(Scopes.Admin)]
     public override async Task<ImportMessagesResponse> ImportMessages(ImportMessagesRequest request, ServerCallContext context)
     {
         var mailbox = await access.RequireAsync(context.Caller(), request.Address);

@@ -24,6 +24,8 @@ public static class ImportCommand
         var clock = Stopwatch.StartNew();
         var progress = new Progress(error, stream.Length);
         long imported = 0, skipped = 0, empty = 0;
+        // The folder is part of each key, so a message that two folders both hold (one mbox file each) is imported into both.
+        var folderKey = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(folder)))[..16] + ":";
         var batch = new List<object>();
         var batchBytes = 0L;
 
@@ -46,7 +48,7 @@ public static class ImportCommand
                 continue;
             }
             if (batch.Count > 0 && (batch.Count == BatchMessages || batchBytes + message.Raw.Length > BatchBytes)) await SendAsync();
-            batch.Add(new { raw = message.Raw, key = message.Key, received_at = message.ReceivedAt, flags = message.Flags });
+            batch.Add(new { raw = message.Raw, key = folderKey + message.Key, received_at = message.ReceivedAt, flags = message.Flags });
             batchBytes += message.Raw.Length;
         }
         await SendAsync();

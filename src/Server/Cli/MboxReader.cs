@@ -13,7 +13,8 @@ namespace OpenMailserver.Server.Cli;
 public sealed class MboxReader(Stream stream, int maxMessageBytes)
 {
     private static readonly byte[] FromLine = "From "u8.ToArray();
-    private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+    /// <summary>How often each message (by its SHA-256, kept as 32 bytes) has come so far.</summary>
+    private readonly Dictionary<UInt128, int> _seen = [];
     private byte[]? _pendingFromLine;
     private bool _atStart = true;
 
@@ -51,6 +52,8 @@ public sealed class MboxReader(Stream stream, int maxMessageBytes)
                 break;
             }
             if (blankBefore) body.Write("\r\n"u8);
+            if (body.Length > maxMessageBytes)
+                throw new CliException($"A message at byte {Position} is larger than {maxMessageBytes} bytes (--max-message-bytes).");
             blankBefore = line.Length == 0;
             if (blankBefore) continue;
             var text = line.AsSpan();
@@ -64,9 +67,12 @@ public sealed class MboxReader(Stream stream, int maxMessageBytes)
                 throw new CliException($"A message at byte {Position} is larger than {maxMessageBytes} bytes (--max-message-bytes).");
         }
         var raw = body.ToArray();
-        var digest = Convert.ToHexStringLower(SHA256.HashData(raw));
-        _seen[digest] = _seen.GetValueOrDefault(digest) + 1;
-        return new Message(raw, $"mbox:{digest}:{_seen[digest]}", FromLineDate(from), Flags(raw));
+        var hash = SHA256.HashData(raw);
+        var digest = Convert.ToHexStringLower(hash);
+        // Two halves of the digest as one 128-bit key: a collision of those needs 2^64 messages.
+        var seen = _seen[new UInt128(BitConverter.ToUInt64(hash, 0), BitConverter.ToUInt64(hash, 8))] =
+            _seen.GetValueOrDefault(new UInt128(BitConverter.ToUInt64(hash, 0), BitConverter.ToUInt64(hash, 8))) + 1;
+        return new Message(raw, $"mbox:{digest}:{seen}", FromLineDate(from), Flags(raw));
     }
 
     /// <summary>"From sender Sat Jan  3 01:05:34 1996", in UTC as mail programs write it.</summary>

@@ -83,7 +83,7 @@ public sealed class MailboxOrganizer(IStore store, IMessageRepository messages, 
     }
 
     /// <summary>A label is an IMAP keyword (an atom), so that mail clients can show and change it too.</summary>
-    private static void ValidateLabel(string label)
+    internal static void ValidateLabel(string label)
     {
         if (label == MessageFlags.Answered) return;
         if (label.Length is 0 or > MaxLabelLength || label.Any(c => c <= ' ' || c >= 0x7f || c is '(' or ')' or '{' or '%' or '*' or '"' or '\\' or ']'))

@@ -19,7 +19,8 @@ public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, 
 
     /// <summary>One page of a listing or search; <paramref name="query"/> carries the filters, the folder
     /// (a name, INBOX when empty, <see cref="AllFolders"/>) is resolved here.</summary>
-    public async Task<(IReadOnlyList<MessageRecord> Page, PagePosition? Next)> ListAsync(MailboxRecord mailbox, string? folder, int limit, MessageQuery query)
+    public async Task<(IReadOnlyList<MessageRecord> Page, PagePosition? Next)> ListAsync(MailboxRecord mailbox, string? folder, int limit, MessageQuery query,
+        CancellationToken cancellationToken = default)
     {
         var size = PageSize(limit, DefaultLimit, MaxLimit);
         long? folderId = null;
@@ -29,7 +30,7 @@ public sealed class MailboxReader(IMessageRepository messages, BlobStore blobs, 
             folderId = (await messages.FindFolderAsync(mailbox.Id, name)
                         ?? throw new MailServerException(ErrorKind.NotFound, $"{mailbox.Address} has no folder '{EmailAddress.Shorten(name)}'.")).Id;
         }
-        if (query.Text is not null) await indexer.CatchUpAsync(mailbox.Id, CancellationToken.None);
+        if (query.Text is not null) await indexer.CatchUpAsync(mailbox.Id, cancellationToken);
         var found = await messages.QueryAsync(query with { MailboxId = mailbox.Id, FolderId = folderId, Limit = size + 1 });
         if (found.Count <= size) return (found, null);
         var page = found.Take(size).ToList();

@@ -14,6 +14,7 @@ public sealed class MessageImport(IStore store, MessageIngest ingest, IMessageRe
 {
     public const int MaxBatch = 1000;
     public const int MaxKeyLength = 200;
+    public const int MaxFlags = 64;
 
     public sealed record Item(ReadOnlyMemory<byte> Raw, string Key, DateTimeOffset? ReceivedAt, IReadOnlyList<string> Flags);
 
@@ -25,6 +26,11 @@ public sealed class MessageImport(IStore store, MessageIngest ingest, IMessageRe
         var known = await messages.ImportedKeysAsync(mailbox.Id, items.Select(i => i.Key).ToList());
         var fresh = items.Select((item, index) => (Item: item, Flags: flags[index])).Where(x => !known.Contains(x.Item.Key)).ToList();
         if (fresh.Count == 0) return new Result(0, items.Count);
+        // The refusals the write would make, made before any message file is written: a refused request leaves nothing.
+        if (!mailbox.IsActive) throw new MailServerException(ErrorKind.FailedPrecondition, $"mailbox {mailbox.Address} is disabled");
+        if (await messages.FindFolderAsync(mailbox.Id, folder) is null) throw new MailServerException(ErrorKind.NotFound, $"no folder {EmailAddress.Shorten(folder)}");
+        if (await messages.CountInMailboxAsync(mailbox.Id) + fresh.Count > mailbox.Quota)
+            throw new MailServerException(ErrorKind.ResourceExhausted, $"mailbox {mailbox.Address} holds at most {mailbox.Quota} messages; nothing of this request was stored");
 
         // Written and parsed before the write, several at a time: their fsyncs overlap, and the writer waits for none.
         var prepared = new PreparedMessage[fresh.Count];
@@ -67,14 +73,25 @@ public sealed class MessageImport(IStore store, MessageIngest ingest, IMessageRe
         {
             var item = items[i];
             if (item.Raw.Length == 0) throw new MailServerException(ErrorKind.InvalidArgument, $"message {i} is empty");
-            if (item.Key.Length is 0 or > MaxKeyLength || item.Key.Any(char.IsControl))
-                throw new MailServerException(ErrorKind.InvalidArgument, $"message {i}: key must be 1 to {MaxKeyLength} characters without control characters");
+            if (item.Key.Length is 0 or > MaxKeyLength || item.Key.Any(char.IsControl) || item.Key.Any(char.IsSurrogate))
+                throw new MailServerException(ErrorKind.InvalidArgument, $"message {i}: key must be 1 to {MaxKeyLength} characters, none of them a control or surrogate character");
             if (!keys.Add(item.Key)) throw new MailServerException(ErrorKind.InvalidArgument, $"message {i}: key {EmailAddress.Shorten(item.Key)} appears twice in the request");
-            flags[i] = MessageFlags.Format(item.Flags.Select(f => MessageFlags.Canonical(f) is { } canonical && !f.Any(char.IsWhiteSpace) && f.Length > 0
-                ? canonical
-                : throw new MailServerException(ErrorKind.InvalidArgument, $"message {i}: {EmailAddress.Shorten(f)} is not a flag that can be stored")));
+            if (item.Flags.Count > MaxFlags) throw new MailServerException(ErrorKind.InvalidArgument, $"message {i}: at most {MaxFlags} flags");
+            flags[i] = MessageFlags.Format(item.Flags.Select(f => Flag(f, i)));
+            if (item.ReceivedAt is { } at && (at.Year < 1970 || at > time.GetUtcNow().AddDays(1)))
+                throw new MailServerException(ErrorKind.InvalidArgument, $"message {i}: received_at must lie between 1970 and now");
         }
         return flags;
+    }
+
+    /// <summary>A system flag a client may set, in its canonical spelling, or a keyword as the API's labels are
+    /// (an IMAP atom), so that every IMAP response can carry it.</summary>
+    private static string Flag(string flag, int index)
+    {
+        if (flag.StartsWith('\\'))
+            return MessageFlags.Canonical(flag) ?? throw new MailServerException(ErrorKind.InvalidArgument, $"message {index}: {EmailAddress.Shorten(flag)} is not a flag that can be stored");
+        MailboxOrganizer.ValidateLabel(flag);
+        return flag;
     }
 
     private static MailServerException Refused(IngestResult outcome, string folder) => outcome.Refusal switch

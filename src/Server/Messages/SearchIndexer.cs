@@ -17,12 +17,13 @@ public sealed class SearchIndexer(IStore store, IMessageRepository messages, Mai
 
     private readonly SemaphoreSlim _queued = new(0, 1);
 
-    /// <summary>Indexes every text the mailbox has queued, before a search of it runs.</summary>
+    /// <summary>Indexes the texts the mailbox had queued when the search began (text queued later was stored
+    /// after it began), in batches; a read decides first whether there is any, so most searches write nothing.</summary>
     public async Task CatchUpAsync(long mailboxId, CancellationToken cancellationToken)
     {
-        while (await store.WriteAsync(tx => messages.IndexQueuedAsync(tx, mailboxId, BatchSize), cancellationToken) == BatchSize)
-        {
-        }
+        var queued = await messages.CountQueuedAsync(mailboxId);
+        for (var left = queued; left > 0; left -= BatchSize)
+            if (await store.WriteAsync(tx => messages.IndexQueuedAsync(tx, mailboxId, BatchSize), cancellationToken) < BatchSize) break;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

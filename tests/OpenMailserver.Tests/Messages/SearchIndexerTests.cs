@@ -35,7 +35,8 @@ public sealed class SearchIndexerTests : IAsyncLifetime
             raw = Encoding.ASCII.GetBytes($"From: a@example.org\r\nSubject: batch {i}\r\n\r\n{(i == 123 ? "zanzibar" : "ordinary")} words\r\n"),
             key = $"k{i}",
         }).ToArray();
-        await api.PostJsonAsync($"/v1/mailboxes/{box.Address}/import", new { messages });
+        using (var admin = _server.Rest(_server.AdminKey))
+            await admin.PostJsonAsync($"/v1/mailboxes/{box.Address}/import", new { messages });
         var found = (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages?text=zanzibar")).EnumerateArray().ToList();
         Assert.Equal("batch 123", Assert.Single(found).GetProperty("subject").GetString());
         Assert.Equal(300, (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages?text=ordinary&limit=500")).GetArrayLength() + 1);

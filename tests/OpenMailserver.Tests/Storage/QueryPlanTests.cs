@@ -35,6 +35,8 @@ public sealed class QueryPlanTests : IAsyncLifetime
                    printf('<%d@example.test>', i), printf('t%d', i % 400), printf('subject %d', i % 50), i FROM n;
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
             INSERT INTO message_search (rowid, subject, body, addresses) SELECT i, 'subject', CASE WHEN i % 1000 = 0 THEN 'needle' ELSE 'hay' END, '' FROM n;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+            INSERT INTO expunged (folder_id, uid, modseq) SELECT 1, 10000 + i, i FROM n;
             """, transaction: tx));
     }
 
@@ -94,13 +96,16 @@ public sealed class QueryPlanTests : IAsyncLifetime
         AssertSeeks(await PlanAsync(statement), index);
     }
 
-    [Fact]
-    public async Task Removals_since_a_modseq_seek_their_index()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Removals_since_a_modseq_seek_their_index(bool withStatistics)
     {
+        if (withStatistics) await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
         await using var connection = await _database.OpenAsync();
         var plan = (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + SqliteMessageRepository.ExpungedSince,
-            new { folderId = 1, modseq = 10 })).Select(row => row.Item4).ToList();
-        Assert.Contains(plan, step => step.StartsWith("SEARCH expunged USING ", StringComparison.Ordinal) && step.Contains("modseq>?", StringComparison.Ordinal));
+            new { folderId = 1, modseq = 19990 })).Select(row => row.Item4).ToList();
+        Assert.Contains(plan, step => step.StartsWith("SEARCH expunged USING ", StringComparison.Ordinal) && step.Contains("INDEX expunged_since", StringComparison.Ordinal) && step.Contains("modseq>?", StringComparison.Ordinal));
     }
 
     private static void AssertSeeks(IReadOnlyList<string> plan, string index)

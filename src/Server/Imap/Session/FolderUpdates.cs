@@ -14,7 +14,8 @@ public static class FolderUpdates
         var messages = session.Services.Messages;
         // By id: a folder renamed by another session is still the one selected.
         var folder = await messages.FindFolderByIdAsync(session.User!.Id, selected.Folder.Id);
-        if (folder is null)
+        // A folder deleted and made again may take the same id; its UIDVALIDITY is new (they only grow in a mailbox).
+        if (folder is null || folder.UidValidity != selected.Folder.UidValidity)
         {
             // Deleted under us: nothing more can be reported; the client sees the folder empty.
             return;

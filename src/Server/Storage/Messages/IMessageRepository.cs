@@ -33,6 +33,9 @@ public interface IMessageRepository
     /// <summary>Moves up to <paramref name="limit"/> queued texts (of one mailbox, or of any) into the full-text
     /// index; returns how many it moved.</summary>
     Task<int> IndexQueuedAsync(IUnitOfWork tx, long? mailboxId, int limit);
+
+    /// <summary>How many texts of the mailbox wait for the full-text index.</summary>
+    Task<long> CountQueuedAsync(long mailboxId);
     /// <summary>The stored MIME structures of these messages, for those that have one kept.</summary>
     Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids);
     /// <summary>Messages whose structure was never read (stored before it was kept), in id order after
