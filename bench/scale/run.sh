@@ -6,10 +6,11 @@
 # the last 50 envelopes, UID SEARCH UNSEEN, and the data directory's size per message. Prints Markdown.
 #   bench/scale/run.sh                       # SIZES="1000 10000 100000"
 #   SIZES="1000 10000 100000 1000000" bench/scale/run.sh
+#   REUSE=/tmp/oms-bench-scale.XXXXXX SIZES=1000000 bench/scale/run.sh   # measure again on a directory a run left
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/scale"
-work=$(mktemp -d /tmp/oms-bench-scale.XXXXXX)
+work=${REUSE:-$(mktemp -d /tmp/oms-bench-scale.XXXXXX)}
 sizes=${SIZES:-"1000 10000 100000"}; runs=${RUNS:-50}
 http=18795; smtp=12528; imaps=11997; dns_port=12555; password=scale-password-123; address=user@bench.test
 command -v smtp-source >/dev/null || { echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections;
@@ -25,15 +26,21 @@ start_server "$work/data" $http OpenMailserver__Domain=bench.test OpenMailserver
   OpenMailserver__Smtp__MaxConcurrentSessions=1000 OpenMailserver__Smtp__MaxSessionsPerAddress=1000 OpenMailserver__Imap__MaxCommandsPerSecond=1000000 \
   OpenMailserver__Limits__MaxSendsPerHour=1000000 OpenMailserver__Delivery__DnsServers__0=127.0.0.1:$dns_port
 admin=$(cat "$work/data/admin-api-key")
-key=$(curl -sf -X POST "http://127.0.0.1:$http/v1/mailboxes" -H "X-OpenMailserver-Key: $admin" -H "Content-Type: application/json" \
-  -d "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["key"])')
+if [ -n "${REUSE:-}" ]; then
+  # The mailbox is there; a key of its own for this run.
+  key=$(curl -sf -X POST "http://127.0.0.1:$http/v1/mailboxes/$address/keys" -H "X-OpenMailserver-Key: $admin" -H "Content-Type: application/json" -d '{}' |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("key") or d["api_key"]["key"])')
+else
+  key=$(curl -sf -X POST "http://127.0.0.1:$http/v1/mailboxes" -H "X-OpenMailserver-Key: $admin" -H "Content-Type: application/json" \
+    -d "{\"local_part\":\"user\",\"domain\":\"bench.test\",\"password\":\"$password\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"]["key"])')
+fi
 dotnet build "$here/ScaleBench" -c Release -nologo -v quiet >/dev/null
 cli="dotnet $root/src/Server/bin/Release/net10.0/OpenMailserver.Server.dll"
 count() { curl -sf "http://127.0.0.1:$http/v1/mailboxes/$address/folders" -H "X-OpenMailserver-Key: $key" |
   python3 -c 'import json,sys; print(sum(f["messages"] for f in json.load(sys.stdin)))'; }
 
 declare -A results
-have=0
+have=$(count)
 for size in $sizes; do
   # Grow the INBOX to the size by import (earlier steps' SMTP and send messages count too).
   missing=$(( size - $(count) ))
@@ -58,7 +65,7 @@ for size in $sizes; do
 done
 
 names=("SMTP ingest, msg/s (10 sessions)" "REST send, msg/s" "REST list newest 50" "REST search, a word some hold" "REST search, a word none holds"
-  "REST folder counts" "IMAP SELECT INBOX" "IMAP FETCH last 50 envelopes" "IMAP UID SEARCH UNSEEN" "data directory per message, bytes (5 KB messages)")
+  "REST folder counts" "IMAP SELECT INBOX, first at this size" "IMAP SELECT INBOX" "IMAP FETCH last 50 envelopes" "IMAP UID SEARCH UNSEEN" "data directory per message, bytes (5 KB messages)")
 printf "| at N messages in INBOX (p50 / p99 ms where two) |"; for size in $sizes; do printf " %s |" "$size"; done; echo
 printf "|---|"; for size in $sizes; do printf -- "---|"; done; echo
 for name in "${names[@]}"; do

@@ -10,6 +10,7 @@ public static class ImapRegistration
     public static IServiceCollection AddImap(this IServiceCollection services)
     {
         services.AddSingleton<IValidateOptions<OpenMailserverOptions>, ImapOptionsValidator>();
+        services.AddSingleton<FolderViews>();
         services.AddSingleton<ImapServices>();
         services.AddHostedService<ImapListener>();
         return services;

@@ -61,7 +61,8 @@ public sealed class StoredStructureTests
         await imap.SendAsync($"A1 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
         Assert.Contains(" OK [APPENDUID", (await imap.UntilTaggedAsync("A1")).Last());
         var messages = server.Services.GetRequiredService<IMessageRepository>();
-        var stored = (await messages.ListEntriesAsync((await messages.FindFolderAsync(box.Id, "INBOX"))!.Id)).Single();
+        var inbox = (await messages.FindFolderAsync(box.Id, "INBOX"))!.Id;
+        var stored = (await messages.ListEntriesAsync(inbox, await messages.ListUidsAsync(inbox))).Single();
         Assert.Empty(await messages.ReadStructuresAsync([stored.Id]));
 
         await imap.CommandAsync("SELECT INBOX");
@@ -113,7 +114,7 @@ public sealed class StoredStructureTests
         var blobs = server.Services.GetRequiredService<BlobStore>();
         var messages = server.Services.GetRequiredService<IMessageRepository>();
         foreach (var folder in await messages.ListFoldersAsync(box.Id))
-            foreach (var entry in await messages.ListEntriesAsync(folder.Id))
+            foreach (var entry in await messages.ListEntriesAsync(folder.Id, await messages.ListUidsAsync(folder.Id)))
                 if (File.Exists(blobs.PathFor(entry.Blob))) File.Delete(blobs.PathFor(entry.Blob));
     }
 }

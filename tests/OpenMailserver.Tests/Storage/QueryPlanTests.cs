@@ -61,6 +61,8 @@ public sealed class QueryPlanTests : IAsyncLifetime
         { "unseen UIDs", "messages_unseen" },
         { "flagged UIDs", "messages_flagged" },
         { "deleted UIDs", "messages_deleted" },
+        { "UIDs of a folder", "(folder_id=? AND uid>?)" },
+        { "messages by UID", "(folder_id=? AND uid=?)" },
     };
 
     private static (string Sql, object Parameters) Statement(string name) => name switch
@@ -78,6 +80,8 @@ public sealed class QueryPlanTests : IAsyncLifetime
         "flagged UIDs" => (SqliteMessageRepository.UidsWith(IndexedFlag.Flagged), new { folderId = 1, limit = int.MaxValue }),
         "deleted UIDs" => (SqliteMessageRepository.UidsWith(IndexedFlag.Deleted), new { folderId = 1, limit = int.MaxValue }),
         "changed since a modseq" => (SqliteMessageRepository.ChangedSince, new { folderId = 1, modseq = 3990 }),
+        "UIDs of a folder" => (SqliteMessageRepository.ListUids, new { folderId = 1, after = 3990 }),
+        "messages by UID" => (SqliteMessageRepository.EntriesByUid, new { folderId = 1, chunk = new[] { 5, 7, 3999 } }),
         _ => throw new ArgumentException(name),
     };
 

@@ -29,7 +29,8 @@ public sealed class CopyHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", Folders.TryCreate(name));
             return;
         }
-        var sources = selected.Resolve(set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message).ToList();
+        var named = selected.Resolve(set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Uid)).Select(t => t.Uid).ToList();
+        var sources = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, named);
         if (!move && await Folders.OverQuotaAsync(session, sources.Count))
         {
             r.Tagged(c.Tag, "NO", Folders.OverQuota(session));
@@ -53,8 +54,8 @@ public sealed class CopyHandler : ICommandHandler
         var copyUid = copies.Count == 0 ? "" : $"[COPYUID {result.Destination!.UidValidity} {SequenceSet.Format(copies.Select(x => (uint)x.Source.Uid))} {SequenceSet.Format(copies.Select(x => (uint)x.Copy.Uid))}] ";
         if (move)
         {
+            // The originals' removal is learnt from the store like any other, and reported as EXPUNGE now.
             if (copyUid.Length > 0) r.Untagged($"OK {copyUid}Moved");
-            foreach (var source in sources) selected.Vanished.Add(source.Id);
             await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
             r.Tagged(c.Tag, "OK", $"{c.Name} completed");
         }

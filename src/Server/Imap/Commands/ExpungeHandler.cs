@@ -18,18 +18,18 @@ public sealed class ExpungeHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", Folders.ReadOnly);
             return;
         }
-        var doomed = await ExpungeDeletedAsync(session, selected, uids);
-        foreach (var id in doomed) selected.Vanished.Add(id);
+        // The removals are learnt from the store like any other, and reported as EXPUNGE at once.
+        await ExpungeDeletedAsync(session, selected, uids);
         await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
     /// <summary>Removes the messages that are \Deleted in the database at this moment (of those with a UID in
     /// <paramref name="uids"/>, for UID EXPUNGE), whatever this session last saw: a message another session
-    /// undeleted stays, one it deleted goes. Returns their ids.</summary>
-    public static async Task<IReadOnlyList<string>> ExpungeDeletedAsync(ImapSession session, SelectedFolder selected, SequenceSet? uids)
+    /// undeleted stays, one it deleted goes.</summary>
+    public static async Task ExpungeDeletedAsync(ImapSession session, SelectedFolder selected, SequenceSet? uids)
     {
-        return await session.Services.Changes.ExpungeAsync(selected.Folder.Id, deleted =>
+        await session.Services.Changes.ExpungeAsync(selected.Folder.Id, deleted =>
         {
             var largest = (uint)Math.Max(selected.LargestUid, deleted.Count == 0 ? 0 : deleted[^1].Uid);
             return deleted.Where(m => uids is null || uids.Contains((uint)m.Uid, largest)).Select(m => m.Id);

@@ -38,16 +38,22 @@ public sealed class FetchHandler : ICommandHandler
         var needsBodyStructure = items.Any(i => i.Kind is FetchKind.Body or FetchKind.BodyStructure);
         var needsTree = needsBodyStructure || items.Any(i => i.Kind == FetchKind.Envelope);
         var setsSeen = !selected.ReadOnly && items.Any(i => i.SetsSeen);
-        var seen = new List<string>();
+        var showsFlags = items.Any(i => i.Kind == FetchKind.Flags);
+        // Messages this FETCH marks \Seen, with the flags it showed them with.
+        var seen = new Dictionary<string, string>();
+        var gone = false;
 
         foreach (var chunk in targets.Chunk(StructureBatch))
         {
-            var stored = needsTree && !needsMessage
-                ? await services.Messages.ReadStructuresAsync(chunk.Where(t => !selected.Vanished.Contains(t.Message.Id)).Select(t => t.Message.Id).ToList())
-                : null;
-            foreach (var (sequence, entry) in chunk)
+            // The messages as stored now (one expunged meanwhile is not found, and is passed over until the
+            // client may be told), with their flags, which a new keyword among is announced before.
+            var entries = await services.Messages.ListEntriesAsync(selected.Folder.Id, chunk.Select(t => t.Uid).ToList());
+            gone |= entries.Count < chunk.Length;
+            FolderUpdates.WriteNewKeywords(r, selected, entries);
+            var stored = needsTree && !needsMessage ? await services.Messages.ReadStructuresAsync(entries.Select(e => e.Id).ToList()) : null;
+            foreach (var entry in entries)
             {
-                if (selected.Vanished.Contains(entry.Id)) continue;
+                var sequence = selected.SequenceOf(entry.Uid);
                 MessageStructure? structure = null;
                 var tree = stored is not null ? MimeTree.FromBytes(stored.GetValueOrDefault(entry.Id)) : null;
                 var envelope = tree?.Envelope;
@@ -93,9 +99,9 @@ public sealed class FetchHandler : ICommandHandler
                 if (addSeen)
                 {
                     flags = MessageFlags.Format(entry.FlagSet.Append(MessageFlags.Seen));
-                    seen.Add(entry.Id);
-                    selected.Messages[(int)sequence - 1] = entry with { Flags = flags };
+                    seen[entry.Id] = flags;
                 }
+                else if (showsFlags) selected.Showed(entry);
                 var shown = selected.FlagsOf(entry with { Flags = flags });
 
                 r.Raw("* ").Number(sequence).Raw(" FETCH (");
@@ -115,10 +121,13 @@ public sealed class FetchHandler : ICommandHandler
         if (seen.Count > 0)
         {
             // Added to the flags as stored, so a change another door made meanwhile is kept (and reported below).
-            await services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen, FlagChange.Adding(MessageFlags.Seen));
+            foreach (var now in await services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen.Keys, FlagChange.Adding(MessageFlags.Seen)))
+                if (now.Flags == seen[now.Id]) selected.Showed(now);
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
-        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+        // Messages expunged by another session before this one may say so have no data left to show: the client
+        // gets the others, and the response code of RFC 5530 tells it to look (RFC 2180 §4.1.3).
+        r.Tagged(c.Tag, "OK", gone ? $"[EXPUNGEISSUED] {c.Name} completed; some messages were expunged" : $"{c.Name} completed");
     }
 
     private static async Task WriteItemAsync(ImapSession session, ImapResponse r, FetchItem item, MessageEntry entry, string flags,

@@ -55,35 +55,39 @@ public sealed class SearchHandler : ICommandHandler
         if (flag is null) return null;
         var matches = new List<(uint, uint)>();
         foreach (var uid in await session.Services.Messages.ListUidsWithAsync(selected.Folder.Id, flag.Value))
-        {
-            var at = selected.IndexOfUid(uid);
-            if (at >= 0 && !selected.Vanished.Contains(selected.Messages[at].Id)) matches.Add(((uint)(at + 1), (uint)uid));
-        }
+            if (selected.SequenceOf(uid) is > 0 and var sequence && !selected.Vanished.Contains((uint)uid)) matches.Add((sequence, (uint)uid));
         return matches;
     }
 
+    /// <summary>How many messages one read of the store brings (and one parallel pass evaluates).</summary>
+    private const int EvaluateBatch = 1000;
+
     /// <summary>Every key, message by message: index data first, content only where a key needs it, on all cores
-    /// when it does; the result keeps sequence order.</summary>
+    /// when it does. The folder is read in batches in view order, so memory holds one batch and the matches.</summary>
     private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, CancellationToken ct)
     {
-        var messages = selected.Messages.ToArray();
-        var hit = new bool[messages.Length];
-        var (count, largestUid) = (selected.Count, selected.LargestUid);
-        IReadOnlyDictionary<string, MessageRecord>? index = null;
-        if (key.UsesIndexedHeaders)
-            index = (await session.Services.Messages.QueryAsync(new MessageQuery(selected.Folder.MailboxId, int.MaxValue) { FolderId = selected.Folder.Id })).ToDictionary(m => m.Id);
-        await Task.Run(() => Parallel.For(0, messages.Length, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1, CancellationToken = ct }, i =>
+        var (count, largestUid, uids) = (selected.Count, selected.LargestUid, selected.Uids);
+        var matches = new List<(uint, uint)>();
+        for (var from = 0; from < uids.Count; from += EvaluateBatch)
         {
-            if (selected.Vanished.Contains(messages[i].Id)) return;
-            try
+            var batch = uids.Range(from, Math.Min(from + EvaluateBatch, uids.Count) - 1).Where(uid => !selected.Vanished.Contains(uid)).ToList();
+            var entries = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, batch);
+            var index = key.UsesIndexedHeaders ? (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, batch)).ToDictionary(m => m.Id) : null;
+            var hit = new bool[entries.Count];
+            await Task.Run(() => Parallel.For(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = key.NeedsContent ? Environment.ProcessorCount : 1, CancellationToken = ct }, i =>
             {
-                hit[i] = key.Matches(new SearchTarget(session, (uint)(i + 1), messages[i], count, largestUid, index, ct));
-            }
-            catch (FileNotFoundException)
-            {
-                // A message removed while we read it does not match.
-            }
-        }), ct);
-        return Enumerable.Range(0, messages.Length).Where(i => hit[i]).Select(i => ((uint)(i + 1), (uint)messages[i].Uid)).ToList();
+                try
+                {
+                    hit[i] = key.Matches(new SearchTarget(session, selected.SequenceOf(entries[i].Uid), entries[i], count, largestUid, index, ct));
+                }
+                catch (FileNotFoundException)
+                {
+                    // A message removed while we read it does not match.
+                }
+            }), ct);
+            for (var i = 0; i < entries.Count; i++)
+                if (hit[i]) matches.Add((selected.SequenceOf(entries[i].Uid), (uint)entries[i].Uid));
+        }
+        return matches;
     }
 }

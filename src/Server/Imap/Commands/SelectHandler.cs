@@ -19,19 +19,25 @@ public sealed class SelectHandler : ICommandHandler
         session.Unselect();
         var folder = await Folders.ExistingAsync(session, c, r, name);
         if (folder is null) return;
-        var entries = (await session.Services.Messages.ListEntriesAsync(folder.Id)).ToList();
-        var selected = new SelectedFolder(folder, entries, readOnly);
-        await FolderUpdates.TakeRecentAsync(session, selected, entries, folder.FirstRecentUid);
-        selected.NewKeywords(entries);
+        // The UIDs from the view other sessions share, brought up to date by the changes since; the counts, the
+        // keywords and the first unseen from what the store keeps: nothing here reads the folder's messages.
+        var (uids, modseq) = await session.Services.Views.OpenAsync(folder);
+        var selected = new SelectedFolder(folder with { HighestModSeq = modseq }, uids, readOnly);
+        if (uids.Count > 0) await FolderUpdates.TakeRecentAsync(session, selected, uids[0], uids.Last, folder.FirstRecentUid);
+        foreach (var keyword in await session.Services.Messages.ListKeywordsAsync(folder.Id)) selected.Keywords.Add(keyword);
         session.Select(selected);
         FolderUpdates.WriteFlagLists(r, selected);
-        r.Untagged($"{entries.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
-        // The first unseen from the index of unseen messages, placed in the view by its UID.
-        var unseen = await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Unseen, limit: 1);
-        var firstUnseen = unseen.Count == 0 ? -1 : selected.IndexOfUid(unseen[0]);
-        if (unseen.Count > 0 && firstUnseen < 0) firstUnseen = entries.FindIndex(e => !e.FlagSet.Contains(MessageFlags.Seen));
-        if (firstUnseen >= 0) r.Untagged($"OK [UNSEEN {firstUnseen + 1}] First unseen");
-        r.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid").Untagged($"OK [UIDNEXT {folder.UidNext}] Predicted next UID");
+        r.Untagged($"{selected.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
+        // The first unseen from the index of unseen messages, placed in the view by its UID (one removed since
+        // the view was read is passed over).
+        foreach (var uid in await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Unseen, limit: 10))
+        {
+            if (selected.SequenceOf(uid) is not (> 0 and var sequence)) continue;
+            r.Untagged($"OK [UNSEEN {sequence}] First unseen");
+            break;
+        }
+        // The view may hold arrivals after the folder was read: UIDNEXT stays above them.
+        r.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid").Untagged($"OK [UIDNEXT {Math.Max(folder.UidNext, uids.Last + 1L)}] Predicted next UID");
         r.Tagged(c.Tag, "OK", readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
     }
 }

@@ -30,23 +30,25 @@ public sealed class StoreHandler : ICommandHandler
             _ => FlagChange.Removing(flags),
         };
 
-        var targets = selected.Resolve(a.Set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Message.Id)).ToList();
+        var targets = selected.Resolve(a.Set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Uid)).ToList();
         if (targets.Count > 0)
         {
-            // Applied to the flags as stored now, not to what this session last saw, so a change made by
-            // another session or the API in between is kept.
-            var ids = targets.Select(t => t.Message.Id).ToList();
-            var stored = (await session.Services.Changes.ChangeFlagsAsync(selected.Folder.Id, ids, change))
-                .ToDictionary(e => e.Id);
-            FolderUpdates.WriteNewKeywords(r, selected, stored.Values);
-            foreach (var (sequence, entry) in targets)
+            // Applied to the flags as stored now, not to what the client last saw, so a change made by another
+            // session or the API in between is kept.
+            var before = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, targets.Select(t => t.Uid).ToList());
+            var stored = await session.Services.Changes.ChangeFlagsAsync(selected.Folder.Id, before.Select(e => e.Id).ToList(), change);
+            var expected = before.ToDictionary(e => e.Id, e => change.ApplyTo(e.Flags));
+            // Messages another door changed since the client was last told: it does not know their flags yet.
+            var untold = before.Where(e => e.ModSeq > selected.Folder.HighestModSeq && !selected.AlreadyShown(e)).Select(e => e.Id).ToHashSet();
+            FolderUpdates.WriteNewKeywords(r, selected, stored);
+            // Those gone meanwhile are not in stored: reported as EXPUNGE when the client may be told.
+            foreach (var now in stored)
             {
-                // Gone meanwhile: reported as EXPUNGE when the client may be told.
-                if (!stored.TryGetValue(entry.Id, out var now)) continue;
-                selected.Messages[(int)sequence - 1] = now;
-                // .SILENT still reports flags that differ from what the client expects (another door changed them).
-                if (a.Silent && now.Flags == change.ApplyTo(entry.Flags)) continue;
-                r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {now.Uid} " : "").Raw("FLAGS (").Raw(selected.FlagsOf(now)).Raw("))").Line();
+                if (selected.SequenceOf(now.Uid) is not (> 0 and var sequence)) continue;
+                // .SILENT still reports flags the client cannot know: changed by another door since it was told.
+                if (!a.Silent || now.Flags != expected[now.Id] || untold.Contains(now.Id))
+                    r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {now.Uid} " : "").Raw("FLAGS (").Raw(selected.FlagsOf(now)).Raw("))").Line();
+                selected.Showed(now);
             }
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);

@@ -100,6 +100,16 @@ public sealed class SequenceSet
         return false;
     }
 
+    /// <summary>The set as ascending, disjoint ranges, '*' meaning <paramref name="largest"/>: what resolving it
+    /// against a folder walks, so the cost is the ranges and the messages they name, not the folder.</summary>
+    public IReadOnlyList<(uint Low, uint High)> Ranges(uint largest)
+    {
+        if (_starLow is not { } starLow) return _fixed;
+        var low = starLow == Star ? largest : Math.Min(starLow, largest);
+        var high = _starHigh == Star ? largest : Math.Max(_starHigh!.Value, largest);
+        return Merge(_fixed.Append((low, high)));
+    }
+
     public override string ToString() => _text;
 
     /// <summary>The compact form of a list of numbers, e.g. 1:3,7 (for COPYUID and friends).</summary>

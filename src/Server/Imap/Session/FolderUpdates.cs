@@ -20,67 +20,52 @@ public static class FolderUpdates
             // Deleted under us: nothing more can be reported; the client sees the folder empty.
             return;
         }
-        if (folder.HighestModSeq == selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return;
+        if (folder.HighestModSeq <= selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return;
 
         // Only what changed since the client was last told: messages and removals with a higher modseq, so an
-        // update costs the changes, not the folder. Applying a change twice (one read after the other raced a
-        // write) changes nothing, since the session compares with what it last showed.
+        // update costs the changes, not the folder. A change read twice (one read after the other raced a
+        // write) is shown once: the session remembers what it showed above the modseq it was told up to.
         var since = selected.Folder.HighestModSeq;
-        var changes = folder.HighestModSeq == since ? [] : await messages.ListChangedSinceAsync(folder.Id, since);
-        var removed = folder.HighestModSeq == since ? [] : await messages.ListExpungedSinceAsync(folder.Id, since);
+        var newer = folder.HighestModSeq > since;
+        var changes = newer ? await messages.ListChangedSinceAsync(folder.Id, since) : [];
+        var removed = newer ? await messages.ListExpungedSinceAsync(folder.Id, since) : [];
         foreach (var uid in removed)
-            if (selected.IndexOfUid(uid) is var at and >= 0) selected.Vanished.Add(selected.Messages[at].Id);
+            if (selected.SequenceOf(uid) > 0) selected.Vanished.Add((uint)uid);
 
         if (allowExpunge && selected.Vanished.Count > 0)
-        {
-            // Highest first, so each number is right when the client reads it.
-            for (var i = selected.Messages.Count - 1; i >= 0; i--)
-            {
-                if (!selected.Vanished.Contains(selected.Messages[i].Id)) continue;
-                r.Untagged($"{i + 1} EXPUNGE");
-                selected.Messages.RemoveAt(i);
-            }
-            selected.Vanished.Clear();
-        }
+            foreach (var sequence in selected.ExpungeVanished()) r.Untagged($"{sequence} EXPUNGE");
 
         var largest = selected.LargestUid;
         var added = changes.Where(e => e.Uid > largest).ToList();
-        var changed = new List<(int Index, MessageEntry Now)>();
-        foreach (var now in changes)
-            if (now.Uid <= largest && selected.IndexOfUid(now.Uid) is var at and >= 0 && selected.Messages[at].Id == now.Id
-                && !selected.Vanished.Contains(now.Id) && now.Flags != selected.Messages[at].Flags)
-                changed.Add((at, now));
+        var changed = changes.Where(e => e.Uid <= largest && !selected.Vanished.Contains((uint)e.Uid) && !selected.AlreadyShown(e)).ToList();
 
-        WriteNewKeywords(r, selected, changed.Select(c => c.Now).Concat(added));
-        foreach (var (index, now) in changed)
+        WriteNewKeywords(r, selected, changed.Concat(added));
+        foreach (var now in changed)
         {
-            selected.Messages[index] = now;
-            r.Untagged($"{index + 1} FETCH (UID {now.Uid} FLAGS ({selected.FlagsOf(now)}))");
+            if (selected.SequenceOf(now.Uid) is not (> 0 and var sequence)) continue;
+            r.Untagged($"{sequence} FETCH (UID {now.Uid} FLAGS ({selected.FlagsOf(now)}))");
+            selected.Showed(now);
         }
 
         if (added.Count > 0)
         {
-            await TakeRecentAsync(session, selected, added, folder.FirstRecentUid);
-            selected.Messages.AddRange(added);
-            r.Untagged($"{selected.Messages.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
+            await TakeRecentAsync(session, selected, (uint)added[0].Uid, (uint)added[^1].Uid, folder.FirstRecentUid);
+            selected.Arrived(added.Select(e => (uint)e.Uid).ToList());
+            foreach (var entry in added) selected.Showed(entry);
+            r.Untagged($"{selected.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
         }
-        selected.Folder = folder;
+        selected.Told(folder);
     }
 
-    /// <summary>Marks \Recent in this session those of <paramref name="arrived"/> (in UID order) that no session
-    /// saw yet. A read-write session takes them, so no other session sees them as recent; a read-only one
-    /// (EXAMINE) only looks, from <paramref name="firstRecent"/> as last read.</summary>
-    public static async Task TakeRecentAsync(ImapSession session, SelectedFolder selected, IReadOnlyList<MessageEntry> arrived, long firstRecent)
+    /// <summary>Marks \Recent in this session those arrivals from <paramref name="first"/> to <paramref name="last"/>
+    /// that no session saw yet. A read-write session takes them, so no other session sees them as recent; a
+    /// read-only one (EXAMINE) only looks, from <paramref name="firstRecent"/> as last read.</summary>
+    public static async Task TakeRecentAsync(ImapSession session, SelectedFolder selected, uint first, uint last, long firstRecent)
     {
         // All taken already (as last read): nothing to write, which keeps SELECT of a quiet folder a pure read.
-        if (arrived.Count == 0 || arrived[^1].Uid < firstRecent) return;
-        if (!selected.ReadOnly)
-        {
-            var upTo = arrived[^1].Uid + 1;
-            firstRecent = await session.Services.Changes.ClaimRecentAsync(selected.Folder.Id, upTo);
-        }
-        foreach (var entry in arrived)
-            if (entry.Uid >= firstRecent) selected.RecentUids.Add(entry.Uid);
+        if (last < firstRecent) return;
+        if (!selected.ReadOnly) firstRecent = await session.Services.Changes.ClaimRecentAsync(selected.Folder.Id, last + 1L);
+        selected.AddRecent((uint)Math.Max(first, firstRecent), last + 1);
     }
 
     /// <summary>Announces keywords the client has not seen yet with FLAGS and PERMANENTFLAGS, as RFC 3501

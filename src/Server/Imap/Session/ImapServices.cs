@@ -20,6 +20,7 @@ public sealed record ImapServices(
     BlobStore Blobs,
     MailboxChanges ChangeFeed,
     MessageChanges Changes,
+    FolderViews Views,
     TlsCertificateProvider Certificates,
     TimeProvider Time,
     ILogger<ImapSession> Logger,

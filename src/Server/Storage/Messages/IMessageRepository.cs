@@ -48,8 +48,15 @@ public interface IMessageRepository
     Task MarkStructuresCompleteAsync(IUnitOfWork tx);
     Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null);
 
-    /// <summary>The messages of a folder in UID order, for a mail client's view of it.</summary>
-    Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null);
+    /// <summary>The UIDs of a folder above <paramref name="after"/>, ascending: what a mail client's view of it
+    /// starts from (all of them), or what arrived since a view was read.</summary>
+    Task<IReadOnlyList<uint>> ListUidsAsync(long folderId, uint after = 0);
+    /// <summary>Those of these UIDs still in the folder, in UID order.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IReadOnlyCollection<uint> uids);
+    /// <summary>Those of these UIDs still in the folder, with their indexed headers.</summary>
+    Task<IReadOnlyList<MessageRecord>> ListRecordsAsync(long folderId, IReadOnlyCollection<uint> uids);
+    /// <summary>The keywords (flags not beginning with a backslash) messages of the folder were ever given.</summary>
+    Task<IReadOnlyList<string>> ListKeywordsAsync(long folderId);
     /// <summary>The messages of a folder changed or added after <paramref name="modseq"/>, by UID.</summary>
     Task<IReadOnlyList<MessageEntry>> ListChangedSinceAsync(long folderId, long modseq);
 

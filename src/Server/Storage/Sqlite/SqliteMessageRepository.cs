@@ -282,10 +282,42 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MessageRecord>($"SELECT {MessageColumns} FROM messages WHERE id = @id", new { id }, t));
 
-    public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IUnitOfWork? tx = null) =>
-        ReadAsync<IReadOnlyList<MessageEntry>>(tx, async (c, t) => (await c.QueryAsync<MessageEntry>(
-            $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId ORDER BY uid",
-            new { folderId }, t)).AsList());
+    public Task<IReadOnlyList<uint>> ListUidsAsync(long folderId, uint after = 0) =>
+        ReadAsync<IReadOnlyList<uint>>(null, async (c, t) =>
+        {
+            // Read as they come, not through a list of boxed rows: a million UIDs make 4 MB, not 40.
+            var uids = new List<uint>();
+            await using var reader = await c.ExecuteReaderAsync(ListUids, new { folderId, after }, t);
+            while (reader.Read()) uids.Add((uint)reader.GetInt64(0));
+            return uids;
+        });
+
+    internal const string ListUids = "SELECT uid FROM messages WHERE folder_id = @folderId AND uid > @after ORDER BY uid";
+
+    public Task<IReadOnlyList<MessageEntry>> ListEntriesAsync(long folderId, IReadOnlyCollection<uint> uids) =>
+        ReadAsync<IReadOnlyList<MessageEntry>>(null, async (c, t) =>
+        {
+            var found = new List<MessageEntry>(uids.Count);
+            foreach (var chunk in uids.Chunk(500))
+                found.AddRange(await c.QueryAsync<MessageEntry>(EntriesByUid, new { folderId, chunk }, t));
+            found.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+            return found;
+        });
+
+    internal const string EntriesByUid = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND uid IN @chunk";
+
+    public Task<IReadOnlyList<MessageRecord>> ListRecordsAsync(long folderId, IReadOnlyCollection<uint> uids) =>
+        ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) =>
+        {
+            var found = new List<MessageRecord>(uids.Count);
+            foreach (var chunk in uids.Chunk(500))
+                found.AddRange(await c.QueryAsync<MessageRecord>($"SELECT {MessageColumns} FROM messages WHERE folder_id = @folderId AND uid IN @chunk", new { folderId, chunk }, t));
+            return found;
+        });
+
+    public Task<IReadOnlyList<string>> ListKeywordsAsync(long folderId) =>
+        ReadAsync<IReadOnlyList<string>>(null, async (c, t) => (await c.QueryAsync<string>(
+            "SELECT keyword FROM folder_keywords WHERE folder_id = @folderId ORDER BY keyword", new { folderId }, t)).AsList());
 
     public Task<IReadOnlyList<MessageEntry>> ListChangedSinceAsync(long folderId, long modseq) =>
         ReadAsync<IReadOnlyList<MessageEntry>>(null, async (c, t) => (await c.QueryAsync<MessageEntry>(ChangedSince, new { folderId, modseq }, t)).AsList());
