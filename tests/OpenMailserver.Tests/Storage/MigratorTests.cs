@@ -124,6 +124,46 @@ public sealed class MigratorTests : IDisposable
         Assert.Equal([502L, 500L], await check.QueryAsync<long>("SELECT last_uid_validity FROM mailboxes ORDER BY id"));
     }
 
+    [Fact]
+    public async Task Keywords_already_in_use_are_listed_for_their_folders_and_triggers_keep_the_list()
+    {
+        Assert.Equal(15, await _migrator.MigrateAsync(targetVersion: 15));
+        await using (var connection = await _database.OpenAsync())
+        {
+            await connection.ExecuteAsync("INSERT INTO domains (name, created_at) VALUES ('old.test', 1)");
+            await connection.ExecuteAsync("INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, created_at) VALUES (1, 'a', 'a@old.test', 'x', 10, 1)");
+            await connection.ExecuteAsync("INSERT INTO folders (mailbox_id, name, uid_validity) VALUES (1, 'INBOX', 1), (1, 'Archive', 2)");
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob) VALUES
+                    ('m1', 1, 1, 1, '\Seen $Label1', 1, 10, 'b'), ('m2', 1, 1, 2, '\Seen', 1, 10, 'b'), ('m3', 1, 2, 1, 'work $label1', 1, 10, 'b')
+                """);
+        }
+        await _migrator.MigrateAsync();
+        await using var check = await _database.OpenAsync();
+        Assert.Equal(["1 $Label1", "2 $label1", "2 work"], await check.QueryAsync<string>("SELECT folder_id || ' ' || keyword FROM folder_keywords ORDER BY folder_id, keyword"));
+        await check.ExecuteAsync("UPDATE messages SET flags = '\\Seen Todo' WHERE id = 'm2'");
+        await check.ExecuteAsync("UPDATE messages SET folder_id = 2, uid = 2 WHERE id = 'm1'");
+        // A flag string that no validated flag makes adds nothing, and the write still succeeds.
+        await check.ExecuteAsync("INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob) VALUES ('m4', 1, 1, 3, 'bad\"quote', 1, 10, 'b')");
+        Assert.Equal(["1 $Label1", "1 Todo", "2 $label1", "2 work"], await check.QueryAsync<string>("SELECT folder_id || ' ' || keyword FROM folder_keywords ORDER BY folder_id, keyword"));
+    }
+
+    [Fact]
+    public async Task The_full_text_index_keeps_its_matches_without_a_copy_of_the_text()
+    {
+        Assert.Equal(16, await _migrator.MigrateAsync(targetVersion: 16));
+        await using (var connection = await _database.OpenAsync())
+            await connection.ExecuteAsync("INSERT INTO message_search (rowid, subject, body, addresses) VALUES (7, 'quarterly report', 'the numbers', 'a@old.test'), (9, 'lunch', 'sandwiches', 'b@old.test')");
+        await _migrator.MigrateAsync();
+        await using var check = await _database.OpenAsync();
+        Assert.Equal([7L], await check.QueryAsync<long>("SELECT rowid FROM message_search WHERE message_search MATCH 'numbers'"));
+        Assert.Equal([9L], await check.QueryAsync<long>("SELECT rowid FROM message_search WHERE message_search MATCH 'lunch'"));
+        Assert.Equal(0L, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'message_search_content'"));
+        await check.ExecuteAsync("DELETE FROM message_search WHERE rowid = 7");
+        Assert.Empty(await check.QueryAsync<long>("SELECT rowid FROM message_search WHERE message_search MATCH 'numbers'"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

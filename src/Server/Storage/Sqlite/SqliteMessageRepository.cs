@@ -57,17 +57,15 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             "SELECT base_subject, search_id FROM messages WHERE id = @Id", new { source.Id }, Sql(tx));
         var structure = await Sql(tx).Connection!.ExecuteScalarAsync<byte[]?>(
             "SELECT structure FROM message_structures WHERE message_id = @Id", new { source.Id }, Sql(tx));
+        // The copy shares its original's row of the full-text index, or is queued like it while the original waits.
         var copy = await InsertRowAsync(tx, source.MailboxId, destination, flags, source.ReceivedAt, source.Size, source.Blob, source.Subject, source.FromHeader,
-            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId: null, structure);
-        // The copy's text is queued like a new message's: from the index, or from the queue while the original waits there.
-        await Sql(tx).Connection!.ExecuteAsync(
-            """
-            INSERT INTO search_queue (message_id, mailbox_id, subject, body, addresses)
-            SELECT @copy, @MailboxId, subject, body, addresses FROM message_search WHERE rowid = @sourceSearch
-            UNION ALL
-            SELECT @copy, @MailboxId, subject, body, addresses FROM search_queue WHERE message_id = @Id
-            LIMIT 1
-            """, new { copy = copy.Id, source.MailboxId, sourceSearch, source.Id }, Sql(tx));
+            source.ToHeader, source.CcHeader, source.DateHeader, source.MessageIdHeader, source.InReplyTo, source.ThreadId, threadKey, searchId: sourceSearch, structure);
+        if (sourceSearch is null)
+            await Sql(tx).Connection!.ExecuteAsync(
+                """
+                INSERT INTO search_queue (message_id, mailbox_id, subject, body, addresses)
+                SELECT @copy, @MailboxId, subject, body, addresses FROM search_queue WHERE message_id = @Id
+                """, new { copy = copy.Id, source.MailboxId, source.Id }, Sql(tx));
         return copy;
     }
 
@@ -98,7 +96,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         CREATE TEMP TABLE IF NOT EXISTS search_batch (search_id INTEGER PRIMARY KEY, message_id TEXT NOT NULL);
         DELETE FROM temp.search_batch;
         INSERT INTO temp.search_batch (search_id, message_id)
-        SELECT (SELECT COALESCE(MAX(id), 0) FROM message_search_content) + ROW_NUMBER() OVER (ORDER BY q.rowid), q.message_id
+        SELECT (SELECT COALESCE(MAX(search_id), 0) FROM messages) + ROW_NUMBER() OVER (ORDER BY q.rowid), q.message_id
         FROM (SELECT rowid, message_id FROM search_queue {where} ORDER BY rowid LIMIT @limit) q;
         INSERT INTO message_search (rowid, subject, body, addresses)
         SELECT b.search_id, q.subject, q.body, q.addresses FROM temp.search_batch b JOIN search_queue q ON q.message_id = b.message_id ORDER BY b.search_id;
@@ -427,17 +425,25 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             "UPDATE folders SET highest_modseq = highest_modseq + 1 WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)))
             Changed(tx, mailboxId);
         foreach (var chunk in ids.Chunk(500))
+            await ForgetSearchRowsAsync(tx, await Sql(tx).Connection!.QueryAsync<long?>(
+                "DELETE FROM messages WHERE folder_id = @folderId AND id IN @chunk RETURNING search_id", new { folderId, chunk }, Sql(tx)));
+    }
+
+    /// <summary>Removes the full-text rows of removed messages that no message (a copy) names any more.</summary>
+    private static async Task ForgetSearchRowsAsync(IUnitOfWork tx, IEnumerable<long?> searchIds)
+    {
+        foreach (var chunk in searchIds.OfType<long>().Distinct().Chunk(500))
         {
-            await Sql(tx).Connection!.ExecuteAsync(
-                "DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId AND id IN @chunk)", new { folderId, chunk }, Sql(tx));
-            await Sql(tx).Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx));
+            var kept = (await Sql(tx).Connection!.QueryAsync<long>("SELECT search_id FROM messages WHERE search_id IN @chunk", new { chunk }, Sql(tx))).ToHashSet();
+            var orphans = chunk.Where(id => !kept.Contains(id)).ToList();
+            if (orphans.Count > 0)
+                await Sql(tx).Connection!.ExecuteAsync("DELETE FROM message_search WHERE rowid IN @orphans", new { orphans }, Sql(tx));
         }
     }
 
     public async Task DeleteFolderAsync(IUnitOfWork tx, long folderId)
     {
-        await Sql(tx).Connection!.ExecuteAsync("DELETE FROM message_search WHERE rowid IN (SELECT search_id FROM messages WHERE folder_id = @folderId)", new { folderId }, Sql(tx));
-        await Sql(tx).Connection!.ExecuteAsync("DELETE FROM messages WHERE folder_id = @folderId", new { folderId }, Sql(tx));
+        await ForgetSearchRowsAsync(tx, await Sql(tx).Connection!.QueryAsync<long?>("DELETE FROM messages WHERE folder_id = @folderId RETURNING search_id", new { folderId }, Sql(tx)));
         foreach (var mailboxId in await Sql(tx).Connection!.QueryAsync<long>("DELETE FROM folders WHERE id = @folderId RETURNING mailbox_id", new { folderId }, Sql(tx)))
             Changed(tx, mailboxId);
     }
