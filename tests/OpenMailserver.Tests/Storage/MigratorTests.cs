@@ -147,6 +147,13 @@ public sealed class MigratorTests : IDisposable
         // A flag string that no validated flag makes adds nothing, and the write still succeeds.
         await check.ExecuteAsync("INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob) VALUES ('m4', 1, 1, 3, 'bad\"quote', 1, 10, 'b')");
         Assert.Equal(["1 $Label1", "1 Todo", "2 $label1", "2 work"], await check.QueryAsync<string>("SELECT folder_id || ' ' || keyword FROM folder_keywords ORDER BY folder_id, keyword"));
+
+        // At most 256 a folder: made-up keywords cannot grow the list without end.
+        await check.ExecuteAsync("INSERT INTO folders (mailbox_id, name, uid_validity) VALUES (1, 'Flood', 3)");
+        for (var i = 0; i < 3; i++)
+            await check.ExecuteAsync("INSERT INTO messages (id, mailbox_id, folder_id, uid, flags, received_at, size, blob) VALUES (@id, 1, 3, @uid, @flags, 1, 10, 'b')",
+                new { id = $"f{i}", uid = i + 1, flags = string.Join(' ', Enumerable.Range(i * 100, 100).Select(k => $"k{k}")) });
+        Assert.Equal(256L, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM folder_keywords WHERE folder_id = 3"));
     }
 
     [Fact]

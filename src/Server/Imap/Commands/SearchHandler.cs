@@ -67,10 +67,19 @@ public sealed class SearchHandler : ICommandHandler
     private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, CancellationToken ct)
     {
         var (count, largestUid, uids) = (selected.Count, selected.LargestUid, selected.Uids);
-        var matches = new List<(uint, uint)>();
-        for (var from = 0; from < uids.Count; from += EvaluateBatch)
+        // A set of UIDs or numbers that every match must be in ("UID 5000:* …", how clients ask what is new)
+        // narrows what is read to the messages it names.
+        var narrowing = key switch
         {
-            var batch = uids.Range(from, Math.Min(from + EvaluateBatch, uids.Count) - 1).Where(uid => !selected.Vanished.Contains(uid)).ToList();
+            SearchKey.Sequence sequence => sequence,
+            SearchKey.And and => and.Keys.OfType<SearchKey.Sequence>().FirstOrDefault(),
+            _ => null,
+        };
+        var candidates = narrowing is null ? uids.Range(0, uids.Count - 1) : selected.Resolve(narrowing.Set, narrowing.ByUid, session.LastSearch).Select(m => m.Uid);
+        var matches = new List<(uint, uint)>();
+        foreach (var chunk in candidates.Where(uid => !selected.Vanished.Contains(uid)).Chunk(EvaluateBatch))
+        {
+            var batch = chunk.ToList();
             var entries = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, batch);
             var index = key.UsesIndexedHeaders ? (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, batch)).ToDictionary(m => m.Id) : null;
             var hit = new bool[entries.Count];

@@ -12,6 +12,9 @@ public sealed class FolderViews(IMessageRepository messages)
     /// <summary>16 million UIDs, 64 MB: sixteen one-million-message folders kept open at once.</summary>
     internal const long MaxUids = 16_000_000;
 
+    /// <summary>What a view costs beyond its UIDs, counted in UIDs, so many small folders are bounded too.</summary>
+    private const long ViewOverhead = 64;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<long, LinkedListNode<View>> _views = [];
     private readonly LinkedList<View> _byUse = [];
@@ -19,7 +22,10 @@ public sealed class FolderViews(IMessageRepository messages)
 
     /// <param name="ModSeq">The folder's modseq before the list was read: the list holds every change up to it
     /// (and perhaps some after, which reapplying leaves as they are).</param>
-    private sealed record View(long FolderId, long UidValidity, long ModSeq, UidList Uids);
+    private sealed record View(long FolderId, long MailboxId, long UidValidity, long ModSeq, UidList Uids)
+    {
+        public long Cost => Uids.Count + ViewOverhead;
+    }
 
     /// <summary>The folder's UIDs as of <paramref name="folder"/> (just read) or later, and the modseq they
     /// hold every change up to, at least the folder's.</summary>
@@ -35,7 +41,7 @@ public sealed class FolderViews(IMessageRepository messages)
             var removed = (await messages.ListExpungedSinceAsync(folder.Id, known.ModSeq)).Select(uid => (uint)uid).ToHashSet();
             uids = known.Uids.Remove(removed).Append(await messages.ListUidsAsync(folder.Id, after: known.Uids.Last));
         }
-        Keep(new View(folder.Id, folder.UidValidity, folder.HighestModSeq, uids));
+        Keep(new View(folder.Id, folder.MailboxId, folder.UidValidity, folder.HighestModSeq, uids));
         return (uids, folder.HighestModSeq);
     }
 
@@ -43,11 +49,18 @@ public sealed class FolderViews(IMessageRepository messages)
     {
         lock (_gate)
         {
-            // A folder deleted and made again may take the same id; its UIDVALIDITY is new.
-            if (!_views.TryGetValue(folder.Id, out var node) || node.Value.UidValidity != folder.UidValidity) return null;
+            // A folder deleted and made again may take the same id, also in another mailbox, where UIDVALIDITY
+            // may repeat: the view must be of this mailbox, with this UIDVALIDITY, and below the next UID.
+            if (!_views.TryGetValue(folder.Id, out var node)) return null;
+            var view = node.Value;
+            if (view.MailboxId != folder.MailboxId || view.UidValidity != folder.UidValidity || view.Uids.Last >= folder.UidNext)
+            {
+                Forget(node);
+                return null;
+            }
             _byUse.Remove(node);
             _byUse.AddFirst(node);
-            return node.Value;
+            return view;
         }
     }
 
@@ -58,11 +71,11 @@ public sealed class FolderViews(IMessageRepository messages)
             if (_views.TryGetValue(view.FolderId, out var old))
             {
                 // Another session may have stored a later one meanwhile.
-                if (old.Value.UidValidity == view.UidValidity && old.Value.ModSeq >= view.ModSeq) return;
+                if (old.Value.MailboxId == view.MailboxId && old.Value.UidValidity == view.UidValidity && old.Value.ModSeq >= view.ModSeq) return;
                 Forget(old);
             }
             _views[view.FolderId] = _byUse.AddFirst(view);
-            _held += view.Uids.Count;
+            _held += view.Cost;
             while (_held > MaxUids && _byUse.Last is { } oldest && oldest.Value != view) Forget(oldest);
         }
     }
@@ -71,6 +84,6 @@ public sealed class FolderViews(IMessageRepository messages)
     {
         _byUse.Remove(node);
         _views.Remove(node.Value.FolderId);
-        _held -= node.Value.Uids.Count;
+        _held -= node.Value.Cost;
     }
 }

@@ -48,7 +48,9 @@ public sealed class SelectedFolder(FolderRecord folder, UidList uids, bool readO
     public void AddRecent(uint from, uint to)
     {
         if (from >= to) return;
-        if (_recent.Count > 0 && _recent[^1].To == from) _recent[^1] = (_recent[^1].From, to);
+        // Joined to the last range when no UID of the view lies between them (UIDs in a gap were expunged
+        // before anyone saw them and never return), so a session that takes every arrival keeps one range.
+        if (_recent.Count > 0 && Uids.CountBelow(from) == Uids.CountBelow(_recent[^1].To)) _recent[^1] = (_recent[^1].From, to);
         else _recent.Add((from, to));
     }
 
@@ -126,10 +128,18 @@ public sealed class SelectedFolder(FolderRecord folder, UidList uids, bool readO
         return false;
     }
 
+    /// <summary>By binary search: the ranges are in UID order, and another session taking arrivals in turn with
+    /// this one makes many.</summary>
     private bool IsRecent(uint uid)
     {
-        foreach (var (from, to) in _recent)
-            if (uid >= from && uid < to) return true;
+        int low = 0, high = _recent.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + (high - low) / 2;
+            if (uid < _recent[middle].From) high = middle - 1;
+            else if (uid >= _recent[middle].To) low = middle + 1;
+            else return true;
+        }
         return false;
     }
 }

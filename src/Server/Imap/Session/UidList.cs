@@ -126,6 +126,7 @@ public sealed class UidList
     /// <summary>The UIDs from one position to another (inclusive), in order.</summary>
     public IEnumerable<uint> Range(int fromIndex, int toIndex)
     {
+        if (fromIndex < 0 || toIndex >= Count) throw new ArgumentOutOfRangeException(nameof(toIndex), "Positions run from 0 to Count - 1.");
         for (var index = fromIndex; index <= toIndex;)
         {
             var chunk = ChunkOfIndex(index);

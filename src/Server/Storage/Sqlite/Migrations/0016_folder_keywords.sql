@@ -1,6 +1,8 @@
 -- The keywords used in each folder, kept by triggers as messages get them, so opening a folder announces them
 -- (IMAP's FLAGS and PERMANENTFLAGS) without reading its messages. A keyword stays listed once used, as in
--- Dovecot: clients learn the vocabulary of the folder, and removing the last use costs nothing.
+-- Dovecot: clients learn the vocabulary of the folder, and removing the last use costs nothing. At most 256 a
+-- folder are listed, so a client adding and removing made-up keywords cannot grow the list (nor every SELECT)
+-- without end; a keyword past them is still stored on its messages and announced when a FETCH shows it.
 CREATE TABLE folder_keywords (
     folder_id  INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
     keyword    TEXT    NOT NULL COLLATE NOCASE,
@@ -17,7 +19,9 @@ BEGIN
     SELECT NEW.folder_id, value FROM json_each(
         CASE WHEN json_valid('["' || replace(replace(NEW.flags, '\', '\\'), ' ', '","') || '"]')
              THEN '["' || replace(replace(NEW.flags, '\', '\\'), ' ', '","') || '"]' ELSE '[]' END)
-    WHERE value <> '' AND substr(value, 1, 1) <> '\';
+    WHERE value <> '' AND substr(value, 1, 1) <> '\'
+      AND value NOT IN (SELECT keyword FROM folder_keywords WHERE folder_id = NEW.folder_id)
+    LIMIT max(0, 256 - (SELECT COUNT(*) FROM folder_keywords WHERE folder_id = NEW.folder_id));
 END;
 
 CREATE TRIGGER messages_keywords_changed AFTER UPDATE OF flags, folder_id ON messages
@@ -27,7 +31,9 @@ BEGIN
     SELECT NEW.folder_id, value FROM json_each(
         CASE WHEN json_valid('["' || replace(replace(NEW.flags, '\', '\\'), ' ', '","') || '"]')
              THEN '["' || replace(replace(NEW.flags, '\', '\\'), ' ', '","') || '"]' ELSE '[]' END)
-    WHERE value <> '' AND substr(value, 1, 1) <> '\';
+    WHERE value <> '' AND substr(value, 1, 1) <> '\'
+      AND value NOT IN (SELECT keyword FROM folder_keywords WHERE folder_id = NEW.folder_id)
+    LIMIT max(0, 256 - (SELECT COUNT(*) FROM folder_keywords WHERE folder_id = NEW.folder_id));
 END;
 
 INSERT OR IGNORE INTO folder_keywords (folder_id, keyword)
