@@ -91,4 +91,20 @@ public sealed class ImapFolderViewTests(SharedMailServer server)
         Assert.Contains("Project-X", fetch[flags]);
         Assert.Contains("$Label1", fetch[flags]);
     }
+
+    [Fact]
+    public async Task Fetch_reads_scattered_and_dense_sets_alike()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        for (var i = 1; i <= 30; i++) await imap.AppendAsync("INBOX", $"m{i}", i is > 1 and < 25 && i != 6 ? "\\Deleted" : "");
+        await imap.CommandAsync("EXAMINE INBOX");
+        // Dense: one range read of UIDs 25 to 30.
+        Assert.Equal(Enumerable.Range(25, 6).Select(uid => $"* {uid} FETCH (UID {uid})"), (await imap.CommandAsync("UID FETCH 25:* (UID)")).SkipLast(1));
+        await imap.CommandAsync("SELECT INBOX");
+        await imap.CommandAsync("EXPUNGE");
+        // Scattered: 1, 6 and 25 to 30 are left, far apart.
+        Assert.Equal(["* 1 FETCH (UID 1)", "* 2 FETCH (UID 6)", "* 3 FETCH (UID 25)", "* 8 FETCH (UID 30)"],
+            (await imap.CommandAsync("FETCH 1:3,8 (UID)")).SkipLast(1));
+    }
 }

@@ -63,6 +63,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         { "deleted UIDs", "messages_deleted" },
         { "UIDs of a folder", "(folder_id=? AND uid>?)" },
         { "messages by UID", "(folder_id=? AND uid=?)" },
+        { "messages in a UID range", "(folder_id=? AND uid>? AND uid<?)" },
     };
 
     private static (string Sql, object Parameters) Statement(string name) => name switch
@@ -82,6 +83,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         "changed since a modseq" => (SqliteMessageRepository.ChangedSince, new { folderId = 1, modseq = 3990 }),
         "UIDs of a folder" => (SqliteMessageRepository.ListUids, new { folderId = 1, after = 3990 }),
         "messages by UID" => (SqliteMessageRepository.EntriesByUid, new { folderId = 1, chunk = new[] { 5, 7, 3999 } }),
+        "messages in a UID range" => (SqliteMessageRepository.EntriesInRange, new { folderId = 1, first = 3000, last = 3500 }),
         _ => throw new ArgumentException(name),
     };
 

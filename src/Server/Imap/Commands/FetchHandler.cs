@@ -19,6 +19,9 @@ public sealed class FetchHandler : ICommandHandler
     /// <see cref="MimeTree.MaxStoredBytes"/> held at once.</summary>
     private const int StructureBatch = 50;
 
+    /// <summary>How many messages one read brings when no structure is needed (FLAGS, UID, sizes, dates).</summary>
+    private const int EntryBatch = 500;
+
     public IReadOnlyList<string> Names => ["FETCH", "UID FETCH"];
     public IReadOnlyList<SessionState> States => AllowedIn.Selected;
 
@@ -43,7 +46,7 @@ public sealed class FetchHandler : ICommandHandler
         var seen = new Dictionary<string, string>();
         var gone = false;
 
-        foreach (var chunk in targets.Chunk(StructureBatch))
+        foreach (var chunk in targets.Chunk(needsTree ? StructureBatch : EntryBatch))
         {
             // The messages as stored now (one expunged meanwhile is not found, and is passed over until the
             // client may be told), with their flags, which a new keyword among is announced before.

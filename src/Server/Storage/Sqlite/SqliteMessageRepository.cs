@@ -296,13 +296,22 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         ReadAsync<IReadOnlyList<MessageEntry>>(null, async (c, t) =>
         {
             var found = new List<MessageEntry>(uids.Count);
-            foreach (var chunk in uids.Chunk(500))
-                found.AddRange(await c.QueryAsync<MessageEntry>(EntriesByUid, new { folderId, chunk }, t));
-            found.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+            foreach (var chunk in uids.Order().Chunk(500))
+            {
+                // A dense stretch (FETCH 1:*, the last 50) is one range read; scattered UIDs are looked up each.
+                if (chunk[^1] - chunk[0] < 2L * chunk.Length)
+                {
+                    var wanted = chunk.ToHashSet();
+                    found.AddRange((await c.QueryAsync<MessageEntry>(EntriesInRange, new { folderId, first = chunk[0], last = chunk[^1] }, t))
+                        .Where(e => wanted.Contains((uint)e.Uid)));
+                }
+                else found.AddRange(await c.QueryAsync<MessageEntry>(EntriesByUid, new { folderId, chunk }, t));
+            }
             return found;
         });
 
-    internal const string EntriesByUid = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND uid IN @chunk";
+    internal const string EntriesByUid = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND uid IN @chunk ORDER BY uid";
+    internal const string EntriesInRange = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND uid BETWEEN @first AND @last ORDER BY uid";
 
     public Task<IReadOnlyList<MessageRecord>> ListRecordsAsync(long folderId, IReadOnlyCollection<uint> uids) =>
         ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) =>
