@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes an mbox of generated 5 KB messages: mbox.py <file> <first> <count>. All but one in a thousand are read
-(Status: RO), as in a mailbox kept for years; one in a thousand holds the word "needleinbody"; dates rise by a second
-per message."""
+(Status: RO), as in a mailbox kept for years; one in a thousand holds the word "needleinbody", and the first 50 of a
+mailbox hold "fiftyholdit" (as many matches at every size); dates rise by a second per message."""
 import random, sys, time
 
 path, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -19,6 +19,8 @@ with open(path, "w") as out:
             size += len(line) + 1
         if n % 1000 == 7:
             body.append("needleinbody")
+        if n < 50:
+            body.append("fiftyholdit")
         status = "" if n % 1000 == 0 else "Status: RO\n"
         out.write(f"From sender{n % 50}@example.org {stamp}\nFrom: sender{n % 50}@example.org\nTo: user@bench.test\n"
                   f"Subject: message {n} about {rng.choice(words)}\nMessage-ID: <scale-{n}@example.org>\n"
