@@ -64,6 +64,9 @@ public sealed class QueryPlanTests : IAsyncLifetime
         { "UIDs of a folder", "(folder_id=? AND uid>?)" },
         { "messages by UID", "(folder_id=? AND uid=?)" },
         { "messages in a UID range", "(folder_id=? AND uid>? AND uid<?)" },
+        { "conversations, newest message first", "messages_mailbox_received" },
+        { "a conversation's last message", "messages_thread" },
+        { "a conversation's counts", "messages_thread" },
     };
 
     private static (string Sql, object Parameters) Statement(string name) => name switch
@@ -83,6 +86,9 @@ public sealed class QueryPlanTests : IAsyncLifetime
         "changed since a modseq" => (SqliteMessageRepository.ChangedSince, new { folderId = 1, modseq = 3990 }),
         "UIDs of a folder" => (SqliteMessageRepository.ListUids, new { folderId = 1, after = 3990 }),
         "messages by UID" => (SqliteMessageRepository.EntriesByUid, new { folderId = 1, chunk = new[] { 5, 7, 3999 } }),
+        "conversations, newest message first" => (SqliteMessageRepository.ThreadWalk, new { mailboxId = 1, at = 3000, id = "m002000" }),
+        "a conversation's last message" => (SqliteMessageRepository.ThreadLastAt, new { mailboxId = 1, threadId = "t7" }),
+        "a conversation's counts" => (SqliteMessageRepository.ThreadCounts, new { mailboxId = 1, threadId = "t7" }),
         "messages in a UID range" => (SqliteMessageRepository.EntriesInRange, new { folderId = 1, first = 3000, last = 3500 }),
         _ => throw new ArgumentException(name),
     };

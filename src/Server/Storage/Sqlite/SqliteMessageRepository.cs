@@ -215,15 +215,55 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         return ($"SELECT {MessageColumns} FROM {source} WHERE {string.Join(" AND ", where)} ORDER BY received_at DESC, id DESC LIMIT @Limit", p);
     }
 
+    /// <summary>Walks the mailbox from its newest message down (the mailbox's time index), taking each
+    /// conversation where it first appears, which is at its last message: the cost is the messages of the
+    /// conversations on the page, not the mailbox. A conversation met below the page's start whose last message
+    /// is above it was on an earlier page; one seek of the conversation index tells.</summary>
     public Task<IReadOnlyList<ThreadRecord>> ListThreadsAsync(long mailboxId, int limit, PagePosition? after) =>
-        ReadAsync<IReadOnlyList<ThreadRecord>>(null, async (c, t) => (await c.QueryAsync<ThreadRecord>(
-            """
-            SELECT thread_id AS ThreadId, COUNT(*) AS Messages,
-                   SUM(1 - seen) AS Unread, MAX(received_at) AS LastAt
-            FROM messages WHERE mailbox_id = @mailboxId GROUP BY thread_id
-            HAVING @afterAt IS NULL OR MAX(received_at) < @afterAt OR (MAX(received_at) = @afterAt AND thread_id < @afterId)
-            ORDER BY LastAt DESC, thread_id DESC LIMIT @limit
-            """, new { mailboxId, limit, afterAt = after?.At, afterId = after?.Id }, t)).AsList());
+        ReadAsync<IReadOnlyList<ThreadRecord>>(null, async (c, t) =>
+        {
+            var found = new List<(string ThreadId, long LastAt)>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var (at, id) = (after?.At ?? long.MaxValue, "\uffff");
+            while (true)
+            {
+                var batch = (await c.QueryAsync<(string ThreadId, long ReceivedAt, string Id)>(ThreadWalk, new { mailboxId, at, id }, t)).AsList();
+                foreach (var (threadId, receivedAt, messageId) in batch)
+                {
+                    // Everything at or above the limit-th conversation's time is in: ties are ordered as before.
+                    if (found.Count >= limit && receivedAt < found[limit - 1].LastAt) return await CountThreadsAsync(c, t, mailboxId, found, limit);
+                    (at, id) = (receivedAt, messageId);
+                    if (!seen.Add(threadId)) continue;
+                    var lastAt = await c.ExecuteScalarAsync<long>(ThreadLastAt, new { mailboxId, threadId }, t);
+                    if (after is not null && (lastAt > after.At || (lastAt == after.At && string.CompareOrdinal(threadId, after.Id) >= 0))) continue;
+                    found.Add((threadId, lastAt));
+                    found.Sort((a, b) => a.LastAt != b.LastAt ? b.LastAt.CompareTo(a.LastAt) : string.CompareOrdinal(b.ThreadId, a.ThreadId));
+                }
+                if (batch.Count < ThreadWalkBatch) return await CountThreadsAsync(c, t, mailboxId, found, limit);
+            }
+        });
+
+    private const int ThreadWalkBatch = 200;
+
+    internal const string ThreadWalk =
+        "SELECT thread_id, received_at, id FROM messages INDEXED BY messages_mailbox_received WHERE mailbox_id = @mailboxId " +
+        "AND (received_at < @at OR (received_at = @at AND id < @id)) ORDER BY received_at DESC, id DESC LIMIT 200";
+
+    internal const string ThreadLastAt = "SELECT MAX(received_at) FROM messages WHERE mailbox_id = @mailboxId AND thread_id = @threadId";
+
+    internal const string ThreadCounts =
+        "SELECT COUNT(*) AS Messages, COALESCE(SUM(1 - seen), 0) AS Unread FROM messages WHERE mailbox_id = @mailboxId AND thread_id = @threadId";
+
+    private static async Task<IReadOnlyList<ThreadRecord>> CountThreadsAsync(DbConnection c, DbTransaction? t, long mailboxId, List<(string ThreadId, long LastAt)> found, int limit)
+    {
+        var threads = new List<ThreadRecord>();
+        foreach (var (threadId, lastAt) in found.Take(limit))
+        {
+            var (messages, unread) = await c.QuerySingleAsync<(long, long)>(ThreadCounts, new { mailboxId, threadId }, t);
+            threads.Add(new ThreadRecord(threadId, messages, unread, lastAt));
+        }
+        return threads;
+    }
 
     public Task<IReadOnlyList<MessageRecord>> ListThreadMessagesAsync(long mailboxId, IReadOnlyCollection<string> threadIds) =>
         ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(
