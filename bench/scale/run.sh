@@ -67,7 +67,7 @@ for size in $sizes; do
 done
 
 names=("SMTP ingest, msg/s (10 sessions)" "REST send, msg/s" "REST list newest 50" "REST search, a word some hold" "REST search, a word 50 hold" "REST search, a word none holds"
-  "REST folder counts" "IMAP SELECT INBOX, first at this size" "IMAP SELECT INBOX" "IMAP FETCH last 50 envelopes" "IMAP UID SEARCH UNSEEN" "data directory per message, bytes (5 KB messages)")
+  "REST folder counts" "IMAP SELECT INBOX, first at this size" "IMAP SELECT INBOX" "IMAP FETCH last 50 envelopes" "IMAP UID SEARCH UNSEEN (50 unread)" "data directory per message, bytes (5 KB messages)")
 printf "| at N messages in INBOX (p50 / p99 ms where two) |"; for size in $sizes; do printf " %s |" "$size"; done; echo
 printf "|---|"; for size in $sizes; do printf -- "---|"; done; echo
 for name in "${names[@]}"; do

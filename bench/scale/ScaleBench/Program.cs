@@ -75,6 +75,12 @@ using (var imap = await ConnectAsync())
         if ((await imap.Inbox.FetchAsync(Math.Max(0, count - 50), count - 1, MessageSummaryItems.Envelope | MessageSummaryItems.UniqueId)).Count == 0)
             throw new InvalidOperationException("nothing fetched");
     });
-    await Percentiles("IMAP UID SEARCH UNSEEN", async () => await imap.Inbox.SearchAsync(SearchQuery.NotSeen));
+    // The same number of unread messages at every size (the 50 with the lowest UIDs), so UNSEEN measures finding
+    // them rather than how much mail the steps before left unread.
+    await imap.Inbox.OpenAsync(FolderAccess.ReadWrite);
+    var unread = await imap.Inbox.SearchAsync(SearchQuery.NotSeen);
+    if (unread.Count > 50) await imap.Inbox.AddFlagsAsync(unread.Skip(50).ToList(), MessageFlags.Seen, silent: true);
+    await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+    await Percentiles("IMAP UID SEARCH UNSEEN (50 unread)", async () => await imap.Inbox.SearchAsync(SearchQuery.NotSeen));
     await imap.DisconnectAsync(true);
 }
