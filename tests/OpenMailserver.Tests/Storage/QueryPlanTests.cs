@@ -1,8 +1,5 @@
 extern alias ServerAssembly;
 using Dapper;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Storage;
 using OpenMailserver.Tests.Infrastructure;
 
@@ -14,15 +11,12 @@ namespace OpenMailserver.Tests.Storage;
 /// turn into a scan that grows with the mailbox.</summary>
 public sealed class QueryPlanTests : IAsyncLifetime
 {
-    private readonly string _directory = TestPaths.NewTempDirectory();
-    private readonly Database _database;
-
-    public QueryPlanTests() => _database = new Database(Options.Create(new StorageOptions(_directory)));
+    private MigratedDatabase _store = null!;
 
     public async Task InitializeAsync()
     {
-        await new Migrator(_database, NullLogger<Migrator>.Instance).MigrateAsync();
-        await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(
+        _store = await MigratedDatabase.CreateAsync();
+        await _store.Database.WriteAsync(tx => tx.Connection!.ExecuteAsync(
             """
             INSERT INTO domains (id, name, created_at) VALUES (1, 'example.test', 0);
             INSERT INTO mailboxes (id, domain_id, local_part, address, password_hash, quota, created_at) VALUES
@@ -40,11 +34,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
             """, transaction: tx));
     }
 
-    public Task DisposeAsync()
-    {
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _store.DisposeAsync();
 
     public static TheoryData<string, string> Statements() => new()
     {
@@ -86,7 +76,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
         "changed since a modseq" => (SqliteMessageRepository.ChangedSince, new { folderId = 1, modseq = 3990 }),
         "UIDs of a folder" => (SqliteMessageRepository.ListUids, new { folderId = 1, after = 3990 }),
         "messages by UID" => (SqliteMessageRepository.EntriesByUid, new { folderId = 1, chunk = new[] { 5, 7, 3999 } }),
-        "conversations, newest message first" => (SqliteMessageRepository.ThreadWalk, new { mailboxId = 1, at = 3000, id = "m002000" }),
+        "conversations, newest message first" => (SqliteMessageRepository.ThreadWalk, new { mailboxId = 1, at = 3000, id = "m002000", limit = 200 }),
         "a conversation's last message" => (SqliteMessageRepository.ThreadLastAt, new { mailboxId = 1, threadId = "t7" }),
         "a conversation's counts" => (SqliteMessageRepository.ThreadCounts, new { mailboxId = 1, threadId = "t7" }),
         "messages in a UID range" => (SqliteMessageRepository.EntriesInRange, new { folderId = 1, first = 3000, last = 3500 }),
@@ -104,7 +94,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
     [MemberData(nameof(Statements))]
     public async Task Seeks_its_index_with_statistics_of_the_data(string statement, string index)
     {
-        await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
+        await _store.Database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
         AssertSeeks(await PlanAsync(statement), index);
     }
 
@@ -126,7 +116,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
     [MemberData(nameof(Statements))]
     public async Task Seeks_its_index_with_the_statistics_sampled_from_a_million_messages(string statement, string index)
     {
-        await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze + ";" + MillionMessageStatistics, transaction: tx));
+        await _store.Database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze + ";" + MillionMessageStatistics, transaction: tx));
         AssertSeeks(await PlanAsync(statement, reloadStatistics: true), index);
     }
 
@@ -135,8 +125,8 @@ public sealed class QueryPlanTests : IAsyncLifetime
     [InlineData(true)]
     public async Task Removals_since_a_modseq_seek_their_index(bool withStatistics)
     {
-        if (withStatistics) await _database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
-        await using var connection = await _database.OpenAsync();
+        if (withStatistics) await _store.Database.WriteAsync(tx => tx.Connection!.ExecuteAsync(PlannerStatistics.Analyze, transaction: tx));
+        await using var connection = await _store.Database.OpenAsync();
         var plan = (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + SqliteMessageRepository.ExpungedSince,
             new { folderId = 1, modseq = 19990 })).Select(row => row.Item4).ToList();
         Assert.Contains(plan, step => step.StartsWith("SEARCH expunged USING ", StringComparison.Ordinal) && step.Contains("INDEX expunged_since", StringComparison.Ordinal) && step.Contains("modseq>?", StringComparison.Ordinal));
@@ -153,7 +143,7 @@ public sealed class QueryPlanTests : IAsyncLifetime
     private async Task<IReadOnlyList<string>> PlanAsync(string statement, bool reloadStatistics = false)
     {
         var (sql, parameters) = Statement(statement);
-        await using var connection = await _database.OpenAsync();
+        await using var connection = await _store.Database.OpenAsync();
         // A pooled connection keeps the statistics it read; this makes it read them again.
         if (reloadStatistics) await connection.ExecuteAsync("ANALYZE sqlite_schema");
         return [.. (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + sql, parameters)).Select(row => row.Item4)];

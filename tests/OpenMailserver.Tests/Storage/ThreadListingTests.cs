@@ -1,9 +1,5 @@
 extern alias ServerAssembly;
 using Dapper;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using ServerAssembly::OpenMailserver.Server.Configuration;
 using ServerAssembly::OpenMailserver.Server.Storage;
 using OpenMailserver.Tests.Infrastructure;
 
@@ -15,19 +11,11 @@ namespace OpenMailserver.Tests.Storage;
 /// spread over earlier pages included.</summary>
 public sealed class ThreadListingTests : IAsyncLifetime
 {
-    private readonly string _directory = TestPaths.NewTempDirectory();
-    private readonly Database _database;
+    private MigratedDatabase _store = null!;
 
-    public ThreadListingTests() => _database = new Database(Options.Create(new StorageOptions(_directory)));
+    public async Task InitializeAsync() => _store = await MigratedDatabase.CreateAsync();
 
-    public async Task InitializeAsync() => await new Migrator(_database, NullLogger<Migrator>.Instance).MigrateAsync();
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    public async Task DisposeAsync() => await _store.DisposeAsync();
 
     [Theory]
     [InlineData(1, 1)]
@@ -37,7 +25,7 @@ public sealed class ThreadListingTests : IAsyncLifetime
     public async Task Every_page_is_what_grouping_the_whole_mailbox_gives(int seed, int pageSize)
     {
         var random = new Random(seed);
-        await _database.WriteAsync(async tx =>
+        await _store.Database.WriteAsync(async tx =>
         {
             await tx.Connection!.ExecuteAsync(
                 """
@@ -63,14 +51,14 @@ public sealed class ThreadListingTests : IAsyncLifetime
         });
 
         List<ThreadRecord> expected;
-        await using (var connection = await _database.OpenAsync())
+        await using (var connection = await _store.Database.OpenAsync())
             expected = (await connection.QueryAsync<ThreadRecord>(
                 """
                 SELECT thread_id AS ThreadId, COUNT(*) AS Messages, SUM(1 - seen) AS Unread, MAX(received_at) AS LastAt
                 FROM messages WHERE mailbox_id = 1 GROUP BY thread_id ORDER BY LastAt DESC, thread_id DESC
                 """)).AsList();
 
-        var repository = new SqliteMessageRepository(_database);
+        var repository = new SqliteMessageRepository(_store.Database);
         var listed = new List<ThreadRecord>();
         PagePosition? after = null;
         while (true)

@@ -227,7 +227,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             var (at, id) = (after?.At ?? long.MaxValue, "\uffff");
             while (true)
             {
-                var batch = (await c.QueryAsync<(string ThreadId, long ReceivedAt, string Id)>(ThreadWalk, new { mailboxId, at, id }, t)).AsList();
+                var batch = (await c.QueryAsync<(string ThreadId, long ReceivedAt, string Id)>(ThreadWalk, new { mailboxId, at, id, limit = ThreadWalkBatch }, t)).AsList();
                 foreach (var (threadId, receivedAt, messageId) in batch)
                 {
                     // Everything at or above the limit-th conversation's time is in: ties are ordered as before.
@@ -247,7 +247,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     internal const string ThreadWalk =
         "SELECT thread_id, received_at, id FROM messages INDEXED BY messages_mailbox_received WHERE mailbox_id = @mailboxId " +
-        "AND (received_at < @at OR (received_at = @at AND id < @id)) ORDER BY received_at DESC, id DESC LIMIT 200";
+        "AND (received_at < @at OR (received_at = @at AND id < @id)) ORDER BY received_at DESC, id DESC LIMIT @limit";
 
     internal const string ThreadLastAt = "SELECT MAX(received_at) FROM messages WHERE mailbox_id = @mailboxId AND thread_id = @threadId";
 
