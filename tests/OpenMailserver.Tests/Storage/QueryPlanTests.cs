@@ -132,6 +132,18 @@ public sealed class QueryPlanTests : IAsyncLifetime
         Assert.Contains(plan, step => step.StartsWith("SEARCH expunged USING ", StringComparison.Ordinal) && step.Contains("INDEX expunged_since", StringComparison.Ordinal) && step.Contains("modseq>?", StringComparison.Ordinal));
     }
 
+    /// <summary>A text search takes its matches newest first in batches: the full-text index gives them in rowid
+    /// order itself, so a batch costs its own rows, not a sort of every match.</summary>
+    [Fact]
+    public async Task Full_text_matches_come_in_rowid_order_from_the_index_without_a_sort()
+    {
+        await using var connection = await _store.Database.OpenAsync();
+        var plan = (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + SqliteMessageRepository.SearchMatches,
+            new { Text = "needle", below = long.MaxValue, batch = 100 })).Select(row => row.Item4).ToList();
+        Assert.Contains(plan, step => step.StartsWith("SCAN message_search VIRTUAL TABLE", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("B-TREE", StringComparison.Ordinal));
+    }
+
     private static void AssertSeeks(IReadOnlyList<string> plan, string index)
     {
         var text = string.Join(" | ", plan);

@@ -27,8 +27,15 @@ public interface IMessageRepository
     /// <summary>The messages of these conversations, oldest first.</summary>
     Task<IReadOnlyList<MessageRecord>> ListThreadMessagesAsync(long mailboxId, IReadOnlyCollection<string> threadIds);
     /// <summary>Messages stored before search existed, still to be indexed.</summary>
-    Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit);
+    Task<IReadOnlyList<(string Id, string Blob, long ReceivedAt)>> ListUnindexedAsync(int limit);
     Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields);
+    /// <summary>One message for each untimed row of the full-text index (<see cref="SearchRowIds"/>) between the two
+    /// rowids, in rowid order.</summary>
+    Task<IReadOnlyList<(long SearchId, string Blob, long ReceivedAt)>> ListUntimedAsync(long after, long before, int limit);
+    /// <summary>One past the highest untimed rowid a message names.</summary>
+    Task<long> UntimedEndAsync();
+    /// <summary>Gives an untimed row a rowid of the second its messages were received in, for every message naming it.</summary>
+    Task RetimeSearchRowAsync(IUnitOfWork tx, long searchId, long receivedAt, IndexedFields fields);
 
     /// <summary>Moves up to <paramref name="limit"/> queued texts (of one mailbox, or of any) into the full-text
     /// index; returns how many it moved.</summary>

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace OpenMailserver.Server.Storage;
 
@@ -84,35 +86,64 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<long> CountQueuedAsync(long mailboxId) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM search_queue WHERE mailbox_id = @mailboxId", new { mailboxId }, t));
 
-    public Task<int> IndexQueuedAsync(IUnitOfWork tx, long? mailboxId, int limit) =>
-        Sql(tx).Connection!.ExecuteScalarAsync<int>(mailboxId is null ? IndexQueued("") : IndexQueued("WHERE mailbox_id = @mailboxId"),
-            new { mailboxId, limit }, Sql(tx));
-
-    /// <summary>Moves a batch of queued text into the full-text index in one statement, so FTS5 gathers the whole
-    /// batch in memory and writes it as one segment. Each row gets the next rowid of the index, recorded as its
-    /// message's <c>search_id</c>.</summary>
-    private static string IndexQueued(string where) =>
-        $"""
-        CREATE TEMP TABLE IF NOT EXISTS search_batch (search_id INTEGER PRIMARY KEY, message_id TEXT NOT NULL);
-        DELETE FROM temp.search_batch;
-        INSERT INTO temp.search_batch (search_id, message_id)
-        SELECT (SELECT COALESCE(MAX(search_id), 0) FROM messages) + ROW_NUMBER() OVER (ORDER BY q.rowid), q.message_id
-        FROM (SELECT rowid, message_id FROM search_queue {where} ORDER BY rowid LIMIT @limit) q;
-        INSERT INTO message_search (rowid, subject, body, addresses)
-        SELECT b.search_id, q.subject, q.body, q.addresses FROM temp.search_batch b JOIN search_queue q ON q.message_id = b.message_id ORDER BY b.search_id;
-        UPDATE messages SET search_id = (SELECT b.search_id FROM temp.search_batch b WHERE b.message_id = messages.id)
-        WHERE id IN (SELECT message_id FROM temp.search_batch);
-        DELETE FROM search_queue WHERE message_id IN (SELECT message_id FROM temp.search_batch);
-        SELECT COUNT(*) FROM temp.search_batch;
-        """;
-
-    /// <summary>Adds a message's text to the full-text index and returns its row (virtual tables have no RETURNING).</summary>
-    private static Task<long> AddSearchTextAsync(IUnitOfWork tx, IndexedFields f) =>
-        Sql(tx).Connection!.ExecuteScalarAsync<long>(
+    /// <summary>Moves a batch of queued text into the full-text index, with the rows inserted by one statement in
+    /// rowid order, so FTS5 gathers the whole batch in memory and writes it as one segment. Each row gets a rowid
+    /// of the second its message was received (<see cref="SearchRowIds"/>), recorded as the message's <c>search_id</c>.</summary>
+    public async Task<int> IndexQueuedAsync(IUnitOfWork tx, long? mailboxId, int limit)
+    {
+        var queued = (await Sql(tx).Connection!.QueryAsync<(string MessageId, long ReceivedAt)>(
+            $"SELECT q.message_id, m.received_at FROM search_queue q JOIN messages m ON m.id = q.message_id {(mailboxId is null ? "" : "WHERE q.mailbox_id = @mailboxId")} ORDER BY q.rowid LIMIT @limit",
+            new { mailboxId, limit }, Sql(tx))).AsList();
+        if (queued.Count == 0) return 0;
+        var rowIds = await NextSearchRowIdsAsync(tx, queued.Select(m => m.ReceivedAt));
+        var batch = JsonSerializer.Serialize(queued.Select((m, i) => new object[] { rowIds[i], m.MessageId }));
+        await Sql(tx).Connection!.ExecuteAsync(
             """
-            INSERT INTO message_search (subject, body, addresses) VALUES (@Subject, @Text, @addresses);
-            SELECT last_insert_rowid();
-            """, new { f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, Sql(tx));
+            CREATE TEMP TABLE IF NOT EXISTS search_batch (search_id INTEGER PRIMARY KEY, message_id TEXT NOT NULL);
+            DELETE FROM temp.search_batch;
+            INSERT INTO temp.search_batch (search_id, message_id) SELECT value ->> 0, value ->> 1 FROM json_each(@batch);
+            INSERT INTO message_search (rowid, subject, body, addresses)
+            SELECT b.search_id, q.subject, q.body, q.addresses FROM temp.search_batch b JOIN search_queue q ON q.message_id = b.message_id ORDER BY b.search_id;
+            UPDATE messages SET search_id = (SELECT b.search_id FROM temp.search_batch b WHERE b.message_id = messages.id)
+            WHERE id IN (SELECT message_id FROM temp.search_batch);
+            DELETE FROM search_queue WHERE message_id IN (SELECT message_id FROM temp.search_batch);
+            """, new { batch }, Sql(tx));
+        return queued.Count;
+    }
+
+    /// <summary>A free rowid of the full-text index for each time, in the second it falls in: one past the highest a
+    /// message of that second holds. A second whose rowids are all taken gives one below every timed row, which
+    /// searches read whole.</summary>
+    private static async Task<long[]> NextSearchRowIdsAsync(IUnitOfWork tx, IEnumerable<long> receivedAts)
+    {
+        var next = new Dictionary<long, long>();
+        long? untimed = null;
+        var rowIds = new List<long>();
+        foreach (var receivedAt in receivedAts)
+        {
+            var first = SearchRowIds.First(receivedAt);
+            if (!next.TryGetValue(first, out var rowId))
+                rowId = 1 + (await Sql(tx).Connection!.ExecuteScalarAsync<long?>(
+                    "SELECT MAX(search_id) FROM messages WHERE search_id >= @first AND search_id < @end", new { first, end = first + SearchRowIds.PerSecond }, Sql(tx))
+                    ?? first - 1);
+            if (rowId < first + SearchRowIds.PerSecond)
+            {
+                next[first] = rowId + 1;
+                rowIds.Add(rowId);
+                continue;
+            }
+            untimed ??= 1 + (await Sql(tx).Connection!.ExecuteScalarAsync<long?>(
+                "SELECT MAX(search_id) FROM messages WHERE search_id < @Timed", new { SearchRowIds.Timed }, Sql(tx)) ?? 0);
+            rowIds.Add(untimed.Value);
+            untimed++;
+        }
+        return [.. rowIds];
+    }
+
+    /// <summary>Adds a message's text to the full-text index as the row <paramref name="rowId"/>.</summary>
+    private static Task AddSearchTextAsync(IUnitOfWork tx, long rowId, IndexedFields f) =>
+        Sql(tx).Connection!.ExecuteAsync("INSERT INTO message_search (rowid, subject, body, addresses) VALUES (@rowId, @Subject, @Text, @addresses)",
+            new { rowId, f.Subject, f.Text, addresses = string.Join(' ', f.From, f.To, f.Cc) }, Sql(tx));
 
     /// <summary>The conversation a new message belongs to: that of a message it names in References or
     /// In-Reply-To, or of another copy of itself; failing that, for an answer ("Re: …") whose client dropped those headers, the latest
@@ -179,21 +210,21 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q)
     {
+        if (q.Text is not null) return SearchAsync(q);
         var (sql, parameters) = Query(q);
         return ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, t) => (await c.QueryAsync<MessageRecord>(sql, parameters, t)).AsList());
     }
 
     /// <summary>The statement for a query, with only the conditions it has, so the planner sees which index
     /// serves it: the folder's listing index for one folder (newest first, stopping at the page's end), the
-    /// mailbox's otherwise, and for a text search the messages the full-text index names, found by
-    /// <c>search_id</c>, so a word that few messages hold costs those few, not a walk of the mailbox.</summary>
-    internal static (string Sql, object Parameters) Query(MessageQuery q)
+    /// mailbox's otherwise. For a text search, the messages among a batch of the full-text index's matches
+    /// (<c>@Keys</c>, a JSON array of rowids) found by <c>search_id</c>, unordered: <see cref="SearchAsync"/> orders them.</summary>
+    internal static (string Sql, DynamicParameters Parameters) Query(MessageQuery q)
     {
         var p = new
         {
             q.MailboxId, q.FolderId, q.Unread, From = SqlLike.Contains(q.From), To = SqlLike.Contains(q.To), Subject = SqlLike.Contains(q.Subject), q.Since, q.Before,
-            ThreadId = string.IsNullOrEmpty(q.ThreadId) ? null : q.ThreadId, Text = string.IsNullOrEmpty(q.Text) ? null : q.Text, AfterAt = q.After?.At,
-            AfterId = q.After?.Id, q.Limit,
+            ThreadId = string.IsNullOrEmpty(q.ThreadId) ? null : q.ThreadId, AfterAt = q.After?.At, AfterId = q.After?.Id, q.Limit,
         };
         var where = new List<string> { "mailbox_id = @MailboxId" };
         if (p.FolderId is not null) where.Add("folder_id = @FolderId");
@@ -205,15 +236,58 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         if (p.Before is not null) where.Add("received_at < @Before");
         if (p.ThreadId is not null) where.Add("thread_id = @ThreadId");
         if (p.AfterAt is not null) where.Add("(received_at < @AfterAt OR (received_at = @AfterAt AND id < @AfterId))");
-        var source = "messages";
-        if (p.Text is not null)
+        var parameters = new DynamicParameters(p);
+        if (q.Text is not null)
         {
-            where.Add("search_id IN (SELECT rowid FROM message_search WHERE message_search MATCH @Text)");
-            source = "messages INDEXED BY messages_search_id";
+            parameters.Add("Keys", "[]");
+            return ($"SELECT {MessageColumns} FROM messages INDEXED BY messages_search_id WHERE search_id IN (SELECT value FROM json_each(@Keys)) AND {string.Join(" AND ", where)}",
+                parameters);
         }
-        else if (p.FolderId is not null) source = "messages INDEXED BY messages_listing";
-        return ($"SELECT {MessageColumns} FROM {source} WHERE {string.Join(" AND ", where)} ORDER BY received_at DESC, id DESC LIMIT @Limit", p);
+        var source = p.FolderId is not null ? "messages INDEXED BY messages_listing" : "messages";
+        return ($"SELECT {MessageColumns} FROM {source} WHERE {string.Join(" AND ", where)} ORDER BY received_at DESC, id DESC LIMIT @Limit", parameters);
     }
+
+    /// <summary>Walks the full-text index's matches newest first (its rowids order by the second a message was
+    /// received, <see cref="SearchRowIds"/>) in growing batches, keeping the page's best, and stops once every
+    /// timed match left was received before the page's last message (or before <c>Since</c>): a word that a
+    /// million messages hold costs a page of them, not the million. Untimed rows sort below and are read whole. One
+    /// read transaction, so a row the backfill moves meanwhile is met once.</summary>
+    private Task<IReadOnlyList<MessageRecord>> SearchAsync(MessageQuery q) =>
+        ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, _) =>
+        {
+            await using var t = ((SqliteConnection)c).BeginTransaction(deferred: true);
+            var (sql, parameters) = Query(q);
+            var page = new List<MessageRecord>();
+            var below = SearchStart(q);
+            for (var batch = Math.Max(2 * q.Limit, 100); ; batch = Math.Min(2 * batch, 5000))
+            {
+                var keys = (await c.QueryAsync<long>(SearchMatches, new { q.Text, below, batch }, t)).AsList();
+                if (keys.Count == 0) return page;
+                parameters.Add("Keys", JsonSerializer.Serialize(keys));
+                page.AddRange(await c.QueryAsync<MessageRecord>(sql, parameters, t));
+                page.Sort(NewestFirst);
+                if (page.Count > q.Limit) page.RemoveRange(q.Limit, page.Count - q.Limit);
+                if (keys.Count < batch) return page;
+                below = keys[^1];
+                var before = SearchRowIds.ReceivedBefore(below);
+                if (before is not null && ((page.Count == q.Limit && before <= page[^1].ReceivedAt) || before <= q.Since)) below = SearchRowIds.Timed;
+            }
+        });
+
+    internal const string SearchMatches =
+        "SELECT rowid FROM message_search WHERE message_search MATCH @Text AND rowid < @below ORDER BY rowid DESC LIMIT @batch";
+
+    /// <summary>The rowid the walk starts below: past the last second a message on the page can have been received in.</summary>
+    private static long SearchStart(MessageQuery q)
+    {
+        var below = long.MaxValue;
+        if (q.After is not null) below = SearchRowIds.First(q.After.At) + SearchRowIds.PerSecond;
+        if (q.Before is not null) below = Math.Min(below, SearchRowIds.First(q.Before.Value - 1) + SearchRowIds.PerSecond);
+        return below;
+    }
+
+    private static readonly Comparison<MessageRecord> NewestFirst =
+        (a, b) => a.ReceivedAt != b.ReceivedAt ? b.ReceivedAt.CompareTo(a.ReceivedAt) : string.CompareOrdinal(b.Id, a.Id);
 
     /// <summary>Walks the mailbox from its newest message down (the mailbox's time index), taking each
     /// conversation where it first appears, which is at its last message: the cost is the messages of the
@@ -270,10 +344,18 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             $"SELECT {MessageColumns} FROM messages WHERE mailbox_id = @mailboxId AND thread_id IN @threadIds ORDER BY received_at, id",
             new { mailboxId, threadIds }, t)).AsList());
 
-    public Task<IReadOnlyList<(string Id, string Blob)>> ListUnindexedAsync(int limit) =>
-        ReadAsync<IReadOnlyList<(string, string)>>(null, async (c, t) => (await c.QueryAsync<(string, string)>(
-            "SELECT id, blob FROM messages m WHERE search_id IS NULL AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.message_id = m.id) LIMIT @limit",
+    public Task<IReadOnlyList<(string Id, string Blob, long ReceivedAt)>> ListUnindexedAsync(int limit) =>
+        ReadAsync<IReadOnlyList<(string, string, long)>>(null, async (c, t) => (await c.QueryAsync<(string, string, long)>(
+            "SELECT id, blob, received_at FROM messages m WHERE search_id IS NULL AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.message_id = m.id) LIMIT @limit",
             new { limit }, t)).AsList());
+
+    public Task<IReadOnlyList<(long SearchId, string Blob, long ReceivedAt)>> ListUntimedAsync(long after, long before, int limit) =>
+        ReadAsync<IReadOnlyList<(long, string, long)>>(null, async (c, t) => (await c.QueryAsync<(long, string, long)>(
+            "SELECT search_id, blob, received_at FROM messages WHERE search_id > @after AND search_id < @before ORDER BY search_id LIMIT @limit",
+            new { after, before, limit }, t)).AsList());
+
+    public Task<long> UntimedEndAsync() =>
+        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(search_id), 0) + 1 FROM messages WHERE search_id < @Timed", new { SearchRowIds.Timed }, t));
 
     public Task<IReadOnlyDictionary<string, byte[]>> ReadStructuresAsync(IReadOnlyCollection<string> ids) =>
         ReadAsync<IReadOnlyDictionary<string, byte[]>>(null, async (c, t) =>
@@ -312,9 +394,24 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     public async Task IndexTextAsync(IUnitOfWork tx, string id, IndexedFields fields)
     {
-        var searchId = await AddSearchTextAsync(tx, fields);
-        await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET search_id = @searchId, in_reply_to = @InReplyTo WHERE id = @id AND search_id IS NULL",
-            new { searchId, fields.InReplyTo, id }, Sql(tx));
+        // A message removed or indexed meanwhile is left as it is.
+        var receivedAt = await Sql(tx).Connection!.ExecuteScalarAsync<long?>("SELECT received_at FROM messages WHERE id = @id AND search_id IS NULL", new { id }, Sql(tx));
+        if (receivedAt is null) return;
+        var rowId = (await NextSearchRowIdsAsync(tx, [receivedAt.Value]))[0];
+        await AddSearchTextAsync(tx, rowId, fields);
+        await Sql(tx).Connection!.ExecuteAsync("UPDATE messages SET search_id = @rowId, in_reply_to = @InReplyTo WHERE id = @id",
+            new { rowId, fields.InReplyTo, id }, Sql(tx));
+    }
+
+    public async Task RetimeSearchRowAsync(IUnitOfWork tx, long searchId, long receivedAt, IndexedFields fields)
+    {
+        if (!await Sql(tx).Connection!.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM messages WHERE search_id = @searchId)", new { searchId }, Sql(tx))) return;
+        var timed = (await NextSearchRowIdsAsync(tx, [receivedAt]))[0];
+        // Its second has no rowid left: it stays where it is.
+        if (SearchRowIds.Untimed(timed)) return;
+        await AddSearchTextAsync(tx, timed, fields);
+        await Sql(tx).Connection!.ExecuteAsync(
+            "UPDATE messages SET search_id = @timed WHERE search_id = @searchId; DELETE FROM message_search WHERE rowid = @searchId;", new { timed, searchId }, Sql(tx));
     }
 
     public Task<MessageRecord?> FindAsync(string id, IUnitOfWork? tx = null) =>
