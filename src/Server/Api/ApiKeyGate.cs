@@ -4,7 +4,7 @@ using OpenMailserver.Server.Mcp;
 
 namespace OpenMailserver.Server.Api;
 
-/// <summary>Checks the <c>X-OpenMailserver-Key</c> header of every request that needs a key — REST <c>/v1</c>,
+/// <summary>Checks the API key (<see cref="ApiKeyHeader"/>) of every request that needs a key — REST <c>/v1</c>,
 /// native gRPC, MCP and <c>/metrics</c> — before anything reads the request's body, so an unauthenticated caller
 /// cannot make the server read (and hold) a body of any size: it gets 401 and the connection is closed. Every
 /// other request may send at most <see cref="UnauthenticatedBodyLimit"/> bytes of body. Scopes are still
@@ -15,7 +15,7 @@ public static class ApiKeyGate
     public const long UnauthenticatedBodyLimit = 64 * 1024;
     public const string MetricsPath = "/metrics";
     private const string UnknownKey = "The API key is not valid: it is unknown, revoked, or its mailbox is disabled.";
-    private const string MissingKey = "Missing API key: send it in the X-OpenMailserver-Key header.";
+    public const string MissingKey = "Missing API key: send it in the X-OpenMailserver-Key header.";
 
     public static void UseApiKeyGate(this WebApplication app) => app.Use(async (context, next) =>
     {
@@ -31,7 +31,7 @@ public static class ApiKeyGate
             return;
         }
 
-        var raw = context.Request.Headers[ApiKeyInterceptor.HeaderName].ToString().Trim();
+        var raw = ApiKeyHeader.Read(context.Request.Headers);
         var caller = raw.Length == 0 ? null : await context.RequestServices.GetRequiredService<ApiKeyService>().AuthenticateAsync(raw);
         if (caller is null)
         {

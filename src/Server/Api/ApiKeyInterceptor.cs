@@ -9,8 +9,6 @@ namespace OpenMailserver.Server.Api;
 /// Mailbox ownership is checked by the services, which know which mailbox a request touches.</summary>
 public sealed class ApiKeyInterceptor(ApiKeyService keys) : Interceptor
 {
-    public const string HeaderName = "x-openmailserver-key";
-
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
@@ -52,10 +50,10 @@ public sealed class ApiKeyInterceptor(ApiKeyService keys) : Interceptor
         var caller = http.Items[typeof(Caller)] as Caller;
         if (caller is null)
         {
-            var raw = context.RequestHeaders.GetValue(HeaderName);
-            if (string.IsNullOrEmpty(raw))
-                throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing API key: send it in the X-OpenMailserver-Key header."));
-            caller = await keys.AuthenticateAsync(raw.Trim())
+            var raw = ApiKeyHeader.Read(http.Request.Headers);
+            if (raw.Length == 0)
+                throw new RpcException(new Status(StatusCode.Unauthenticated, ApiKeyGate.MissingKey));
+            caller = await keys.AuthenticateAsync(raw)
                      ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The API key is not valid: it is unknown, revoked, or its mailbox is disabled."));
         }
         if (!required.Scopes.Any(caller.Has))

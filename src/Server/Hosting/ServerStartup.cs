@@ -77,6 +77,7 @@ public static class ServerStartup
     public static void MapOpenMailserver(this WebApplication app)
     {
         app.UseApiKeyGate();
+        app.UseEmptyJsonBody();
         app.MapGrpcService<MailboxesApi>();
         app.MapGrpcService<AliasesApi>();
         app.MapGrpcService<MailApi>();
