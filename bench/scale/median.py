@@ -10,4 +10,4 @@ for line in sys.stdin:
     figures.setdefault(name, []).append([float(v) for v in values if v])
 for name, rounds in figures.items():
     columns = rounds[0] if "first at" in name else [statistics.median(column) for column in zip(*rounds)]
-    print("\t".join([name] + [f"{v:.0f}" if name.endswith("msg/s") else f"{v:.1f}" for v in columns] + ([""] if len(columns) == 1 else [])))
+    print("\t".join([name] + [f"{v:.0f}" if "msg/s" in name else f"{v:.1f}" for v in columns] + ([""] if len(columns) == 1 else [])))

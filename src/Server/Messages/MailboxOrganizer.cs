@@ -22,7 +22,7 @@ public sealed class MailboxOrganizer(IStore store, IMessageRepository messages, 
             var flags = ToFlagChange(change);
             if (flags.Add.Count + flags.Remove.Count > 0)
             {
-                var stored = await changes.ChangeFlagsAsync(tx, current.FolderId, [current.Id], flags);
+                var stored = (await changes.ChangeFlagsAsync(tx, current.FolderId, [current.Id], flags)).Entries;
                 current = current with { Flags = stored[0].Flags };
             }
             if (change.Folder is not null)

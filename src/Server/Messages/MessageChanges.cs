@@ -12,19 +12,18 @@ public sealed class MessageChanges(IStore store, IMessageRepository messages, IM
     /// <summary>The separator of folder levels ("Projects/2026").</summary>
     public const char Delimiter = '/';
 
-    public Task<IReadOnlyList<MessageEntry>> ChangeFlagsAsync(long folderId, IReadOnlyCollection<string> ids, FlagChange change) =>
+    public Task<FlagUpdate> ChangeFlagsAsync(long folderId, IReadOnlyCollection<string> ids, FlagChange change) =>
         store.WriteAsync(tx => ChangeFlagsAsync(tx, folderId, ids, change));
 
     /// <summary>Applies <paramref name="change"/> to the flags of these messages as stored now, recording a
     /// flags-changed event for each message whose flags it changed.</summary>
-    /// <returns>The messages still in the folder, as stored after the change, in UID order.</returns>
-    public async Task<IReadOnlyList<MessageEntry>> ChangeFlagsAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change)
+    public async Task<FlagUpdate> ChangeFlagsAsync(IUnitOfWork tx, long folderId, IReadOnlyCollection<string> ids, FlagChange change)
     {
         var update = await messages.ChangeFlagsAsync(tx, folderId, ids, change);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var entry in update.Changed)
             await events.RecordForFolderAsync(tx, folderId, MailboxEventType.FlagsChanged, entry.Id, new { flags = MessageFlags.List(entry.Flags) }, now);
-        return update.Entries;
+        return update;
     }
 
     /// <summary>Removes those of the folder's messages that are \Deleted as stored now which

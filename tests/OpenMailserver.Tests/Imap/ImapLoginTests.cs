@@ -128,7 +128,8 @@ public sealed class ImapLoginTests(SharedMailServer server)
         Assert.Equal(["* ID (\"name\" \"Open Mailserver\" \"vendor\" \"Open Mailserver\")", "T2 OK ID completed"],
             await imap.CommandAsync("ID (\"name\" \"test-client\" \"version\" \"1.0\")"));
         Assert.Equal(["* NAMESPACE ((\"\" \"/\")) NIL NIL", "T3 OK NAMESPACE completed"], await imap.CommandAsync("NAMESPACE"));
-        Assert.Equal(["* ENABLED", "T4 OK ENABLE completed"], await imap.CommandAsync("ENABLE CONDSTORE"));
+        Assert.Equal(["* ENABLED", "T4 OK ENABLE completed"], await imap.CommandAsync("ENABLE X-NOT-OFFERED"));
+        Assert.Equal(["* ENABLED CONDSTORE", "T5 OK ENABLE completed"], await imap.CommandAsync("ENABLE CONDSTORE"));
     }
 
     [Fact]

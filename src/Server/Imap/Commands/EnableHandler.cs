@@ -3,7 +3,8 @@ using OpenMailserver.Server.Imap.Session;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
-/// <summary>RFC 5161 ENABLE. No extension we offer needs enabling, so nothing is enabled, as the RFC allows.</summary>
+/// <summary>RFC 5161 ENABLE: CONDSTORE and QRESYNC (RFC 7162, QRESYNC bringing CONDSTORE with it); ENABLED names
+/// those this command turned on. Any other name is passed over, as the RFC asks.</summary>
 public sealed class EnableHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["ENABLE"];
@@ -11,8 +12,15 @@ public sealed class EnableHandler : ICommandHandler
 
     public Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        CommandParser.Enable(c.Arguments);
-        r.Untagged("ENABLED").Tagged(c.Tag, "OK", "ENABLE completed");
+        var enabled = new List<string>();
+        foreach (var name in CommandParser.Enable(c.Arguments).Select(n => n.ToUpperInvariant()).Distinct())
+        {
+            if (name == "CONDSTORE" && !session.CondStore) session.EnableCondStore(r);
+            else if (name == "QRESYNC" && !session.QResync) session.EnableQResync(r);
+            else continue;
+            enabled.Add(name);
+        }
+        r.Untagged("ENABLED" + string.Concat(enabled.Select(n => " " + n))).Tagged(c.Tag, "OK", "ENABLE completed");
         return Task.CompletedTask;
     }
 }

@@ -9,7 +9,8 @@ namespace OpenMailserver.Server.Imap.Commands;
 /// <summary>FETCH and UID FETCH (RFC 3501 §6.4.5): every data item, BODY[section]&lt;partial&gt; from the
 /// stored bytes, and \Seen set by non-PEEK body fetches in a read-write folder. The response goes out as it
 /// is made: each message's line when it is complete, and each large literal straight from the stored
-/// message, so asking for the same body many times costs socket time, not memory.</summary>
+/// message, so asking for the same body many times costs socket time, not memory. CONDSTORE's MODSEQ item and
+/// CHANGEDSINCE modifier, and QRESYNC's VANISHED modifier (RFC 7162) read the changes since a modseq, not the folder.</summary>
 public sealed class FetchHandler : ICommandHandler
 {
     /// <summary>Literals at least this long are written to the socket directly instead of being buffered.</summary>
@@ -29,12 +30,29 @@ public sealed class FetchHandler : ICommandHandler
     {
         var services = session.Services;
         var imap = services.Imap.Value;
-        var (set, items) = CommandParser.Fetch(c.Arguments, imap.MaxFetchItems, imap.MaxNestingDepth);
+        var (set, items, changedSince, vanished) = CommandParser.Fetch(c.Arguments, imap.MaxFetchItems, imap.MaxNestingDepth);
         var byUid = c.Name == "UID FETCH";
+        if (vanished && !(byUid && session.QResync)) throw new ImapParseException("VANISHED is for UID FETCH once QRESYNC is enabled");
         if (byUid && items.All(i => i.Kind != FetchKind.Uid)) items.Insert(0, FetchItem.Simple(FetchKind.Uid));
+        if (changedSince is not null && items.All(i => i.Kind != FetchKind.ModSeq)) items.Add(FetchItem.Simple(FetchKind.ModSeq));
+        if (items.Any(i => i.Kind == FetchKind.ModSeq)) session.EnableCondStore(r);
 
         var selected = session.Selected!;
-        var targets = selected.Resolve(set, byUid, session.LastSearch);
+        List<(uint Sequence, uint Uid)> targets;
+        if (changedSince is { } since)
+        {
+            // The changes since, in the set: the cost is the changes, not the set.
+            var largest = byUid ? selected.LargestUid : selected.Count;
+            if (vanished)
+                await QuickResync.WriteVanishedAsync(session, r, (await services.Messages.ListExpungedSinceAsync(selected.Folder.Id, since))
+                    .Where(uid => selected.SequenceOf(uid) == 0 && set.Contains((uint)uid, Math.Max(largest, (uint)uid))), earlier: true, ct);
+            targets = [];
+            foreach (var entry in await services.Messages.ListChangedSinceAsync(selected.Folder.Id, since))
+                if (selected.SequenceOf(entry.Uid) is > 0 and var sequence
+                    && (set.IsSearchResult ? session.LastSearch.Contains((uint)entry.Uid) : set.Contains(byUid ? (uint)entry.Uid : sequence, largest)))
+                    targets.Add((sequence, (uint)entry.Uid));
+        }
+        else targets = selected.Resolve(set, byUid, session.LastSearch);
         // Sections and RFC822 need the message itself; ENVELOPE, BODY and BODYSTRUCTURE come from the structure
         // stored with it, and a message without one is parsed as before.
         var needsMessage = items.Any(i => i.Kind is FetchKind.Section or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text);
@@ -124,8 +142,9 @@ public sealed class FetchHandler : ICommandHandler
         if (seen.Count > 0)
         {
             // Added to the flags as stored, so a change another door made meanwhile is kept (and reported below).
-            foreach (var now in await services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen.Keys, FlagChange.Adding(MessageFlags.Seen)))
-                if (now.Flags == seen[now.Id]) selected.Showed(now);
+            foreach (var now in (await services.Changes.ChangeFlagsAsync(selected.Folder.Id, seen.Keys, FlagChange.Adding(MessageFlags.Seen))).Entries)
+                // With CONDSTORE the client still needs the new modseq: the update below tells it.
+                if (now.Flags == seen[now.Id] && !session.CondStore) selected.Showed(now);
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
         // Messages expunged by another session before this one may say so have no data left to show: the client
@@ -146,6 +165,7 @@ public sealed class FetchHandler : ICommandHandler
                 r.Raw("\"").Raw(ImapDateTime.Format(DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt))).Raw("\"");
                 break;
             case FetchKind.Rfc822Size: r.Number(entry.Size); break;
+            case FetchKind.ModSeq: r.Raw("(").Number(entry.ModSeq).Raw(")"); break;
             case FetchKind.Envelope: BodyStructureWriter.WriteEnvelope(r, envelope!); break;
             case FetchKind.Body: BodyStructureWriter.Write(r, tree!, extended: false, maxDepth); break;
             case FetchKind.BodyStructure: BodyStructureWriter.Write(r, tree!, extended: true, maxDepth); break;

@@ -4,8 +4,9 @@ using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
-/// <summary>SEARCH and UID SEARCH: every RFC 3501 key, evaluated on the index first and on content only
-/// where a key needs it. The result is kept for '$' (SEARCHRES).</summary>
+/// <summary>SEARCH and UID SEARCH: every RFC 3501 key and CONDSTORE's MODSEQ, evaluated on the index first and on
+/// content only where a key needs it. The result is kept for '$' (SEARCHRES). With MODSEQ in the keys the response
+/// ends with the highest modseq of the matches (RFC 7162 §3.1.5).</summary>
 public sealed class SearchHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["SEARCH", "UID SEARCH"];
@@ -22,7 +23,10 @@ public sealed class SearchHandler : ICommandHandler
         }
 
         var selected = session.Selected!;
-        var matches = await FromFlagIndexAsync(session, selected, key) ?? await EvaluateAsync(session, selected, key, ct);
+        var namesModSeq = NamesModSeq(key);
+        if (namesModSeq) session.EnableCondStore(r);
+        var highest = 0L;
+        var matches = await FromFlagIndexAsync(session, selected, key) ?? await EvaluateAsync(session, selected, key, modseq => highest = Math.Max(highest, modseq), ct);
 
         if (save) session.LastSearch = matches.Select(m => m.Item2).ToHashSet();
         else
@@ -34,6 +38,7 @@ public sealed class SearchHandler : ICommandHandler
                 r.Space().Number(byUid ? uid : sequence);
                 if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
             }
+            if (namesModSeq && matches.Count > 0) r.Raw(" (MODSEQ ").Number(highest).Raw(")");
             r.Line();
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
@@ -59,12 +64,22 @@ public sealed class SearchHandler : ICommandHandler
         return matches;
     }
 
+    private static bool NamesModSeq(SearchKey key) => key switch
+    {
+        SearchKey.ModSeq => true,
+        SearchKey.Not not => NamesModSeq(not.Key),
+        SearchKey.Or or => NamesModSeq(or.Left) || NamesModSeq(or.Right),
+        SearchKey.And and => and.Keys.Any(NamesModSeq),
+        _ => false,
+    };
+
     /// <summary>How many messages one read of the store brings (and one parallel pass evaluates).</summary>
     private const int EvaluateBatch = 1000;
 
     /// <summary>Every key, message by message: index data first, content only where a key needs it, on all cores
     /// when it does. The folder is read in batches in view order, so memory holds one batch and the matches.</summary>
-    private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, CancellationToken ct)
+    private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, Action<long> matchedModSeq,
+        CancellationToken ct)
     {
         var (count, largestUid, uids) = (selected.Count, selected.LargestUid, selected.Uids);
         // A set of UIDs or numbers that every match must be in ("UID 5000:* …", how clients ask what is new)
@@ -95,7 +110,11 @@ public sealed class SearchHandler : ICommandHandler
                 }
             }), ct);
             for (var i = 0; i < entries.Count; i++)
-                if (hit[i]) matches.Add((selected.SequenceOf(entries[i].Uid), (uint)entries[i].Uid));
+            {
+                if (!hit[i]) continue;
+                matches.Add((selected.SequenceOf(entries[i].Uid), (uint)entries[i].Uid));
+                matchedModSeq(entries[i].ModSeq);
+            }
         }
         return matches;
     }

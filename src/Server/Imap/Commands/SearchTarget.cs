@@ -20,6 +20,7 @@ public sealed class SearchTarget(ImapSession session, uint sequence, MessageEntr
     public uint LargestUid => largestUid;
     public IReadOnlySet<string> Flags => session.Selected!.FlagSetOf(entry);
     public long Size => entry.Size;
+    public long ModSeq => entry.ModSeq;
     public DateTimeOffset InternalDate => DateTimeOffset.FromUnixTimeMilliseconds(entry.ReceivedAt);
     public IReadOnlySet<uint> LastSearchResult => session.LastSearch;
 

@@ -5,7 +5,8 @@ using OpenMailserver.Server.Storage;
 namespace OpenMailserver.Server.Imap.Commands;
 
 /// <summary>SELECT (read-write) and EXAMINE (read-only): the session's view of the folder, and the counts,
-/// flags and UIDs a client needs to start.</summary>
+/// flags, UIDs and HIGHESTMODSEQ a client needs to start; with QRESYNC, also what it missed since it last knew
+/// the folder (<see cref="QuickResync"/>).</summary>
 public sealed class SelectHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["SELECT", "EXAMINE"];
@@ -13,10 +14,12 @@ public sealed class SelectHandler : ICommandHandler
 
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        var name = CommandParser.Folder(c.Arguments);
+        var (name, condStore, qresync) = CommandParser.Select(c.Arguments);
+        if (qresync is not null && !session.QResync) throw new ImapParseException("The QRESYNC parameter needs ENABLE QRESYNC first");
         var readOnly = c.Name == "EXAMINE";
         if (session.Selected is not null) r.Untagged("OK [CLOSED] Previous folder closed");
         session.Unselect();
+        if (condStore) session.EnableCondStore(r);
         var folder = await Folders.ExistingAsync(session, c, r, name);
         if (folder is null) return;
         // The UIDs from the view other sessions share, brought up to date by the changes since; the counts, the
@@ -38,6 +41,9 @@ public sealed class SelectHandler : ICommandHandler
         }
         // The view may hold arrivals after the folder was read: UIDNEXT stays above them.
         r.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid").Untagged($"OK [UIDNEXT {Math.Max(folder.UidNext, uids.Last + 1L)}] Predicted next UID");
+        // Kept for every folder, whether or not the client turned CONDSTORE on (RFC 7162 §3.1.2.1).
+        r.Untagged($"OK [HIGHESTMODSEQ {selected.Folder.HighestModSeq}] Highest");
+        if (qresync is not null) await QuickResync.WriteAsync(session, selected, qresync, r, ct);
         r.Tagged(c.Tag, "OK", readOnly ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed");
     }
 }

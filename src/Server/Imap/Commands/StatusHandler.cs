@@ -13,6 +13,7 @@ public sealed class StatusHandler : ICommandHandler
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
         var (name, items) = CommandParser.Status(c.Arguments);
+        if (items.Contains("HIGHESTMODSEQ")) session.EnableCondStore(r);
         var folder = await Folders.ExistingAsync(session, c, r, name);
         if (folder is null) return;
         await WriteAsync(session, r, folder, items);
@@ -32,6 +33,7 @@ public sealed class StatusHandler : ICommandHandler
                 "UIDVALIDITY" => folder.UidValidity,
                 "UNSEEN" => folder.UnseenCount,
                 "SIZE" => folder.TotalSize,
+                "HIGHESTMODSEQ" => folder.HighestModSeq,
                 _ => 0,
             });
         }

@@ -4,7 +4,8 @@ using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
-/// <summary>STORE and UID STORE: FLAGS, +FLAGS, -FLAGS, each optionally .SILENT.</summary>
+/// <summary>STORE and UID STORE: FLAGS, +FLAGS, -FLAGS, each optionally .SILENT, and CONDSTORE's UNCHANGEDSINCE
+/// (RFC 7162 §3.1.3): a message changed after it is left as it is and named in <c>[MODIFIED]</c>.</summary>
 public sealed class StoreHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["STORE", "UID STORE"];
@@ -20,6 +21,7 @@ public sealed class StoreHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", Folders.ReadOnly);
             return;
         }
+        if (a.UnchangedSince is not null) session.EnableCondStore(r);
         var flags = new List<string>();
         foreach (var flag in a.Flags)
             flags.Add(MessageFlags.Canonical(flag) ?? throw new ImapParseException($"{flag} cannot be stored"));
@@ -28,7 +30,8 @@ public sealed class StoreHandler : ICommandHandler
             "FLAGS" => FlagChange.Replacing(flags),
             "+FLAGS" => FlagChange.Adding(flags),
             _ => FlagChange.Removing(flags),
-        };
+        } with { UnchangedSince = a.UnchangedSince };
+        var modified = new List<uint>();
 
         var targets = selected.Resolve(a.Set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Uid)).ToList();
         if (targets.Count > 0)
@@ -36,7 +39,11 @@ public sealed class StoreHandler : ICommandHandler
             // Applied to the flags as stored now, not to what the client last saw, so a change made by another
             // session or the API in between is kept.
             var before = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, targets.Select(t => t.Uid).ToList());
-            var stored = await session.Services.Changes.ChangeFlagsAsync(selected.Folder.Id, before.Select(e => e.Id).ToList(), change);
+            var update = await session.Services.Changes.ChangeFlagsAsync(selected.Folder.Id, before.Select(e => e.Id).ToList(), change);
+            var stored = update.Entries;
+            var changed = update.Changed.Select(e => e.Id).ToHashSet();
+            foreach (var entry in update.Modified)
+                if (selected.SequenceOf(entry.Uid) is > 0 and var sequence) modified.Add(byUid ? (uint)entry.Uid : sequence);
             var expected = before.ToDictionary(e => e.Id, e => change.ApplyTo(e.Flags));
             // Messages another door changed since the client was last told: it does not know their flags yet.
             var untold = before.Where(e => e.ModSeq > selected.Folder.HighestModSeq && !selected.AlreadyShown(e)).Select(e => e.Id).ToHashSet();
@@ -45,13 +52,20 @@ public sealed class StoreHandler : ICommandHandler
             foreach (var now in stored)
             {
                 if (selected.SequenceOf(now.Uid) is not (> 0 and var sequence)) continue;
-                // .SILENT still reports flags the client cannot know: changed by another door since it was told.
-                if (!a.Silent || now.Flags != expected[now.Id] || untold.Contains(now.Id))
-                    r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {now.Uid} " : "").Raw("FLAGS (").Raw(selected.FlagsOf(now)).Raw("))").Line();
+                // .SILENT still reports flags the client cannot know: changed by another door since it was told;
+                // and with CONDSTORE the new modseq of each message this STORE changed.
+                var showFlags = !a.Silent || now.Flags != expected[now.Id] || untold.Contains(now.Id);
+                if (showFlags || (session.CondStore && changed.Contains(now.Id)))
+                {
+                    r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {now.Uid}" : "");
+                    if (showFlags) r.Raw(byUid ? " " : "").Raw("FLAGS (").Raw(selected.FlagsOf(now)).Raw(")");
+                    if (session.CondStore) r.Raw(byUid || showFlags ? " " : "").Raw("MODSEQ (").Number(now.ModSeq).Raw(")");
+                    r.Raw(")").Line();
+                }
                 selected.Showed(now);
             }
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
-        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+        r.Tagged(c.Tag, "OK", modified.Count > 0 ? $"[MODIFIED {SequenceSet.Format(modified)}] Conditional {c.Name} failed for some messages" : $"{c.Name} completed");
     }
 }

@@ -15,15 +15,26 @@ public sealed record ListArguments(bool Lsub, bool SelectSubscribed, bool Select
 
 public sealed record StatusArguments(string Folder, IReadOnlyList<string> Items);
 
+/// <param name="CondStore">The CONDSTORE parameter (RFC 7162 §3.1.8).</param>
+/// <param name="QResync">The QRESYNC parameter (RFC 7162 §3.2.5), or null.</param>
+public sealed record SelectArguments(string Folder, bool CondStore, QResyncParameters? QResync);
+
+/// <summary>What a client knows of a folder from before: its UIDVALIDITY, the modseq it was told up to, and
+/// the UIDs it holds (null: all). Its sequence match data is read and not needed, since every removal is kept.</summary>
+public sealed record QResyncParameters(uint UidValidity, long ModSeq, SequenceSet? KnownUids);
+
 /// <param name="Received">The internal date the client gave, or null for now.</param>
 public sealed record AppendArguments(string Folder, IReadOnlyList<string> Flags, DateTimeOffset? Received, ReadOnlyMemory<byte> Content);
 
 public sealed record CopyArguments(SequenceSet Set, string Folder);
 
 /// <param name="Operation">FLAGS, +FLAGS or -FLAGS.</param>
-public sealed record StoreArguments(SequenceSet Set, string Operation, bool Silent, IReadOnlyList<string> Flags);
+/// <param name="UnchangedSince">CONDSTORE's UNCHANGEDSINCE modifier, or null.</param>
+public sealed record StoreArguments(SequenceSet Set, string Operation, bool Silent, IReadOnlyList<string> Flags, long? UnchangedSince);
 
-public sealed record FetchArguments(SequenceSet Set, List<FetchItem> Items);
+/// <param name="ChangedSince">CONDSTORE's CHANGEDSINCE modifier, or null.</param>
+/// <param name="Vanished">QRESYNC's VANISHED modifier (UID FETCH with CHANGEDSINCE only).</param>
+public sealed record FetchArguments(SequenceSet Set, List<FetchItem> Items, long? ChangedSince, bool Vanished);
 
 /// <param name="Save">RETURN (SAVE): keep the result for '$' instead of sending it.</param>
 /// <param name="UnsupportedCharset">The CHARSET asked for when it is not one we search in.</param>

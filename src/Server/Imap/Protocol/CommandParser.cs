@@ -14,7 +14,7 @@ public static class CommandParser
     private const int MaxListPatterns = 32;
     private const int MaxIdFields = 30;
 
-    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE"];
+    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ"];
 
     /// <summary>The command's name after its tag (with "UID " before the UID commands), and a reader at its arguments.</summary>
     public static ImapCommand Command(string tag, ImapReader reader)
@@ -32,6 +32,69 @@ public static class CommandParser
     public static void None(ImapReader a) => a.End();
 
     /// <summary>SELECT, EXAMINE, CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE: one folder name.</summary>
+    /// <summary>SELECT and EXAMINE: a folder, then optionally "(" CONDSTORE and/or QRESYNC (uidvalidity modseq
+    /// [known-uids] [(known-sequence-set known-uid-set)]) ")" (RFC 7162).</summary>
+    public static SelectArguments Select(ImapReader a)
+    {
+        a.Space();
+        var name = FolderName(a);
+        var condStore = false;
+        QResyncParameters? qresync = null;
+        if (a.TrySpace())
+        {
+            a.Expect('(');
+            do
+            {
+                var parameter = a.Atom("a SELECT parameter").ToUpperInvariant();
+                if (parameter == "CONDSTORE") condStore = true;
+                else if (parameter == "QRESYNC" && qresync is null) qresync = QResync(a);
+                else throw new ImapParseException($"Unknown or repeated SELECT parameter {parameter}");
+            } while (a.TrySpace());
+            a.Expect(')');
+        }
+        a.End();
+        return new SelectArguments(name, condStore, qresync);
+    }
+
+    private static QResyncParameters QResync(ImapReader a)
+    {
+        a.Space();
+        a.Expect('(');
+        var uidValidity = a.NzNumber("a UIDVALIDITY");
+        a.Space();
+        var modseq = a.ModSeq();
+        if (modseq < 1) throw new ImapParseException("The mod-sequence of QRESYNC starts at 1");
+        SequenceSet? known = null;
+        if (a.TrySpace())
+        {
+            var matchData = a.Peek() == '(';
+            if (!matchData)
+            {
+                known = KnownUids(a);
+                matchData = a.TrySpace();
+            }
+            if (matchData)
+            {
+                // The sequence match data: checked, not needed.
+                a.Expect('(');
+                KnownUids(a);
+                a.Space();
+                KnownUids(a);
+                a.Expect(')');
+            }
+        }
+        a.Expect(')');
+        return new QResyncParameters(uidValidity, modseq, known);
+    }
+
+    /// <summary>A set of UIDs or numbers a client holds: no '*' and no '$' (RFC 7162's known-uids).</summary>
+    private static SequenceSet KnownUids(ImapReader a)
+    {
+        var set = a.SequenceSet();
+        if (set.IsSearchResult || set.ToString().Contains('*')) throw new ImapParseException("Known UIDs are numbers, without '*' or '$'");
+        return set;
+    }
+
     public static string Folder(ImapReader a)
     {
         a.Space();
@@ -236,6 +299,15 @@ public static class CommandParser
         a.Space();
         var set = a.SequenceSet();
         a.Space();
+        long? unchangedSince = null;
+        if (a.TryExpect('('))
+        {
+            if (!a.TryWord("UNCHANGEDSINCE")) throw new ImapParseException("The STORE modifier is UNCHANGEDSINCE");
+            a.Space();
+            unchangedSince = a.ModSeq();
+            a.Expect(')');
+            a.Space();
+        }
         var operation = a.Atom("FLAGS, +FLAGS or -FLAGS").ToUpperInvariant();
         var silent = operation.EndsWith(".SILENT", StringComparison.Ordinal);
         if (silent) operation = operation[..^".SILENT".Length];
@@ -243,7 +315,7 @@ public static class CommandParser
         a.Space();
         var flags = a.FlagList();
         a.End();
-        return new StoreArguments(set, operation, silent, flags);
+        return new StoreArguments(set, operation, silent, flags, unchangedSince);
     }
 
     public static FetchArguments Fetch(ImapReader a, int maxItems, int maxDepth)
@@ -252,8 +324,27 @@ public static class CommandParser
         var set = a.SequenceSet();
         a.Space();
         var items = FetchParser.Parse(a, maxItems, maxDepth);
+        long? changedSince = null;
+        var vanished = false;
+        if (a.TrySpace())
+        {
+            // FETCH modifiers (RFC 7162): CHANGEDSINCE modseq, and VANISHED with it.
+            a.Expect('(');
+            do
+            {
+                if (a.TryWord("CHANGEDSINCE") && changedSince is null)
+                {
+                    a.Space();
+                    changedSince = a.ModSeq();
+                }
+                else if (a.TryWord("VANISHED") && !vanished) vanished = true;
+                else throw new ImapParseException("Unknown or repeated FETCH modifier");
+            } while (a.TrySpace());
+            a.Expect(')');
+            if (vanished && changedSince is null) throw new ImapParseException("VANISHED needs CHANGEDSINCE");
+        }
         a.End();
-        return new FetchArguments(set, items);
+        return new FetchArguments(set, items, changedSince, vanished);
     }
 
     /// <summary>SEARCH [RETURN (SAVE)] [CHARSET name] keys. Of the ESEARCH return options only SAVE (RFC 5182)

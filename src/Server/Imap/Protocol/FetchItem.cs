@@ -1,6 +1,6 @@
 namespace OpenMailserver.Server.Imap.Protocol;
 
-public enum FetchKind { Flags, InternalDate, Rfc822Size, Envelope, Body, BodyStructure, Uid, Rfc822, Rfc822Header, Rfc822Text, Section }
+public enum FetchKind { Flags, InternalDate, Rfc822Size, Envelope, Body, BodyStructure, Uid, Rfc822, Rfc822Header, Rfc822Text, Section, ModSeq }
 
 /// <summary>One data item of a FETCH. For <see cref="FetchKind.Section"/>: the part path, the specifier
 /// (HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT, TEXT, MIME or none), the header names, PEEK, and a partial
@@ -27,6 +27,7 @@ public sealed record FetchItem(FetchKind Kind, IReadOnlyList<int> Path, string? 
         FetchKind.Rfc822 => "RFC822",
         FetchKind.Rfc822Header => "RFC822.HEADER",
         FetchKind.Rfc822Text => "RFC822.TEXT",
+        FetchKind.ModSeq => "MODSEQ",
         _ => throw new InvalidOperationException(),
     };
 }

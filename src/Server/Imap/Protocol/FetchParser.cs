@@ -38,6 +38,7 @@ public static class FetchParser
             case "ENVELOPE": return FetchItem.Simple(FetchKind.Envelope);
             case "BODYSTRUCTURE": return FetchItem.Simple(FetchKind.BodyStructure);
             case "UID": return FetchItem.Simple(FetchKind.Uid);
+            case "MODSEQ": return FetchItem.Simple(FetchKind.ModSeq);
             case "RFC822": return FetchItem.Simple(FetchKind.Rfc822);
             case "RFC822.HEADER": return FetchItem.Simple(FetchKind.Rfc822Header);
             case "RFC822.TEXT": return FetchItem.Simple(FetchKind.Rfc822Text);

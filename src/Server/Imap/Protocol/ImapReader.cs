@@ -62,6 +62,14 @@ public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
         return value;
     }
 
+    /// <summary>A mod-sequence value (RFC 7162): 0 to 2^63 - 1.</summary>
+    public long ModSeq(string what = "a mod-sequence")
+    {
+        var text = Chars(char.IsAsciiDigit, what);
+        if (text.Length > 19 || !long.TryParse(text, out var value)) throw new ImapParseException($"{what} is out of range");
+        return value;
+    }
+
     /// <summary>An unsigned 32-bit number greater than zero (nz-number).</summary>
     public uint NzNumber(string what = "a number")
     {

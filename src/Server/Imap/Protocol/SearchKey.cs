@@ -12,6 +12,7 @@ public interface ISearchTarget
     uint LargestUid { get; }
     IReadOnlySet<string> Flags { get; }
     long Size { get; }
+    long ModSeq { get; }
     DateTimeOffset InternalDate { get; }
     /// <summary>The header block alone (cheap: the body is not read).</summary>
     HeaderList Headers { get; }
@@ -73,6 +74,12 @@ public abstract record SearchKey
         public override bool Matches(ISearchTarget t) => _cheapFirst.All(k => k.Matches(t));
         public override bool NeedsContent { get; } = Keys.Any(k => k.NeedsContent);
         public override bool UsesIndexedHeaders { get; } = Keys.Any(k => k.UsesIndexedHeaders);
+    }
+
+    /// <summary>Changed at or after a modseq (RFC 7162 §3.1.5).</summary>
+    public sealed record ModSeq(long Value) : SearchKey
+    {
+        public override bool Matches(ISearchTarget t) => t.ModSeq >= Value;
     }
 
     public sealed record Size(bool Larger, long Octets) : SearchKey

@@ -101,6 +101,7 @@ public static class SearchParser
             case "SENTON": return Date(reader, SearchKey.DateRelation.On, sent: true);
             case "SENTSINCE": return Date(reader, SearchKey.DateRelation.Since, sent: true);
             case "UID": reader.Space(); return new SearchKey.Sequence(reader.SequenceSet(), ByUid: true);
+            case "MODSEQ": return ModSeq(reader);
             case "NOT": reader.Space(); return new SearchKey.Not(Key(reader, Deeper(depth, maxDepth), maxDepth));
             case "OR":
                 reader.Space();
@@ -115,6 +116,24 @@ public static class SearchParser
     private static int Deeper(int depth, int maxDepth) => depth < maxDepth
         ? depth + 1
         : throw new ImapParseException($"Search criteria nest more than {maxDepth} levels deep (parentheses, NOT and OR)");
+
+    /// <summary>MODSEQ [entry-name entry-type] mod-sequence (RFC 7162 §3.1.5). Flags share one modseq here, so
+    /// the entry named (a flag, and priv, shared or all) changes nothing.</summary>
+    private static SearchKey ModSeq(ImapReader reader)
+    {
+        reader.Space();
+        if (reader.Peek() == '"')
+        {
+            var entry = reader.String("an entry name");
+            if (!entry.StartsWith("/flags/", StringComparison.OrdinalIgnoreCase) || entry.Length > 7 + ImapReader.MaxFlagLength)
+                throw new ImapParseException("A MODSEQ entry name is /flags/ and a flag");
+            reader.Space();
+            if (reader.Atom("priv, shared or all").ToLowerInvariant() is not ("priv" or "shared" or "all"))
+                throw new ImapParseException("A MODSEQ entry type is priv, shared or all");
+            reader.Space();
+        }
+        return new SearchKey.ModSeq(reader.ModSeq());
+    }
 
     private static SearchKey Date(ImapReader reader, SearchKey.DateRelation relation, bool sent)
     {

@@ -33,7 +33,13 @@ public static class FolderUpdates
             if (selected.SequenceOf(uid) > 0) selected.Vanished.Add((uint)uid);
 
         if (allowExpunge && selected.Vanished.Count > 0)
-            foreach (var sequence in selected.ExpungeVanished()) r.Untagged($"{sequence} EXPUNGE");
+        {
+            // With QRESYNC by UID, all in one VANISHED (RFC 7162 §3.2.10).
+            var gone = session.QResync ? selected.Vanished.Select(uid => (long)uid).ToList() : null;
+            var sequences = selected.ExpungeVanished();
+            if (gone is not null) await QuickResync.WriteVanishedAsync(session, r, gone, earlier: false, CancellationToken.None);
+            else foreach (var sequence in sequences) r.Untagged($"{sequence} EXPUNGE");
+        }
 
         var largest = selected.LargestUid;
         var added = changes.Where(e => e.Uid > largest).ToList();
@@ -43,7 +49,9 @@ public static class FolderUpdates
         foreach (var now in changed)
         {
             if (selected.SequenceOf(now.Uid) is not (> 0 and var sequence)) continue;
-            r.Untagged($"{sequence} FETCH (UID {now.Uid} FLAGS ({selected.FlagsOf(now)}))");
+            r.Untagged(session.CondStore
+                ? $"{sequence} FETCH (UID {now.Uid} FLAGS ({selected.FlagsOf(now)}) MODSEQ ({now.ModSeq}))"
+                : $"{sequence} FETCH (UID {now.Uid} FLAGS ({selected.FlagsOf(now)}))");
             selected.Showed(now);
         }
 

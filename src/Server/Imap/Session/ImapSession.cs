@@ -46,6 +46,27 @@ public sealed class ImapSession
     public MailboxRecord? User { get; private set; }
     public SelectedFolder? Selected { get; private set; }
 
+    /// <summary>CONDSTORE is on (RFC 7162 §3.1): by ENABLE or by a command that uses it. Every FETCH the server sends
+    /// of its own accord, and every STORE's, then carries the message's MODSEQ.</summary>
+    public bool CondStore { get; private set; }
+
+    /// <summary>QRESYNC is on (ENABLE QRESYNC, RFC 7162 §3.2): removals are told by UID with VANISHED, not EXPUNGE.</summary>
+    public bool QResync { get; private set; }
+
+    /// <summary>Turns CONDSTORE on; a client that has a folder selected learns its HIGHESTMODSEQ now.</summary>
+    public void EnableCondStore(ImapResponse r)
+    {
+        if (CondStore) return;
+        CondStore = true;
+        if (Selected is { } selected) r.Untagged($"OK [HIGHESTMODSEQ {selected.Folder.HighestModSeq}] Highest");
+    }
+
+    public void EnableQResync(ImapResponse r)
+    {
+        EnableCondStore(r);
+        QResync = true;
+    }
+
     /// <summary>The UIDs of the last SEARCH RETURN (SAVE), which '$' names (RFC 5182).</summary>
     public IReadOnlySet<uint> LastSearch { get; set; } = new HashSet<uint>();
 

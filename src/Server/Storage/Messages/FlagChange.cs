@@ -6,6 +6,9 @@ namespace OpenMailserver.Server.Storage;
 /// effect (RFC 3501 §6.4.6: +FLAGS and -FLAGS change only the flags they name).</summary>
 public sealed record FlagChange(IReadOnlyList<string> Add, IReadOnlyList<string> Remove, IReadOnlyList<string>? Replace = null)
 {
+    /// <summary>A conditional STORE (CONDSTORE's UNCHANGEDSINCE): a message whose modseq is above this is left as it is.</summary>
+    public long? UnchangedSince { get; init; }
+
     public static FlagChange Adding(params IReadOnlyList<string> flags) => new(flags, []);
 
     public static FlagChange Removing(params IReadOnlyList<string> flags) => new([], flags);

@@ -523,6 +523,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     {
         var result = new List<MessageEntry>();
         var changed = new List<MessageEntry>();
+        var modified = new List<MessageEntry>();
         long? modseq = null;
         foreach (var chunk in ids.Chunk(500))
         {
@@ -530,6 +531,12 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
                 $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND id IN @chunk", new { folderId, chunk }, Sql(tx));
             foreach (var entry in stored)
             {
+                // Tested on the modseq as stored, inside the write: no other change can come in between.
+                if (entry.ModSeq > change.UnchangedSince)
+                {
+                    modified.Add(entry);
+                    continue;
+                }
                 var flags = change.ApplyTo(entry.Flags);
                 if (flags == entry.Flags)
                 {
@@ -551,7 +558,8 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
             }
         }
         result.Sort((a, b) => a.Uid.CompareTo(b.Uid));
-        return new FlagUpdate(result, changed);
+        modified.Sort((a, b) => a.Uid.CompareTo(b.Uid));
+        return new FlagUpdate(result, changed, modified);
     }
 
     public async Task<IReadOnlyList<MessageEntry>> ListDeletedAsync(IUnitOfWork tx, long folderId) =>
