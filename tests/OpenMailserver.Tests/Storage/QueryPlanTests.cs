@@ -142,6 +142,11 @@ public sealed class QueryPlanTests : IAsyncLifetime
             new { Text = "needle", below = long.MaxValue, batch = 100 })).Select(row => row.Item4).ToList();
         Assert.Contains(plan, step => step.StartsWith("SCAN message_search VIRTUAL TABLE", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.Contains("B-TREE", StringComparison.Ordinal));
+
+        // Their positions, for a search of the mailbox, from the index alone.
+        var (sql, parameters) = SqliteMessageRepository.Query(new MessageQuery(1, 50) { Text = "needle", Since = 1000 });
+        var positions = (await connection.QueryAsync<(long, long, long, string)>("EXPLAIN QUERY PLAN " + sql, parameters)).Select(row => row.Item4).ToList();
+        Assert.Contains(positions, step => step.StartsWith("SEARCH messages USING COVERING INDEX messages_search_id", StringComparison.Ordinal));
     }
 
     private static void AssertSeeks(IReadOnlyList<string> plan, string index)

@@ -156,8 +156,9 @@ public sealed class SearchWalkTests : IAsyncLifetime
         while (await _unitOfWork.WriteAsync(tx => _repository.IndexQueuedAsync(tx, null, 5000)) > 0)
         {
         }
-        // The oldest message's row cannot be read (its size is not a number): a search that reached it would fail.
-        await _store.Database.WriteAsync(tx => tx.Connection!.ExecuteAsync("UPDATE messages SET size = 'unreadable' WHERE id = 'm000001'", transaction: tx));
+        // The oldest message's time cannot be read (it is not a number), in its row and in the index the walk reads:
+        // a search that reached it would fail.
+        await _store.Database.WriteAsync(tx => tx.Connection!.ExecuteAsync("UPDATE messages SET received_at = 'unreadable' WHERE id = 'm000001'", transaction: tx));
         await Assert.ThrowsAnyAsync<Exception>(() => _repository.QueryAsync(new MessageQuery(1, 20000) { Text = "everywhere" }));
 
         var page = await _repository.QueryAsync(new MessageQuery(1, 51) { Text = "everywhere" });

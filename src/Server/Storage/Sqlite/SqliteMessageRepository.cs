@@ -217,8 +217,9 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
 
     /// <summary>The statement for a query, with only the conditions it has, so the planner sees which index
     /// serves it: the folder's listing index for one folder (newest first, stopping at the page's end), the
-    /// mailbox's otherwise. For a text search, the messages among a batch of the full-text index's matches
-    /// (<c>@Keys</c>, a JSON array of rowids) found by <c>search_id</c>, unordered: <see cref="SearchAsync"/> orders them.</summary>
+    /// mailbox's otherwise. For a text search, the position (rowid, time, id) of the messages among a batch of the
+    /// full-text index's matches (<c>@Keys</c>, a JSON array of rowids), unordered: <see cref="SearchAsync"/>
+    /// orders them, and with no condition beyond the mailbox and times they come from the index alone.</summary>
     internal static (string Sql, DynamicParameters Parameters) Query(MessageQuery q)
     {
         var p = new
@@ -240,39 +241,46 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         if (q.Text is not null)
         {
             parameters.Add("Keys", "[]");
-            return ($"SELECT {MessageColumns} FROM messages INDEXED BY messages_search_id WHERE search_id IN (SELECT value FROM json_each(@Keys)) AND {string.Join(" AND ", where)}",
-                parameters);
+            return ($"SELECT rowid AS RowId, received_at AS ReceivedAt, id AS Id FROM messages INDEXED BY messages_search_id " +
+                    $"WHERE search_id IN (SELECT value FROM json_each(@Keys)) AND {string.Join(" AND ", where)}", parameters);
         }
         var source = p.FolderId is not null ? "messages INDEXED BY messages_listing" : "messages";
         return ($"SELECT {MessageColumns} FROM {source} WHERE {string.Join(" AND ", where)} ORDER BY received_at DESC, id DESC LIMIT @Limit", parameters);
     }
 
     /// <summary>Walks the full-text index's matches newest first (its rowids order by the second a message was
-    /// received, <see cref="SearchRowIds"/>) in growing batches, keeping the page's best, and stops once every
-    /// timed match left was received before the page's last message (or before <c>Since</c>): a word that a
-    /// million messages hold costs a page of them, not the million. Untimed rows sort below and are read whole. One
-    /// read transaction, so a row the backfill moves meanwhile is met once.</summary>
+    /// received, <see cref="SearchRowIds"/>) in growing batches, keeping the page's best positions, and stops once
+    /// every timed match left was received before the page's last message (or before <c>Since</c>): a word that a
+    /// million messages hold costs a page of them, not the million. Untimed rows sort below and are read whole.
+    /// Then the page's messages, by rowid. One read transaction, so a row the backfill moves meanwhile is met once.</summary>
     private Task<IReadOnlyList<MessageRecord>> SearchAsync(MessageQuery q) =>
         ReadAsync<IReadOnlyList<MessageRecord>>(null, async (c, _) =>
         {
             await using var t = ((SqliteConnection)c).BeginTransaction(deferred: true);
             var (sql, parameters) = Query(q);
-            var page = new List<MessageRecord>();
+            var page = new List<SearchPosition>();
             var below = SearchStart(q);
             for (var batch = Math.Max(2 * q.Limit, 100); ; batch = Math.Min(2 * batch, 5000))
             {
                 var keys = (await c.QueryAsync<long>(SearchMatches, new { q.Text, below, batch }, t)).AsList();
-                if (keys.Count == 0) return page;
+                if (keys.Count == 0) break;
                 parameters.Add("Keys", JsonSerializer.Serialize(keys));
-                page.AddRange(await c.QueryAsync<MessageRecord>(sql, parameters, t));
+                page.AddRange(await c.QueryAsync<SearchPosition>(sql, parameters, t));
                 page.Sort(NewestFirst);
                 if (page.Count > q.Limit) page.RemoveRange(q.Limit, page.Count - q.Limit);
-                if (keys.Count < batch) return page;
+                if (keys.Count < batch) break;
                 below = keys[^1];
                 var before = SearchRowIds.ReceivedBefore(below);
                 if (before is not null && ((page.Count == q.Limit && before <= page[^1].ReceivedAt) || before <= q.Since)) below = SearchRowIds.Timed;
             }
+            if (page.Count == 0) return [];
+            var messages = (await c.QueryAsync<MessageRecord>(PageByRowId, new { rows = JsonSerializer.Serialize(page.Select(m => m.RowId)) }, t)).ToDictionary(m => m.Id);
+            return page.Select(m => messages[m.Id]).ToList();
         });
+
+    private sealed record SearchPosition(long RowId, long ReceivedAt, string Id);
+
+    private const string PageByRowId = $"SELECT {MessageColumns} FROM messages WHERE rowid IN (SELECT value FROM json_each(@rows))";
 
     internal const string SearchMatches =
         "SELECT rowid FROM message_search WHERE message_search MATCH @Text AND rowid < @below ORDER BY rowid DESC LIMIT @batch";
@@ -286,7 +294,7 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         return below;
     }
 
-    private static readonly Comparison<MessageRecord> NewestFirst =
+    private static readonly Comparison<SearchPosition> NewestFirst =
         (a, b) => a.ReceivedAt != b.ReceivedAt ? b.ReceivedAt.CompareTo(a.ReceivedAt) : string.CompareOrdinal(b.Id, a.Id);
 
     /// <summary>Walks the mailbox from its newest message down (the mailbox's time index), taking each
