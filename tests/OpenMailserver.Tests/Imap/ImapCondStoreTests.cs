@@ -58,7 +58,8 @@ public sealed class ImapCondStoreTests(SharedMailServer server)
 
         // A change over IMAP, one over REST: two modseqs, each above the last.
         var stored = await imap.CommandAsync("STORE 2 +FLAGS (\\Flagged)");
-        var afterStore = long.Parse(Regex.Match(stored[0], @"^\* 2 FETCH \(FLAGS \(\\Flagged\) MODSEQ \((\d+)\)\)$").Groups[1].Value);
+        // Once CONDSTORE is on, every FETCH carries the UID too (RFC 7162 §3.2.4).
+        var afterStore = long.Parse(Regex.Match(stored[0], @"^\* 2 FETCH \(UID 2 FLAGS \(\\Flagged\) MODSEQ \((\d+)\)\)$").Groups[1].Value);
         Assert.True(afterStore > start);
         using var api = server.Rest(box.Key);
         var third = (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray().Single(m => m.GetProperty("subject").GetString() == "message 3");
@@ -113,6 +114,8 @@ public sealed class ImapCondStoreTests(SharedMailServer server)
 
         // UNCHANGEDSINCE 0 always fails (every message has a modseq); by sequence number, MODIFIED names numbers.
         Assert.Equal("T6 OK [MODIFIED 1:2] Conditional STORE failed for some messages", (await a.CommandAsync("STORE 1:2 (UNCHANGEDSINCE 0) +FLAGS (\\Answered)"))[^1]);
+        // A conditional STORE that passes tells the modseq even when .SILENT and nothing changed.
+        Assert.Matches(@"^\* 1 FETCH \(UID 1 MODSEQ \(\d+\)\)$", (await a.CommandAsync("STORE 1 (UNCHANGEDSINCE 1000000) +FLAGS.SILENT (\\Seen)"))[0]);
         AssertBad((await a.CommandAsync("STORE 1 (UNCHANGEDSINCE x) +FLAGS (\\Answered)"))[^1]);
         AssertBad((await a.CommandAsync("STORE 1 (CHANGED 5) +FLAGS (\\Answered)"))[^1]);
     }
@@ -131,6 +134,7 @@ public sealed class ImapCondStoreTests(SharedMailServer server)
         AssertBad((await a.CommandAsync("FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)"))[^1]);
         AssertBad((await a.CommandAsync("UID FETCH 1:* (FLAGS) (VANISHED)"))[^1]);
 
+        await a.CommandAsync("UID SEARCH RETURN (SAVE) ALL");
         await b.CommandAsync("SELECT INBOX");
         await b.CommandAsync("STORE 2,3 +FLAGS.SILENT (\\Deleted)");
         await b.CommandAsync("EXPUNGE");
@@ -138,10 +142,13 @@ public sealed class ImapCondStoreTests(SharedMailServer server)
         Assert.Equal("* VANISHED 2:3", noop[0]);
         Assert.DoesNotContain(noop, l => l.Contains("EXPUNGE"));
 
-        // A UID FETCH with VANISHED: those removed since, in its set.
-        Assert.Equal(["* VANISHED (EARLIER) 2:3", "T8 OK UID FETCH completed"], await a.CommandAsync($"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {start + 1} VANISHED)"));
-        var again = await a.CommandAsync($"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {start} VANISHED)");
-        Assert.Equal("* VANISHED (EARLIER) 2:3", again[0]);
+        // A UID FETCH with VANISHED: those removed since, in its set ('$' included).
+        var fetched = await a.CommandAsync($"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {start + 1} VANISHED)");
+        Assert.Equal("* VANISHED (EARLIER) 2:3", fetched[0]);
+        Assert.EndsWith(" OK UID FETCH completed", fetched[1]);
+        Assert.Equal("* VANISHED (EARLIER) 2:3", (await a.CommandAsync($"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {start} VANISHED)"))[0]);
+        Assert.Equal("* VANISHED (EARLIER) 2:3", (await a.CommandAsync($"UID FETCH $ (FLAGS) (CHANGEDSINCE {start} VANISHED)"))[0]);
+        Assert.Equal("* VANISHED (EARLIER) 3", (await a.CommandAsync($"UID FETCH 3:4 (FLAGS) (CHANGEDSINCE {start} VANISHED)"))[0]);
 
         // A SELECT of another folder says the last one closed; a QRESYNC SELECT of a known state says what changed.
         await b.CommandAsync("STORE 1 +FLAGS (\\Answered)");
@@ -150,12 +157,43 @@ public sealed class ImapCondStoreTests(SharedMailServer server)
         Assert.Contains("* VANISHED (EARLIER) 2:3", resync);
         Assert.Contains(resync, l => Regex.IsMatch(l, @"^\* 1 FETCH \(UID 1 FLAGS \(\\Answered\) MODSEQ \(\d+\)\)$"));
         Assert.DoesNotContain(resync, l => l.Contains("UID 4 "));
-        // Known UIDs limit what vanished is told; another UIDVALIDITY tells nothing.
+        // Known UIDs limit what vanished and what changed is told; another UIDVALIDITY tells nothing.
         Assert.DoesNotContain(await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity} {start} 1,4))"), l => l.Contains("VANISHED"));
+        Assert.DoesNotContain(await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity} {start} 4))"), l => l.Contains("VANISHED") || l.Contains("FETCH"));
         Assert.DoesNotContain(await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity}9 {start}))"), l => l.Contains("VANISHED") || l.Contains("FETCH"));
         AssertBad((await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity} 0))"))[^1]);
         AssertBad((await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity} {start} 1:*))"))[^1]);
         Assert.EndsWith("SELECT completed", (await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity} {start} 1:4 (1:2 1,4)) CONDSTORE)"))[^1]);
+        AssertBad((await a.CommandAsync($"SELECT INBOX (QRESYNC ({uidValidity} {start} 1:4 (1:2)))"))[^1]);
+
+        // Its own EXPUNGE: VANISHED, and the tagged OK says the new HIGHESTMODSEQ (RFC 7162 §3.2.7).
+        await a.CommandAsync("SELECT INBOX");
+        await a.CommandAsync("STORE 2 +FLAGS.SILENT (\\Deleted)");
+        var expunged = await a.CommandAsync("EXPUNGE");
+        Assert.Equal("* VANISHED 4", expunged[0]);
+        var after = HighestModSeq(await b.CommandAsync("EXAMINE INBOX"));
+        Assert.EndsWith($" OK [HIGHESTMODSEQ {after}] EXPUNGE completed", expunged[^1]);
+    }
+
+    [Fact]
+    public async Task Changes_since_a_modseq_are_read_page_by_page_and_each_is_told_once()
+    {
+        var box = await server.CreateMailboxAsync();
+        var messages = Enumerable.Range(0, 1200).Select(i => new { raw = System.Text.Encoding.ASCII.GetBytes($"Subject: bulk {i}\r\n\r\nbody\r\n"), key = $"k{i}" }).ToArray();
+        using (var admin = server.Rest(server.AdminKey))
+            foreach (var batch in messages.Chunk(600)) await admin.PostJsonAsync($"/v1/mailboxes/{box.Address}/import", new { messages = batch });
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        var start = HighestModSeq(await imap.CommandAsync("SELECT INBOX (CONDSTORE)"));
+        // One write changes all of them: they share one modseq.
+        var stored = await imap.CommandAsync("STORE 1:* +FLAGS.SILENT (\\Flagged)");
+        Assert.Equal(1200, stored.Count(l => l.Contains(" FETCH (UID ")));
+        Assert.Single(stored.Where(l => l.Contains(" FETCH (")).Select(l => Regex.Match(l, @"MODSEQ \((\d+)\)").Groups[1].Value).Distinct());
+        await imap.CommandAsync("STORE 7 -FLAGS (\\Flagged)");
+
+        var changed = (await imap.CommandAsync($"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {start})")).Where(l => l.Contains(" FETCH (")).ToList();
+        Assert.Equal(1200, changed.Count);
+        Assert.Equal(1200, changed.Select(l => Regex.Match(l, @"UID (\d+)").Groups[1].Value).Distinct().Count());
+        Assert.Contains(changed, l => Regex.IsMatch(l, @"^\* 7 FETCH \(UID 7 FLAGS \(\\Recent\) MODSEQ"));
     }
 
     /// <summary>The acceptance test of RFC 7162 with a real client: MailKit syncs a folder, goes away, the folder

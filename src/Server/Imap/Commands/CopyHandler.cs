@@ -56,8 +56,8 @@ public sealed class CopyHandler : ICommandHandler
         {
             // The originals' removal is learnt from the store like any other, and reported as EXPUNGE now.
             if (copyUid.Length > 0) r.Untagged($"OK {copyUid}Moved");
-            await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
-            r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+            var told = await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
+            r.Tagged(c.Tag, "OK", ExpungeHandler.AfterRemovals(session, told) + $"{c.Name} completed");
         }
         else
         {

@@ -20,9 +20,14 @@ public sealed class ExpungeHandler : ICommandHandler
         }
         // The removals are learnt from the store like any other, and reported as EXPUNGE at once.
         await ExpungeDeletedAsync(session, selected, uids);
-        await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
-        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+        var told = await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
+        r.Tagged(c.Tag, "OK", AfterRemovals(session, told) + $"{c.Name} completed");
     }
+
+    /// <summary>With QRESYNC, the folder's new HIGHESTMODSEQ once removals were told (RFC 7162 §3.2.7, RFC 6851
+    /// §4.4 for MOVE), so the client's modseq moves past them.</summary>
+    public static string AfterRemovals(ImapSession session, bool told) =>
+        told && session.QResync ? $"[HIGHESTMODSEQ {session.Selected!.Folder.HighestModSeq}] " : "";
 
     /// <summary>Removes the messages that are \Deleted in the database at this moment (of those with a UID in
     /// <paramref name="uids"/>, for UID EXPUNGE), whatever this session last saw: a message another session

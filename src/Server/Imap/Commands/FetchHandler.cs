@@ -43,14 +43,15 @@ public sealed class FetchHandler : ICommandHandler
         {
             // The changes since, in the set: the cost is the changes, not the set.
             var largest = byUid ? selected.LargestUid : selected.Count;
+            bool InSet(uint number, uint uid, uint star) => set.IsSearchResult ? session.LastSearch.Contains(uid) : set.Contains(number, star);
             if (vanished)
                 await QuickResync.WriteVanishedAsync(session, r, (await services.Messages.ListExpungedSinceAsync(selected.Folder.Id, since))
-                    .Where(uid => selected.SequenceOf(uid) == 0 && set.Contains((uint)uid, Math.Max(largest, (uint)uid))), earlier: true, ct);
+                    .Where(uid => selected.SequenceOf(uid) == 0 && InSet((uint)uid, (uint)uid, Math.Max(largest, (uint)uid))), earlier: true, ct);
             targets = [];
-            foreach (var entry in await services.Messages.ListChangedSinceAsync(selected.Folder.Id, since))
-                if (selected.SequenceOf(entry.Uid) is > 0 and var sequence
-                    && (set.IsSearchResult ? session.LastSearch.Contains((uint)entry.Uid) : set.Contains(byUid ? (uint)entry.Uid : sequence, largest)))
-                    targets.Add((sequence, (uint)entry.Uid));
+            await foreach (var changed in QuickResync.ChangedSinceAsync(session, selected.Folder.Id, since))
+                foreach (var entry in changed)
+                    if (selected.SequenceOf(entry.Uid) is > 0 and var sequence && InSet(byUid ? (uint)entry.Uid : sequence, (uint)entry.Uid, largest))
+                        targets.Add((sequence, (uint)entry.Uid));
         }
         else targets = selected.Resolve(set, byUid, session.LastSearch);
         // Sections and RFC822 need the message itself; ENVELOPE, BODY and BODYSTRUCTURE come from the structure

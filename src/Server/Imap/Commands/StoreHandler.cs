@@ -53,14 +53,16 @@ public sealed class StoreHandler : ICommandHandler
             {
                 if (selected.SequenceOf(now.Uid) is not (> 0 and var sequence)) continue;
                 // .SILENT still reports flags the client cannot know: changed by another door since it was told;
-                // and with CONDSTORE the new modseq of each message this STORE changed.
+                // and with CONDSTORE the modseq of each message this STORE changed, or passed the UNCHANGEDSINCE test
+                // of (RFC 7162 §3.1.3), with its UID, as every FETCH carries once CONDSTORE is on.
                 var showFlags = !a.Silent || now.Flags != expected[now.Id] || untold.Contains(now.Id);
-                if (showFlags || (session.CondStore && changed.Contains(now.Id)))
+                if (showFlags || (session.CondStore && (changed.Contains(now.Id) || a.UnchangedSince is not null)))
                 {
-                    r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(byUid ? $"UID {now.Uid}" : "");
-                    if (showFlags) r.Raw(byUid ? " " : "").Raw("FLAGS (").Raw(selected.FlagsOf(now)).Raw(")");
-                    if (session.CondStore) r.Raw(byUid || showFlags ? " " : "").Raw("MODSEQ (").Number(now.ModSeq).Raw(")");
-                    r.Raw(")").Line();
+                    var items = new List<string>();
+                    if (byUid || session.CondStore) items.Add($"UID {now.Uid}");
+                    if (showFlags) items.Add($"FLAGS ({selected.FlagsOf(now)})");
+                    if (session.CondStore) items.Add($"MODSEQ ({now.ModSeq})");
+                    r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(string.Join(' ', items)).Raw(")").Line();
                 }
                 selected.Showed(now);
             }

@@ -31,7 +31,6 @@ public static class CommandParser
 
     public static void None(ImapReader a) => a.End();
 
-    /// <summary>SELECT, EXAMINE, CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE: one folder name.</summary>
     /// <summary>SELECT and EXAMINE: a folder, then optionally "(" CONDSTORE and/or QRESYNC (uidvalidity modseq
     /// [known-uids] [(known-sequence-set known-uid-set)]) ")" (RFC 7162).</summary>
     public static SelectArguments Select(ImapReader a)
@@ -95,6 +94,7 @@ public static class CommandParser
         return set;
     }
 
+    /// <summary>CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE: one folder name.</summary>
     public static string Folder(ImapReader a)
     {
         a.Space();

@@ -8,9 +8,10 @@ namespace OpenMailserver.Server.Imap.Session;
 /// PERMANENTFLAGS, before any FETCH shows them) and flag changes (FETCH FLAGS), whichever door made the change.</summary>
 public static class FolderUpdates
 {
-    public static async Task WriteAsync(ImapSession session, ImapResponse r, bool allowExpunge)
+    /// <returns>Whether removals were told (EXPUNGE or VANISHED).</returns>
+    public static async Task<bool> WriteAsync(ImapSession session, ImapResponse r, bool allowExpunge)
     {
-        if (session.Selected is not { } selected) return;
+        if (session.Selected is not { } selected) return false;
         var messages = session.Services.Messages;
         // By id: a folder renamed by another session is still the one selected.
         var folder = await messages.FindFolderByIdAsync(session.User!.Id, selected.Folder.Id);
@@ -18,9 +19,9 @@ public static class FolderUpdates
         if (folder is null || folder.UidValidity != selected.Folder.UidValidity)
         {
             // Deleted under us: nothing more can be reported; the client sees the folder empty.
-            return;
+            return false;
         }
-        if (folder.HighestModSeq <= selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return;
+        if (folder.HighestModSeq <= selected.Folder.HighestModSeq && selected.Vanished.Count == 0) return false;
 
         // Only what changed since the client was last told: messages and removals with a higher modseq, so an
         // update costs the changes, not the folder. A change read twice (one read after the other raced a
@@ -32,7 +33,8 @@ public static class FolderUpdates
         foreach (var uid in removed)
             if (selected.SequenceOf(uid) > 0) selected.Vanished.Add((uint)uid);
 
-        if (allowExpunge && selected.Vanished.Count > 0)
+        var told = allowExpunge && selected.Vanished.Count > 0;
+        if (told)
         {
             // With QRESYNC by UID, all in one VANISHED (RFC 7162 §3.2.10).
             var gone = session.QResync ? selected.Vanished.Select(uid => (long)uid).ToList() : null;
@@ -63,6 +65,7 @@ public static class FolderUpdates
             r.Untagged($"{selected.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
         }
         selected.Told(folder);
+        return told;
     }
 
     /// <summary>Marks \Recent in this session those arrivals from <paramref name="first"/> to <paramref name="last"/>

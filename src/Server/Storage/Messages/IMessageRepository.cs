@@ -66,6 +66,9 @@ public interface IMessageRepository
     Task<IReadOnlyList<string>> ListKeywordsAsync(long folderId);
     /// <summary>The messages of a folder changed or added after <paramref name="modseq"/>, by UID.</summary>
     Task<IReadOnlyList<MessageEntry>> ListChangedSinceAsync(long folderId, long modseq);
+    /// <summary>One page of a folder's messages in (modseq, UID) order after (<paramref name="modseq"/>,
+    /// <paramref name="uid"/>): with <c>uid = uint.MaxValue</c>, the first page of those changed since the modseq.</summary>
+    Task<IReadOnlyList<MessageEntry>> ListChangedAfterAsync(long folderId, long modseq, long uid, int limit);
 
     /// <summary>The UIDs removed from a folder (expunged, deleted or moved out) after <paramref name="modseq"/>.</summary>
     Task<IReadOnlyList<long>> ListExpungedSinceAsync(long folderId, long modseq);

@@ -477,6 +477,13 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     /// <summary>By the modseq index, the changes sorted after (+uid): ordering by the UID index would walk the folder.</summary>
     internal const string ChangedSince = $"SELECT {EntryColumns} FROM messages WHERE folder_id = @folderId AND modseq > @modseq ORDER BY +uid";
 
+    public Task<IReadOnlyList<MessageEntry>> ListChangedAfterAsync(long folderId, long modseq, long uid, int limit) =>
+        ReadAsync<IReadOnlyList<MessageEntry>>(null, async (c, t) => (await c.QueryAsync<MessageEntry>(ChangedAfter, new { folderId, modseq, uid, limit }, t)).AsList());
+
+    /// <summary>In the modseq index's own order, from where the last page ended: a seek per page.</summary>
+    internal const string ChangedAfter =
+        $"SELECT {EntryColumns} FROM messages INDEXED BY messages_folder_modseq WHERE folder_id = @folderId AND (modseq, uid) > (@modseq, @uid) ORDER BY modseq, uid LIMIT @limit";
+
     public Task<IReadOnlyList<long>> ListExpungedSinceAsync(long folderId, long modseq) =>
         ReadAsync<IReadOnlyList<long>>(null, async (c, t) => (await c.QueryAsync<long>(ExpungedSince, new { folderId, modseq }, t)).AsList());
 
