@@ -271,7 +271,11 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
                 if (keys.Count < batch) break;
                 below = keys[^1];
                 var before = SearchRowIds.ReceivedBefore(below);
-                if (before is not null && ((page.Count == q.Limit && before <= page[^1].ReceivedAt) || before <= q.Since)) below = SearchRowIds.Timed;
+                if (before is null || ((page.Count < q.Limit || before > page[^1].ReceivedAt) && !(before <= q.Since))) continue;
+                // Every timed match left is older than the page: on to the untimed rows, if any message still has
+                // one (a seek; asking the full-text index would walk the removed rows it still keeps until merged).
+                if (!await c.ExecuteScalarAsync<bool>(AnyUntimed, new { SearchRowIds.Timed }, t)) break;
+                below = SearchRowIds.Timed;
             }
             if (page.Count == 0) return [];
             var messages = (await c.QueryAsync<MessageRecord>(PageByRowId, new { rows = JsonSerializer.Serialize(page.Select(m => m.RowId)) }, t)).ToDictionary(m => m.Id);
@@ -281,6 +285,8 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     private sealed record SearchPosition(long RowId, long ReceivedAt, string Id);
 
     private const string PageByRowId = $"SELECT {MessageColumns} FROM messages WHERE rowid IN (SELECT value FROM json_each(@rows))";
+
+    internal const string AnyUntimed = "SELECT EXISTS (SELECT 1 FROM messages INDEXED BY messages_search_id WHERE search_id < @Timed)";
 
     internal const string SearchMatches =
         "SELECT rowid FROM message_search WHERE message_search MATCH @Text AND rowid < @below ORDER BY rowid DESC LIMIT @batch";
