@@ -23,7 +23,7 @@ public sealed class AppendHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", Folders.TryCreate(a.Folder));
             return;
         }
-        var limit = services.Limits.Value.MaxMessageBytes;
+        var limit = session.AppendLimit;
         if (a.Content.Length > limit)
         {
             r.Tagged(c.Tag, "NO", $"[TOOBIG] The message is larger than the limit of {limit} bytes");

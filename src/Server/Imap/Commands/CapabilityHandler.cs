@@ -19,7 +19,8 @@ public sealed class CapabilityHandler : ICommandHandler
     /// <summary>The capability list, also sent in the greeting and with a successful login.</summary>
     public static string List(ImapSession session)
     {
-        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "SEARCHRES", "CONDSTORE", "QRESYNC" };
+        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "SEARCHRES", "CONDSTORE", "QRESYNC",
+            "STATUS=SIZE", $"APPENDLIMIT={session.AppendLimit}", "QUOTA", "QUOTA=RES-MESSAGE" };
         if (session.State == SessionState.NotAuthenticated)
         {
             if (session.IsSecure) caps.Add("AUTH=PLAIN");

@@ -11,7 +11,7 @@ public static class CommandTable
         new StartTlsHandler(), new LoginHandler(),
         new NamespaceHandler(), new EnableHandler(), new SelectHandler(), new CreateHandler(), new DeleteHandler(), new RenameHandler(),
         new SubscribeHandler(), new ListHandler(), new StatusHandler(), new AppendHandler(), new IdleHandler(),
-        new CloseHandler(), new ExpungeHandler(), new SearchHandler(), new FetchHandler(), new StoreHandler(), new CopyHandler(),
+        new CloseHandler(), new ExpungeHandler(), new SearchHandler(), new FetchHandler(), new StoreHandler(), new CopyHandler(), new QuotaHandler(),
     ];
 
     private static readonly FrozenDictionary<string, ICommandHandler> ByName =

@@ -34,6 +34,9 @@ public sealed class StatusHandler : ICommandHandler
                 "UNSEEN" => folder.UnseenCount,
                 "SIZE" => folder.TotalSize,
                 "HIGHESTMODSEQ" => folder.HighestModSeq,
+                "APPENDLIMIT" => session.AppendLimit,
+                // By the index of \Deleted messages: the cost is those, not the folder.
+                "DELETED" => (await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Deleted)).Count,
                 _ => 0,
             });
         }

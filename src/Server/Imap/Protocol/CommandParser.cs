@@ -14,7 +14,7 @@ public static class CommandParser
     private const int MaxListPatterns = 32;
     private const int MaxIdFields = 30;
 
-    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ"];
+    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "APPENDLIMIT", "DELETED"];
 
     /// <summary>The command's name after its tag (with "UID " before the UID commands), and a reader at its arguments.</summary>
     public static ImapCommand Command(string tag, ImapReader reader)
@@ -94,7 +94,34 @@ public static class CommandParser
         return set;
     }
 
-    /// <summary>CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE: one folder name.</summary>
+    /// <summary>GETQUOTA and SETQUOTA's quota root: a string (RFC 9208).</summary>
+    public static string QuotaRoot(ImapReader a)
+    {
+        a.Space();
+        var root = a.AString("a quota root");
+        a.End();
+        return root;
+    }
+
+    /// <summary>SETQUOTA root (resource limit ...): read in full, so a well-formed one can be refused as such.</summary>
+    public static string SetQuota(ImapReader a)
+    {
+        a.Space();
+        var root = a.AString("a quota root");
+        a.Space();
+        a.Expect('(');
+        for (var first = true; !a.TryExpect(')'); first = false)
+        {
+            if (!first) a.Space();
+            a.Atom("a resource name");
+            a.Space();
+            a.ModSeq("a limit");
+        }
+        a.End();
+        return root;
+    }
+
+    /// <summary>CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE, GETQUOTAROOT: one folder name.</summary>
     public static string Folder(ImapReader a)
     {
         a.Space();

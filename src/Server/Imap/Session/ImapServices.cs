@@ -16,6 +16,7 @@ public sealed record ImapServices(
     IOptions<ServerOptions> Server,
     PasswordLogin Login,
     IMessageRepository Messages,
+    IMailboxRepository Mailboxes,
     MessageIngest Ingest,
     BlobStore Blobs,
     MailboxChanges ChangeFeed,

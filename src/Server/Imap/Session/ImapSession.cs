@@ -178,14 +178,17 @@ public sealed class ImapSession
         WriteAsync(new ImapResponse().Raw("+ Ready for literal data\r\n"), cancellationToken);
 
     /// <summary>Before login a literal only carries a user name or password, so only small ones are read;
-    /// after it one literal may be a whole message (within Limits:MaxMessageBytes too).</summary>
+    /// after it one literal may be a whole message (<see cref="AppendLimit"/>).</summary>
     private CommandLimits ReadLimits()
     {
         var imap = Services.Imap.Value;
         return State == SessionState.NotAuthenticated
             ? new CommandLimits(imap.MaxLineBytes, imap.MaxLiteralBytesBeforeLogin, imap.MaxLiteralBytesBeforeLogin)
-            : new CommandLimits(imap.MaxLineBytes, Math.Min(imap.MaxLiteralBytes, Services.Limits.Value.MaxMessageBytes), imap.MaxCommandLiteralBytes);
+            : new CommandLimits(imap.MaxLineBytes, AppendLimit, imap.MaxCommandLiteralBytes);
     }
+
+    /// <summary>The largest message APPEND takes (RFC 7889 APPENDLIMIT): the literal bound and Limits:MaxMessageBytes.</summary>
+    public long AppendLimit => Math.Min(Services.Imap.Value.MaxLiteralBytes, Services.Limits.Value.MaxMessageBytes);
 
     /// <summary>Says BYE and ends the session once a client has sent too many bad commands in a row
     /// (untagged garbage counts too), so it cannot keep us parsing noise.</summary>

@@ -1,0 +1,49 @@
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Imap.Session;
+
+namespace OpenMailserver.Server.Imap.Commands;
+
+/// <summary>RFC 9208 QUOTA with the one resource a mailbox is limited in, MESSAGE: every folder of a mailbox is under
+/// one quota root, "", whose usage and limit are the mailbox's message count and quota as stored now (what the REST
+/// API and the dashboard show). Quotas are the operator's to set: SETQUOTA is refused.</summary>
+public sealed class QuotaHandler : ICommandHandler
+{
+    /// <summary>The mailbox's one quota root.</summary>
+    private const string Root = "";
+
+    public IReadOnlyList<string> Names => ["GETQUOTAROOT", "GETQUOTA", "SETQUOTA"];
+    public IReadOnlyList<SessionState> States => AllowedIn.Authenticated;
+
+    public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
+    {
+        switch (c.Name)
+        {
+            case "GETQUOTAROOT":
+                var name = CommandParser.Folder(c.Arguments);
+                if (await Folders.ExistingAsync(session, c, r, name) is null) return;
+                r.Raw("* QUOTAROOT ").String(ModifiedUtf7.Encode(name)).Raw(" \"\"").Line();
+                await WriteQuotaAsync(session, r);
+                break;
+            case "GETQUOTA":
+                if (CommandParser.QuotaRoot(c.Arguments) != Root)
+                {
+                    r.Tagged(c.Tag, "NO", "[NONEXISTENT] The only quota root is \"\"");
+                    return;
+                }
+                await WriteQuotaAsync(session, r);
+                break;
+            default:
+                CommandParser.SetQuota(c.Arguments);
+                r.Tagged(c.Tag, "NO", "[NOPERM] Quotas are set by the operator");
+                return;
+        }
+        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    private static async Task WriteQuotaAsync(ImapSession session, ImapResponse r)
+    {
+        var mailbox = await session.Services.Mailboxes.FindByIdAsync(session.User!.Id);
+        var used = await session.Services.Messages.CountInMailboxAsync(session.User.Id);
+        r.Raw("* QUOTA \"\" (MESSAGE ").Number(used).Raw(" ").Number(mailbox?.Quota ?? session.User.Quota).Raw(")").Line();
+    }
+}
