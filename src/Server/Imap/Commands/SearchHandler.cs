@@ -5,8 +5,9 @@ using OpenMailserver.Server.Storage;
 namespace OpenMailserver.Server.Imap.Commands;
 
 /// <summary>SEARCH and UID SEARCH: every RFC 3501 key and CONDSTORE's MODSEQ, evaluated on the index first and on
-/// content only where a key needs it. The result is kept for '$' (SEARCHRES). With MODSEQ in the keys the response
-/// ends with the highest modseq of the matches (RFC 7162 §3.1.5).</summary>
+/// content only where a key needs it. RETURN gives ESEARCH's MIN, MAX, COUNT and ALL (RFC 4731) and keeps the result
+/// for '$' (SAVE, SEARCHRES). With MODSEQ in the keys the response ends with the highest modseq of the matches
+/// (RFC 7162 §3.1.5).</summary>
 public sealed class SearchHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["SEARCH", "UID SEARCH"];
@@ -14,22 +15,35 @@ public sealed class SearchHandler : ICommandHandler
 
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        var (save, key, unsupportedCharset) = CommandParser.Search(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
+        var search = CommandParser.Search(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
         var byUid = c.Name == "UID SEARCH";
-        if (unsupportedCharset is not null)
+        if (search.UnsupportedCharset is not null)
         {
             r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
             return;
         }
 
         var selected = session.Selected!;
-        var namesModSeq = NamesModSeq(key);
+        var namesModSeq = NamesModSeq(search.Key);
         if (namesModSeq) session.EnableCondStore(r);
         var highest = 0L;
-        var matches = await FromFlagIndexAsync(session, selected, key) ?? await EvaluateAsync(session, selected, key, modseq => highest = Math.Max(highest, modseq), ct);
+        var matches = await FromFlagIndexAsync(session, selected, search.Key)
+                      ?? await EvaluateAsync(session, selected, search.Key, modseq => highest = Math.Max(highest, modseq), ct);
 
-        if (save) session.LastSearch = matches.Select(m => m.Item2).ToHashSet();
-        else
+        if (search.Returns("SAVE"))
+        {
+            // SAVE with MIN or MAX but neither ALL nor COUNT keeps just those (RFC 5182 §2.4).
+            var saved = matches.Select(m => m.Item2).ToHashSet();
+            if ((search.Returns("MIN") || search.Returns("MAX")) && !search.Returns("ALL") && !search.Returns("COUNT") && matches.Count > 0)
+            {
+                saved = [];
+                if (search.Returns("MIN")) saved.Add(matches[0].Item2);
+                if (search.Returns("MAX")) saved.Add(matches[^1].Item2);
+            }
+            session.LastSearch = saved;
+        }
+        if (search.Extended) await WriteEsearchAsync(session, c.Tag, search, byUid, matches, namesModSeq ? highest : null, r, ct);
+        else if (!search.Returns("SAVE"))
         {
             // One number at a time, flushed as it grows: a large folder makes a long line, not a large buffer.
             r.Raw("* SEARCH");
@@ -43,6 +57,37 @@ public sealed class SearchHandler : ICommandHandler
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    /// <summary>RFC 4731's ESEARCH response: the tag it answers, UID for UID SEARCH, then what RETURN asked for;
+    /// MIN, MAX and ALL only when something matched. ALL is a set of ranges, written as it is made. With a MODSEQ
+    /// key, the highest modseq of the matches (RFC 7162 §3.1.5).</summary>
+    private static async Task WriteEsearchAsync(ImapSession session, string tag, SearchArguments search, bool byUid, List<(uint, uint)> matches, long? highest,
+        ImapResponse r, CancellationToken ct)
+    {
+        uint Number((uint Sequence, uint Uid) m) => byUid ? m.Uid : m.Sequence;
+        r.Raw("* ESEARCH (TAG ").String(tag).Raw(")");
+        if (byUid) r.Raw(" UID");
+        if (matches.Count > 0 && search.Returns("MIN")) r.Raw(" MIN ").Number(Number(matches[0]));
+        if (matches.Count > 0 && search.Returns("MAX")) r.Raw(" MAX ").Number(Number(matches[^1]));
+        if (search.Returns("COUNT")) r.Raw(" COUNT ").Number(matches.Count);
+        if (matches.Count > 0 && search.Returns("ALL"))
+        {
+            r.Raw(" ALL ");
+            // Matches come in ascending order of both numbers: consecutive ones make a range.
+            for (var i = 0; i < matches.Count;)
+            {
+                var j = i;
+                while (j + 1 < matches.Count && Number(matches[j + 1]) == Number(matches[j]) + 1) j++;
+                if (i > 0) r.Raw(",");
+                r.Number(Number(matches[i]));
+                if (j > i) r.Raw(":").Number(Number(matches[j]));
+                i = j + 1;
+                if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
+            }
+        }
+        if (highest is { } modseq && matches.Count > 0) r.Raw(" MODSEQ ").Number(modseq);
+        r.Line();
     }
 
     /// <summary>UNSEEN, FLAGGED and DELETED alone, the searches clients send most, from the index kept for each

@@ -36,6 +36,13 @@ public sealed record StoreArguments(SequenceSet Set, string Operation, bool Sile
 /// <param name="Vanished">QRESYNC's VANISHED modifier (UID FETCH with CHANGEDSINCE only).</param>
 public sealed record FetchArguments(SequenceSet Set, List<FetchItem> Items, long? ChangedSince, bool Vanished);
 
-/// <param name="Save">RETURN (SAVE): keep the result for '$' instead of sending it.</param>
+/// <param name="Return">The RETURN options (RFC 4731 ESEARCH: MIN, MAX, COUNT, ALL; RFC 5182: SAVE), or null
+/// without RETURN, for the classic SEARCH response. An empty RETURN () is read as ALL.</param>
 /// <param name="UnsupportedCharset">The CHARSET asked for when it is not one we search in.</param>
-public sealed record SearchArguments(bool Save, SearchKey Key, string? UnsupportedCharset);
+public sealed record SearchArguments(IReadOnlySet<string>? Return, SearchKey Key, string? UnsupportedCharset)
+{
+    public bool Returns(string option) => Return?.Contains(option) == true;
+
+    /// <summary>Whether the answer is an ESEARCH response: RETURN with anything but SAVE alone.</summary>
+    public bool Extended => Return?.Any(option => option != "SAVE") == true;
+}

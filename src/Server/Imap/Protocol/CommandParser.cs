@@ -374,27 +374,29 @@ public static class CommandParser
         return new FetchArguments(set, items, changedSince, vanished);
     }
 
-    /// <summary>SEARCH [RETURN (SAVE)] [CHARSET name] keys. Of the ESEARCH return options only SAVE (RFC 5182)
-    /// is offered; the result is still a SEARCH response.</summary>
+    /// <summary>SEARCH [RETURN (options)] [CHARSET name] keys, the options those of ESEARCH (RFC 4731: MIN, MAX, COUNT,
+    /// ALL; none means ALL) and SAVE (RFC 5182).</summary>
     public static SearchArguments Search(ImapReader a, int maxDepth)
     {
         a.Space();
-        var save = false;
+        HashSet<string>? options = null;
         if (a.TryWord("RETURN"))
         {
+            options = [];
             a.Space();
             a.Expect('(');
-            while (!a.TryExpect(')'))
+            for (var first = true; !a.TryExpect(')'); first = false)
             {
-                a.TrySpace();
+                if (!first) a.Space();
                 var option = a.Atom("a return option").ToUpperInvariant();
-                if (option == "SAVE") save = true;
-                else throw new ImapParseException($"Unsupported SEARCH return option {option}");
+                if (option is not ("MIN" or "MAX" or "COUNT" or "ALL" or "SAVE")) throw new ImapParseException($"Unknown SEARCH return option {option}");
+                options.Add(option);
             }
+            if (options.Count == 0) options.Add("ALL");
             a.Space();
         }
         var key = SearchParser.Parse(a, maxDepth, out var unsupportedCharset);
-        return new SearchArguments(save, key, unsupportedCharset);
+        return new SearchArguments(options, key, unsupportedCharset);
     }
 
     /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.</summary>
