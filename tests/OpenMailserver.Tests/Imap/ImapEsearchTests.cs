@@ -51,6 +51,27 @@ public sealed class ImapEsearchTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task After_an_expunge_uid_search_answers_uids_and_search_sequence_numbers()
+    {
+        var (_, imap) = await FolderAsync();
+        await using var _ = imap;
+        await imap.CommandAsync("STORE 2 +FLAGS.SILENT (\\Deleted)");
+        await imap.CommandAsync("EXPUNGE");
+        Assert.Equal("* ESEARCH (TAG \"T5\") UID MIN 1 MAX 6 ALL 1,3:6", (await imap.CommandAsync("UID SEARCH RETURN (ALL MIN MAX) ALL"))[0]);
+        Assert.Equal("* ESEARCH (TAG \"T6\") ALL 1:5", (await imap.CommandAsync("SEARCH RETURN () ALL"))[0]);
+
+        // MODSEQ with MIN alone is the modseq of that message, not the highest of the matches (RFC 4731 §3.2).
+        await imap.CommandAsync("STORE 5 +FLAGS (\\Flagged)");
+        var first = (await imap.CommandAsync("FETCH 1 (MODSEQ)")).First(l => l.Contains(" FETCH ("));
+        var modseq = System.Text.RegularExpressions.Regex.Match(first, @"MODSEQ \((\d+)\)").Groups[1].Value;
+        Assert.Equal($"* ESEARCH (TAG \"T9\") MIN 1 MODSEQ {modseq}", (await imap.CommandAsync("SEARCH RETURN (MIN) MODSEQ 1")).Single(l => l.StartsWith("* ESEARCH", StringComparison.Ordinal)));
+
+        // A SAVE search that fails empties '$'.
+        Assert.StartsWith("T10 NO [BADCHARSET", (await imap.CommandAsync("SEARCH RETURN (SAVE) CHARSET KOI8-R ALL"))[^1]);
+        Assert.DoesNotContain(await imap.CommandAsync("FETCH $ (UID)"), l => l.Contains(" FETCH ("));
+    }
+
+    [Fact]
     public async Task Mailkit_asks_for_count_min_max_and_all()
     {
         var (box, imap) = await FolderAsync();

@@ -1,3 +1,6 @@
+extern alias ServerAssembly;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 using OpenMailserver.Tests.Infrastructure;
 
@@ -34,6 +37,13 @@ public sealed class ImapQuotaTests
         Assert.Equal("T7 NO [NOPERM] Quotas are set by the operator", (await imap.CommandAsync("SETQUOTA \"\" (MESSAGE 100)"))[^1]);
         Assert.StartsWith("T8 BAD", (await imap.CommandAsync("SETQUOTA \"\" (MESSAGE lots)"))[^1]);
         Assert.StartsWith("T9 BAD", (await imap.CommandAsync("GETQUOTAROOT"))[^1]);
+
+        // The quota as stored now, not as at login: raised by the operator, it holds at once in this session.
+        await server.Services.GetRequiredService<ServerAssembly::OpenMailserver.Server.Storage.Database>()
+            .WriteAsync(tx => tx.Connection!.ExecuteAsync("UPDATE mailboxes SET quota = 5 WHERE id = @Id", new { box.Id }, tx));
+        Assert.Equal("* QUOTA \"\" (MESSAGE 3 5)", (await imap.CommandAsync("GETQUOTA \"\""))[0]);
+        await imap.SendAsync($"A2 APPEND INBOX {{{Message.Length}+}}\r\n{Message}\r\n");
+        Assert.Contains(" OK ", (await imap.UntilTaggedAsync("A2")).Last());
     }
 
     [Fact]

@@ -34,9 +34,9 @@ public sealed class AppendHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
             return;
         }
-        if (await Folders.OverQuotaAsync(session, 1))
+        if (await Folders.WouldExceedQuotaAsync(session, 1))
         {
-            r.Tagged(c.Tag, "NO", Folders.OverQuota(session));
+            r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
             return;
         }
         var now = services.Time.GetUtcNow();
@@ -53,7 +53,7 @@ public sealed class AppendHandler : ICommandHandler
                 r.Tagged(c.Tag, "NO", Folders.TryCreate(a.Folder));
                 break;
             case StoreRefusal.OverQuota:
-                r.Tagged(c.Tag, "NO", Folders.OverQuota(session));
+                r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
                 break;
             default:
                 r.Tagged(c.Tag, "NO", $"The message was not stored: {stored.Reason}");

@@ -31,9 +31,9 @@ public sealed class CopyHandler : ICommandHandler
         }
         var named = selected.Resolve(set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Uid)).Select(t => t.Uid).ToList();
         var sources = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, named);
-        if (!move && await Folders.OverQuotaAsync(session, sources.Count))
+        if (!move && await Folders.WouldExceedQuotaAsync(session, sources.Count))
         {
-            r.Tagged(c.Tag, "NO", Folders.OverQuota(session));
+            r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
             return;
         }
         if (sources.Count == 0)
@@ -47,7 +47,7 @@ public sealed class CopyHandler : ICommandHandler
         var result = await session.Services.Changes.CopyAsync(session.User!.Id, selected.Folder.Id, sources.Select(s => s.Id).ToList(), target.Name, move);
         if (result.Refusal != StoreRefusal.None)
         {
-            r.Tagged(c.Tag, "NO", result.Refusal == StoreRefusal.OverQuota ? Folders.OverQuota(session) : Folders.TryCreate(name));
+            r.Tagged(c.Tag, "NO", result.Refusal == StoreRefusal.OverQuota ? await Folders.OverQuotaAsync(session) : Folders.TryCreate(name));
             return;
         }
         var copies = result.Copies;

@@ -24,11 +24,14 @@ public static class Folders
 
     public const string ReadOnly = "[READ-ONLY] The folder is open read-only (EXAMINE)";
 
-    /// <summary>RFC 9208's OVERQUOTA, with the mailbox's limit.</summary>
-    public static string OverQuota(ImapSession session) => $"[OVERQUOTA] The mailbox holds at most {session.User!.Quota} messages";
+    /// <summary>The mailbox's quota as stored now: an operator may have changed it since the login (0 once the mailbox is gone).</summary>
+    public static async Task<long> QuotaAsync(ImapSession session) => (await session.Services.Mailboxes.FindByIdAsync(session.User!.Id))?.Quota ?? 0;
+
+    /// <summary>RFC 9208's OVERQUOTA, with the mailbox's limit as stored now.</summary>
+    public static async Task<string> OverQuotaAsync(ImapSession session) => $"[OVERQUOTA] The mailbox holds at most {await QuotaAsync(session)} messages";
 
     /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota. Outside a
     /// transaction only a quick refusal, before any work; what decides is the count inside the write.</summary>
-    public static async Task<bool> OverQuotaAsync(ImapSession session, int adding) =>
-        await session.Services.Messages.CountInMailboxAsync(session.User!.Id) + adding > session.User.Quota;
+    public static async Task<bool> WouldExceedQuotaAsync(ImapSession session, int adding) =>
+        await session.Services.Messages.CountInMailboxAsync(session.User!.Id) + adding > await QuotaAsync(session);
 }

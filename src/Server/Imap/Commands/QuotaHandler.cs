@@ -42,8 +42,7 @@ public sealed class QuotaHandler : ICommandHandler
 
     private static async Task WriteQuotaAsync(ImapSession session, ImapResponse r)
     {
-        var mailbox = await session.Services.Mailboxes.FindByIdAsync(session.User!.Id);
-        var used = await session.Services.Messages.CountInMailboxAsync(session.User.Id);
-        r.Raw("* QUOTA \"\" (MESSAGE ").Number(used).Raw(" ").Number(mailbox?.Quota ?? session.User.Quota).Raw(")").Line();
+        var used = await session.Services.Messages.CountInMailboxAsync(session.User!.Id);
+        r.Raw("* QUOTA \"\" (MESSAGE ").Number(used).Raw(" ").Number(await Folders.QuotaAsync(session)).Raw(")").Line();
     }
 }

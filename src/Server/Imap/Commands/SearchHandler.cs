@@ -19,6 +19,8 @@ public sealed class SearchHandler : ICommandHandler
         var byUid = c.Name == "UID SEARCH";
         if (search.UnsupportedCharset is not null)
         {
+            // A SAVE search that fails empties '$' (RFC 5182 §2.1).
+            if (search.Returns("SAVE")) session.LastSearch = new HashSet<uint>();
             r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
             return;
         }
@@ -26,15 +28,16 @@ public sealed class SearchHandler : ICommandHandler
         var selected = session.Selected!;
         var namesModSeq = NamesModSeq(search.Key);
         if (namesModSeq) session.EnableCondStore(r);
-        var highest = 0L;
+        var modseqs = new Dictionary<uint, long>();
         var matches = await FromFlagIndexAsync(session, selected, search.Key)
-                      ?? await EvaluateAsync(session, selected, search.Key, modseq => highest = Math.Max(highest, modseq), ct);
+                      ?? await EvaluateAsync(session, selected, search.Key, (uid, modseq) => { if (namesModSeq) modseqs[uid] = modseq; }, ct);
+        var minMaxOnly = (search.Returns("MIN") || search.Returns("MAX")) && !search.Returns("ALL") && !search.Returns("COUNT");
 
         if (search.Returns("SAVE"))
         {
             // SAVE with MIN or MAX but neither ALL nor COUNT keeps just those (RFC 5182 §2.4).
             var saved = matches.Select(m => m.Item2).ToHashSet();
-            if ((search.Returns("MIN") || search.Returns("MAX")) && !search.Returns("ALL") && !search.Returns("COUNT") && matches.Count > 0)
+            if (minMaxOnly && matches.Count > 0)
             {
                 saved = [];
                 if (search.Returns("MIN")) saved.Add(matches[0].Item2);
@@ -42,7 +45,11 @@ public sealed class SearchHandler : ICommandHandler
             }
             session.LastSearch = saved;
         }
-        if (search.Extended) await WriteEsearchAsync(session, c.Tag, search, byUid, matches, namesModSeq ? highest : null, r, ct);
+        // The highest modseq of what is returned: of the MIN and MAX messages alone when only those are (RFC 4731 §3.2).
+        long? highest = !namesModSeq || matches.Count == 0 ? null
+            : search.Extended && minMaxOnly ? Math.Max(search.Returns("MIN") ? modseqs[matches[0].Item2] : 0, search.Returns("MAX") ? modseqs[matches[^1].Item2] : 0)
+            : modseqs.Values.Max();
+        if (search.Extended) await WriteEsearchAsync(session, c.Tag, search, byUid, matches, highest, r, ct);
         else if (!search.Returns("SAVE"))
         {
             // One number at a time, flushed as it grows: a large folder makes a long line, not a large buffer.
@@ -52,7 +59,7 @@ public sealed class SearchHandler : ICommandHandler
                 r.Space().Number(byUid ? uid : sequence);
                 if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
             }
-            if (namesModSeq && matches.Count > 0) r.Raw(" (MODSEQ ").Number(highest).Raw(")");
+            if (highest is { } modseq) r.Raw(" (MODSEQ ").Number(modseq).Raw(")");
             r.Line();
         }
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
@@ -123,7 +130,7 @@ public sealed class SearchHandler : ICommandHandler
 
     /// <summary>Every key, message by message: index data first, content only where a key needs it, on all cores
     /// when it does. The folder is read in batches in view order, so memory holds one batch and the matches.</summary>
-    private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, Action<long> matchedModSeq,
+    private static async Task<List<(uint, uint)>> EvaluateAsync(ImapSession session, SelectedFolder selected, SearchKey key, Action<uint, long> matchedModSeq,
         CancellationToken ct)
     {
         var (count, largestUid, uids) = (selected.Count, selected.LargestUid, selected.Uids);
@@ -158,7 +165,7 @@ public sealed class SearchHandler : ICommandHandler
             {
                 if (!hit[i]) continue;
                 matches.Add((selected.SequenceOf(entries[i].Uid), (uint)entries[i].Uid));
-                matchedModSeq(entries[i].ModSeq);
+                matchedModSeq((uint)entries[i].Uid, entries[i].ModSeq);
             }
         }
         return matches;

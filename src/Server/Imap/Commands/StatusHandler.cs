@@ -36,7 +36,7 @@ public sealed class StatusHandler : ICommandHandler
                 "HIGHESTMODSEQ" => folder.HighestModSeq,
                 "APPENDLIMIT" => session.AppendLimit,
                 // By the index of \Deleted messages: the cost is those, not the folder.
-                "DELETED" => (await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Deleted)).Count,
+                "DELETED" => await session.Services.Messages.CountWithAsync(folder.Id, IndexedFlag.Deleted),
                 _ => 0,
             });
         }

@@ -76,6 +76,8 @@ public interface IMessageRepository
     /// <summary>The UIDs of a folder's messages that are unseen, flagged or deleted (the flags indexed where they
     /// are the rare case), in UID order; at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<long>> ListUidsWithAsync(long folderId, IndexedFlag flag, int limit = int.MaxValue);
+    /// <summary>How many messages of the folder have the flag, by its index.</summary>
+    Task<long> CountWithAsync(long folderId, IndexedFlag flag);
 
     /// <summary>How many messages of a folder have a UID of at least <paramref name="fromUid"/> (IMAP's RECENT).</summary>
     Task<long> CountFromUidAsync(long folderId, long fromUid);

@@ -509,6 +509,9 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
         _ => "SELECT uid FROM messages INDEXED BY messages_deleted WHERE folder_id = @folderId AND deleted = 1 ORDER BY uid LIMIT @limit",
     };
 
+    public Task<long> CountWithAsync(long folderId, IndexedFlag flag) =>
+        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM ({UidsWith(flag)})", new { folderId, limit = -1 }, t));
+
     public Task<long> CountFromUidAsync(long folderId, long fromUid) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>(CountFromUid, new { folderId, fromUid }, t));
 
