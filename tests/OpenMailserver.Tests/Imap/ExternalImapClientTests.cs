@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using OpenMailserver.Tests.Infrastructure;
 
@@ -110,6 +111,55 @@ public sealed class ExternalImapClientTests(SharedMailServer server)
         using var api = server.Rest(box.Key);
         var drafts = await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages?folder=Drafts");
         Assert.Equal("from the maildir", Assert.Single(drafts.EnumerateArray()).GetProperty("subject").GetString());
+
+        // An incremental sync after changes on the server: a flag set over REST and a new message both come down.
+        var first = (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray().Single().GetProperty("id").GetString();
+        Assert.True((await api.PatchAsJsonAsync($"/v1/messages/{first}", new { address = box.Address, flagged = true })).IsSuccessStatusCode);
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "after the first sync", text_body = "x" });
+        await RunAsync("mbsync", "--config", config, "--all");
+        var inbox = Directory.GetFiles(Path.Combine(maildir, "INBOX"), "*", SearchOption.AllDirectories);
+        Assert.Contains(inbox, f => File.ReadAllText(f).Contains("Subject: after the first sync"));
+        // Maildir keeps flags in the file name: F is flagged.
+        Assert.Contains(inbox, f => File.ReadAllText(f).Contains("Subject: for mbsync") && Path.GetFileName(f).Split(":2,").Last().Contains('F'));
         Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Python_imaplib_resyncs_only_what_changed_with_condstore()
+    {
+        var box = await MailboxWithMessageAsync("for condstore");
+        using var api = server.Rest(box.Key);
+        await api.SendAsync(new { sender = box.Address, recipients = new[] { box.Address }, subject = "second", text_body = "x" });
+        // A client's sync: everything the first time and the HIGHESTMODSEQ it was told; then only what changed since.
+        const string script = """
+            import imaplib, ssl, sys, re
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            port, user, password, since = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+            with imaplib.IMAP4_SSL("127.0.0.1", int(port), ssl_context=context) as m:
+                m.login(user, password)
+                m.enable("CONDSTORE")
+                m.select("INBOX")
+                print("HIGHESTMODSEQ", m.response("HIGHESTMODSEQ")[1][0].decode())
+                query = "(FLAGS)" if since == "0" else "(FLAGS) (CHANGEDSINCE %s)" % since
+                typ, data = m.uid("FETCH", "1:*", query)
+                for line in data:
+                    if line:
+                        print(re.sub(r"^\d+ ", "", line.decode()))
+                m.logout()
+            """;
+        var port = server.Started().ImapTlsPort.ToString();
+        var full = (await RunAsync("python3", "-c", script, port, box.Address, box.Password, "0")).Trim().Split('\n');
+        var highest = full[0].Split(' ')[1];
+        Assert.Equal(2, full.Count(l => l.Contains("FLAGS")));
+
+        var id = (await api.GetJsonAsync($"/v1/mailboxes/{box.Address}/messages")).EnumerateArray()
+            .Single(m => m.GetProperty("subject").GetString() == "for condstore").GetProperty("id").GetString();
+        Assert.True((await api.PatchAsJsonAsync($"/v1/messages/{id}", new { address = box.Address, seen = true })).IsSuccessStatusCode);
+        var incremental = (await RunAsync("python3", "-c", script, port, box.Address, box.Password, highest)).Trim().Split('\n');
+        Assert.True(long.Parse(incremental[0].Split(' ')[1]) > long.Parse(highest));
+        var changed = Assert.Single(incremental.Skip(1));
+        Assert.Matches(@"^\(UID 1 FLAGS \(\\Seen\) MODSEQ \(\d+\)\)$", changed);
     }
 }
