@@ -51,6 +51,14 @@ public sealed class ImapConversation : IAsyncDisposable
         return long.Parse(uid.Groups[1].Value);
     }
 
+    /// <summary>Turns on DEFLATE after a COMPRESS DEFLATE the server accepted.</summary>
+    public DeflateClientStream StartDeflate()
+    {
+        var deflate = new DeflateClientStream(_stream);
+        _stream = deflate;
+        return deflate;
+    }
+
     public async Task UpgradeAsync()
     {
         var tls = new SslStream(_stream, false, (_, _, _, _) => true);

@@ -21,6 +21,8 @@ public sealed class CapabilityHandler : ICommandHandler
     {
         var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "SEARCHRES", "CONDSTORE", "QRESYNC",
             "STATUS=SIZE", $"APPENDLIMIT={session.AppendLimit}", "QUOTA", "QUOTA=RES-MESSAGE", "ESEARCH" };
+        // After login only, and once (RFC 4978).
+        if (session.State != SessionState.NotAuthenticated && !session.IsCompressed) caps.Add("COMPRESS=DEFLATE");
         if (session.State == SessionState.NotAuthenticated)
         {
             if (session.IsSecure) caps.Add("AUTH=PLAIN");

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -6,7 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace OpenMailserver.Server.Imap.Connection;
 
 /// <summary>The bytes under one IMAP session: input and output as pipes over the socket's stream (TLS or
-/// not), which STARTTLS replaces in place. The stream itself belongs to the listener, which closes it.</summary>
+/// not), which STARTTLS and COMPRESS replace in place. The stream itself belongs to the listener, which closes it.</summary>
 public sealed class ImapConnection
 {
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true);
@@ -20,6 +21,7 @@ public sealed class ImapConnection
     private Stream _stream;
     private PipeReader _input;
     private PipeWriter _output;
+    private DeflateStream[] _compression = [];
 
     /// <param name="afterRead">Called after each read from the network (see <see cref="ImapListener"/>).</param>
     /// <param name="writeTimeout">How long a reply may take to leave: a client that stops reading its replies
@@ -35,6 +37,8 @@ public sealed class ImapConnection
     public LineReader Reader { get; private set; }
 
     public bool IsSecure => _stream is SslStream;
+
+    public bool IsCompressed { get; private set; }
 
     /// <summary>Writes and flushes within the write timeout.</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
@@ -78,10 +82,31 @@ public sealed class ImapConnection
         Reader = new LineReader(_input, _afterRead);
     }
 
+    /// <summary>Turns on COMPRESS=DEFLATE (RFC 4978) once the tagged OK has gone out: both directions become raw
+    /// DEFLATE over the stream (TLS or not), and every flush of a reply is a sync flush, so the client can inflate
+    /// it whole at once. A client may send nothing after COMPRESS before the OK, so the pipes start afresh.</summary>
+    public async Task StartCompressionAsync()
+    {
+        await _input.CompleteAsync();
+        await _output.CompleteAsync();
+        var inflate = new DeflateStream(_stream, CompressionMode.Decompress, leaveOpen: true);
+        var deflate = new DeflateStream(_stream, CompressionLevel.Fastest, leaveOpen: true);
+        (_input, _output) = (PipeReader.Create(inflate, ReaderOptions), PipeWriter.Create(deflate, WriterOptions));
+        Reader = new LineReader(_input, _afterRead);
+        _compression = [inflate, deflate];
+        IsCompressed = true;
+    }
+
     /// <summary>Ends both pipes; the stream stays open for the listener's lingering close.</summary>
     public async Task CompleteAsync()
     {
         await _input.CompleteAsync();
         await _output.CompleteAsync();
+        // Their native zlib state goes now, not when collected; the client may have gone already.
+        foreach (var stream in _compression)
+        {
+            try { await stream.DisposeAsync(); }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException) { }
+        }
     }
 }

@@ -94,6 +94,15 @@ public static class CommandParser
         return set;
     }
 
+    /// <summary>COMPRESS: one mechanism name (RFC 4978).</summary>
+    public static string Compress(ImapReader a)
+    {
+        a.Space();
+        var mechanism = a.Atom("a compression mechanism");
+        a.End();
+        return mechanism;
+    }
+
     /// <summary>GETQUOTA and SETQUOTA's quota root: a string (RFC 9208).</summary>
     public static string QuotaRoot(ImapReader a)
     {

@@ -279,6 +279,10 @@ public sealed class ImapSession
     public Task StartTlsAsync(CancellationToken cancellationToken) =>
         _connection.StartTlsAsync(Services.Certificates.Current, cancellationToken);
 
+    public bool IsCompressed => _connection.IsCompressed;
+
+    public Task StartCompressionAsync() => _connection.StartCompressionAsync();
+
     /// <summary>Counts a malformed line a handler read itself towards the limit of bad commands.</summary>
     public void CountBadCommand() => _badCommands++;
 
