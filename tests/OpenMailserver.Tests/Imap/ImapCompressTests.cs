@@ -62,6 +62,31 @@ public sealed class ImapCompressTests(SharedMailServer server, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Corrupt_deflate_data_ends_only_that_session_and_a_stream_of_empty_lines_is_cut_short()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using (var corrupt = await ImapConversation.LoginAsync(server, box))
+        {
+            Assert.Equal(["T2 OK DEFLATE active"], await corrupt.CommandAsync("COMPRESS DEFLATE"));
+            // Not DEFLATE at all: the server closes the connection.
+            await corrupt.SendAsync(Enumerable.Repeat((byte)0xFF, 64).ToArray());
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            Assert.Null(await corrupt.LineAsync(timeout.Token));
+        }
+
+        // A thousand empty lines to a byte: cut short with a BYE.
+        await using var empty = await ImapConversation.LoginAsync(server, box);
+        Assert.Equal(["T2 OK DEFLATE active"], await empty.CommandAsync("COMPRESS DEFLATE"));
+        empty.StartDeflate();
+        await empty.SendAsync(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("\r\n", 5000))));
+        Assert.Equal("* BYE Too many empty lines", await empty.LineAsync());
+
+        // The server goes on for everyone else.
+        await using var next = await ImapConversation.LoginAsync(server, box);
+        Assert.Equal(["T2 OK NOOP completed"], await next.CommandAsync("NOOP"));
+    }
+
+    [Fact]
     public async Task Mailkit_compresses_and_goes_on_working()
     {
         var box = await server.CreateMailboxAsync();

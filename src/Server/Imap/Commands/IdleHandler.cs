@@ -33,7 +33,7 @@ public sealed class IdleHandler : ICommandHandler
             if (!done.IsCompleted)
             {
                 await idle.CancelAsync();
-                try { await done; } catch (Exception e) when (e is OperationCanceledException or IOException or LineTooLongException) { }
+                try { await done; } catch (Exception e) when (e is OperationCanceledException or IOException or LineTooLongException or InvalidDataException) { }
             }
         }
     }

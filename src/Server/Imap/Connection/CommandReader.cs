@@ -10,17 +10,24 @@ public static class CommandReader
 {
     private const long PresizedLiteralBytes = 1024 * 1024;
 
-    /// <summary>The next command, or null when the client closed the connection. Empty lines are skipped.
+    /// <summary>Empty lines passed over before a command: a few are harmless, a stream of them (a few bytes each,
+    /// a thousand to a byte under COMPRESS) only costs us.</summary>
+    public const int MaxEmptyLines = 1000;
+
+    /// <summary>The next command, or null when the client closed the connection. Empty lines are skipped, up to
+    /// <see cref="MaxEmptyLines"/> in a row.
     /// <paramref name="continueLiteral"/> sends the continuation a synchronizing literal waits for. Throws
     /// <see cref="LineTooLongException"/> when the command's text runs past the line bound.</summary>
     public static async Task<FramedCommand?> ReadAsync(LineReader reader, CommandLimits limits,
         Func<CancellationToken, Task> continueLiteral, CancellationToken cancellationToken)
     {
         byte[]? line;
+        var empty = 0;
         do
         {
             line = await reader.ReadLineAsync(limits.MaxLineBytes, cancellationToken);
             if (line is null) return null;
+            if (line.Length == 0 && ++empty > MaxEmptyLines) return new FramedCommand.Abort("Too many empty lines");
         }
         while (line.Length == 0);
 

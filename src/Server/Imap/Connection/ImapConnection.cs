@@ -102,11 +102,12 @@ public sealed class ImapConnection
     {
         await _input.CompleteAsync();
         await _output.CompleteAsync();
-        // Their native zlib state goes now, not when collected; the client may have gone already.
+        // Their native zlib state goes now, not when collected. Closing the deflating side writes its last block,
+        // which a client that stopped reading would hold for ever: it gets a second, then the listener closes the socket.
         foreach (var stream in _compression)
         {
-            try { await stream.DisposeAsync(); }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException) { }
+            try { await stream.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(1)); }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException or InvalidDataException or TimeoutException) { }
         }
     }
 }

@@ -118,9 +118,9 @@ public sealed class ImapSession
         {
             await TryWriteAsync(new ImapResponse().Untagged(serverStopping.IsCancellationRequested ? "BYE Server shutting down" : RevokedBye));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            // The client went away.
+            // The client went away, or sent what does not inflate under COMPRESS.
         }
         catch (LineTooLongException)
         {
@@ -232,7 +232,7 @@ public sealed class ImapSession
         {
             response.Tagged(command.Tag, "NO", e.Message);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException or LineTooLongException))
+        catch (Exception e) when (e is not (OperationCanceledException or IOException or ObjectDisposedException or LineTooLongException or InvalidDataException))
         {
             // A fault of ours in one command ends that command, not the client's session.
             Services.Logger.LogError(e, "IMAP {Command} from {Remote} failed", command.Name, Remote);
