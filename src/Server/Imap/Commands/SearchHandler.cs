@@ -81,15 +81,13 @@ public sealed class SearchHandler : ICommandHandler
         if (matches.Count > 0 && search.Returns("ALL"))
         {
             r.Raw(" ALL ");
-            // Matches come in ascending order of both numbers: consecutive ones make a range.
-            for (var i = 0; i < matches.Count;)
+            // Matches come in ascending order of both numbers.
+            var first = true;
+            foreach (var (low, high) in SequenceSet.RangesOf(matches.Select(Number)))
             {
-                var j = i;
-                while (j + 1 < matches.Count && Number(matches[j + 1]) == Number(matches[j]) + 1) j++;
-                if (i > 0) r.Raw(",");
-                r.Number(Number(matches[i]));
-                if (j > i) r.Raw(":").Number(Number(matches[j]));
-                i = j + 1;
+                r.Raw(first ? "" : ",").Number(low);
+                if (high > low) r.Raw(":").Number(high);
+                first = false;
                 if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
             }
         }

@@ -113,17 +113,24 @@ public sealed class SequenceSet
     public override string ToString() => _text;
 
     /// <summary>The compact form of a list of numbers, e.g. 1:3,7 (for COPYUID and friends).</summary>
-    public static string Format(IEnumerable<uint> numbers)
+    public static string Format(IEnumerable<uint> numbers) =>
+        string.Join(',', RangesOf(numbers.Order()).Select(r => r.Low == r.High ? r.Low.ToString() : $"{r.Low}:{r.High}"));
+
+    /// <summary>Ascending numbers as the ranges they make (repeats joined), one at a time, so a long list is
+    /// never held as text.</summary>
+    public static IEnumerable<(uint Low, uint High)> RangesOf(IEnumerable<uint> ascending)
     {
-        var sorted = numbers.Order().ToList();
-        var parts = new List<string>();
-        for (var i = 0; i < sorted.Count;)
+        (uint Low, uint High)? range = null;
+        foreach (var number in ascending)
         {
-            var j = i;
-            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1) j++;
-            parts.Add(i == j ? sorted[i].ToString() : $"{sorted[i]}:{sorted[j]}");
-            i = j + 1;
+            if (range is { } r && number <= (ulong)r.High + 1)
+            {
+                range = (r.Low, Math.Max(r.High, number));
+                continue;
+            }
+            if (range is not null) yield return range.Value;
+            range = (number, number);
         }
-        return string.Join(',', parts);
+        if (range is not null) yield return range.Value;
     }
 }

@@ -58,7 +58,7 @@ public static class QuickResync
     public static async Task WriteVanishedAsync(ImapSession session, ImapResponse r, IEnumerable<long> uids, bool earlier, CancellationToken ct)
     {
         var inLine = 0;
-        foreach (var (low, high) in Ranges(uids))
+        foreach (var (low, high) in SequenceSet.RangesOf(uids.Select(uid => (uint)uid).Order()))
         {
             r.Raw(inLine > 0 ? "," : earlier ? "* VANISHED (EARLIER) " : "* VANISHED ").Number(low);
             if (high > low) r.Raw(":").Number(high);
@@ -68,21 +68,5 @@ public static class QuickResync
             if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
         }
         if (inLine > 0) r.Line();
-    }
-
-    private static IEnumerable<(long Low, long High)> Ranges(IEnumerable<long> uids)
-    {
-        long? low = null, high = null;
-        foreach (var uid in uids.Order())
-        {
-            if (high is { } h && uid <= h + 1)
-            {
-                high = Math.Max(h, uid);
-                continue;
-            }
-            if (low is not null) yield return (low.Value, high!.Value);
-            (low, high) = (uid, uid);
-        }
-        if (low is not null) yield return (low.Value, high!.Value);
     }
 }
