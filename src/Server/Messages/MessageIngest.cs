@@ -55,6 +55,37 @@ public sealed class MessageIngest(
     public Task<IngestResult> StoreAsync(long mailboxId, string folderName, PreparedMessage message, IngestOptions how, CancellationToken cancellationToken = default) =>
         store.WriteAsync(tx => StoreAsync(tx, mailboxId, folderName, message, how), cancellationToken);
 
+    /// <summary>Stores prepared messages in a folder of a mailbox, all or none (IMAP MULTIAPPEND), in one write: the
+    /// results of all, in order, or the one refusal that stored none.</summary>
+    public async Task<IReadOnlyList<IngestResult>> StoreAllAsync(long mailboxId, string folderName, IReadOnlyList<(PreparedMessage Message, IngestOptions How)> batch,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await store.WriteAsync<IReadOnlyList<IngestResult>>(async tx =>
+            {
+                var results = new List<IngestResult>();
+                foreach (var (message, how) in batch)
+                {
+                    var result = await StoreAsync(tx, mailboxId, folderName, message, how);
+                    // Thrown, so the write is rolled back with what it stored before.
+                    if (result.Refusal != StoreRefusal.None) throw new NoneStored(result);
+                    results.Add(result);
+                }
+                return results;
+            }, cancellationToken);
+        }
+        catch (NoneStored refused)
+        {
+            return [refused.Result];
+        }
+    }
+
+    private sealed class NoneStored(IngestResult result) : Exception(result.Reason)
+    {
+        public IngestResult Result { get; } = result;
+    }
+
     /// <summary>Stores a prepared message in a folder of a mailbox, inside <paramref name="tx"/>, reading the
     /// mailbox there.</summary>
     public async Task<IngestResult> StoreAsync(IUnitOfWork tx, long mailboxId, string folderName, PreparedMessage message, IngestOptions how) =>

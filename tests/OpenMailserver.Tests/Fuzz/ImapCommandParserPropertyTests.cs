@@ -69,9 +69,15 @@ public sealed class ImapCommandParserPropertyTests
     {
         var append = CommandParser.Append(Reader(" Drafts (\\Seen $Label) \"05-Dec-2026 10:00:00 +0100\" {5}\r\nHello"));
         Assert.Equal("Drafts", append.Folder);
-        Assert.Equal(["\\Seen", "$Label"], append.Flags);
-        Assert.Equal(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero), append.Received);
-        Assert.Equal("Hello"u8.ToArray(), append.Content.ToArray());
+        var message = Assert.Single(append.Messages);
+        Assert.Equal(["\\Seen", "$Label"], message.Flags);
+        Assert.Equal(new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero), message.Received);
+        Assert.Equal("Hello"u8.ToArray(), message.Content.ToArray());
+
+        // MULTIAPPEND: more messages, each with its own options.
+        var several = CommandParser.Append(Reader(" INBOX {1}\r\na (\\Flagged) {2}\r\nbc ~{1}\r\nd"));
+        Assert.Equal(["a", "bc", "d"], several.Messages.Select(m => System.Text.Encoding.ASCII.GetString(m.Content.Span)));
+        Assert.Equal([[], ["\\Flagged"], []], several.Messages.Select(m => m.Flags));
     }
 
     private static object[] Arguments(MethodInfo method, ImapReader reader) =>

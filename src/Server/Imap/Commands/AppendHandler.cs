@@ -6,8 +6,9 @@ using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
-/// <summary>APPEND folder [(flags)] ["date-time"] literal: stored through the one ingest path, durably
-/// before OK, with APPENDUID (UIDPLUS).</summary>
+/// <summary>APPEND folder [(flags)] ["date-time"] literal, and MULTIAPPEND's several messages in one command
+/// (RFC 3502): stored through the one ingest path, all or none, durably before OK, with APPENDUID (UIDPLUS).
+/// A literal8 (RFC 3516) is taken as the message's bytes.</summary>
 public sealed class AppendHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["APPEND"];
@@ -24,30 +25,34 @@ public sealed class AppendHandler : ICommandHandler
             return;
         }
         var limit = session.AppendLimit;
-        if (a.Content.Length > limit)
+        if (a.Messages.Any(m => m.Content.Length > limit))
         {
             r.Tagged(c.Tag, "NO", $"[TOOBIG] The message is larger than the limit of {limit} bytes");
             return;
         }
-        if (a.Content.Length == 0)
+        if (a.Messages.Any(m => m.Content.Length == 0))
         {
             r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
             return;
         }
-        if (await Folders.WouldExceedQuotaAsync(session, 1))
+        if (await Folders.WouldExceedQuotaAsync(session, a.Messages.Count))
         {
             r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
             return;
         }
         var now = services.Time.GetUtcNow();
-        var prepared = await services.Ingest.PrepareAsync(a.Content, ct);
-        var stored = await services.Ingest.StoreAsync(session.User!.Id, folder.Name, prepared,
-            new IngestOptions(MailboxEventType.Received, (a.Received ?? now).ToUnixTimeMilliseconds(), MessageFlags.Format(a.Flags), EventAt: now.ToUnixTimeMilliseconds()), ct);
+        var batch = new List<(PreparedMessage, IngestOptions)>();
+        foreach (var message in a.Messages)
+            batch.Add((await services.Ingest.PrepareAsync(message.Content, ct),
+                new IngestOptions(MailboxEventType.Received, (message.Received ?? now).ToUnixTimeMilliseconds(), MessageFlags.Format(message.Flags),
+                    EventAt: now.ToUnixTimeMilliseconds())));
+        var stored = await services.Ingest.StoreAllAsync(session.User!.Id, folder.Name, batch, ct);
         await FolderUpdates.WriteAsync(session, r, allowExpunge: true);
-        switch (stored.Refusal)
+        switch (stored[0].Refusal)
         {
             case StoreRefusal.None:
-                r.Tagged(c.Tag, "OK", $"[APPENDUID {stored.Folder!.UidValidity} {stored.Message!.Uid}] APPEND completed");
+                var uids = SequenceSet.Format(stored.Select(s => (uint)s.Message!.Uid));
+                r.Tagged(c.Tag, "OK", $"[APPENDUID {stored[0].Folder!.UidValidity} {uids}] APPEND completed");
                 break;
             case StoreRefusal.NoFolder:
                 r.Tagged(c.Tag, "NO", Folders.TryCreate(a.Folder));
@@ -56,7 +61,7 @@ public sealed class AppendHandler : ICommandHandler
                 r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
                 break;
             default:
-                r.Tagged(c.Tag, "NO", $"The message was not stored: {stored.Reason}");
+                r.Tagged(c.Tag, "NO", $"The message was not stored: {stored[0].Reason}");
                 break;
         }
     }

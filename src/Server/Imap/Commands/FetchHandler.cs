@@ -10,7 +10,8 @@ namespace OpenMailserver.Server.Imap.Commands;
 /// stored bytes, and \Seen set by non-PEEK body fetches in a read-write folder. The response goes out as it
 /// is made: each message's line when it is complete, and each large literal straight from the stored
 /// message, so asking for the same body many times costs socket time, not memory. CONDSTORE's MODSEQ item and
-/// CHANGEDSINCE modifier, and QRESYNC's VANISHED modifier (RFC 7162) read the changes since a modseq, not the folder.</summary>
+/// CHANGEDSINCE modifier, and QRESYNC's VANISHED modifier (RFC 7162) read the changes since a modseq, not the folder.
+/// BINARY[part], BINARY.PEEK and BINARY.SIZE (RFC 3516) give a part with its transfer encoding undone.</summary>
 public sealed class FetchHandler : ICommandHandler
 {
     /// <summary>Literals at least this long are written to the socket directly instead of being buffered.</summary>
@@ -56,7 +57,8 @@ public sealed class FetchHandler : ICommandHandler
         else targets = selected.Resolve(set, byUid, session.LastSearch);
         // Sections and RFC822 need the message itself; ENVELOPE, BODY and BODYSTRUCTURE come from the structure
         // stored with it, and a message without one is parsed as before.
-        var needsMessage = items.Any(i => i.Kind is FetchKind.Section or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text);
+        var needsMessage = items.Any(i => i.Kind is FetchKind.Section or FetchKind.Rfc822 or FetchKind.Rfc822Header or FetchKind.Rfc822Text
+            or FetchKind.Binary or FetchKind.BinarySize);
         var needsBodyStructure = items.Any(i => i.Kind is FetchKind.Body or FetchKind.BodyStructure);
         var needsTree = needsBodyStructure || items.Any(i => i.Kind == FetchKind.Envelope);
         var setsSeen = !selected.ReadOnly && items.Any(i => i.SetsSeen);
@@ -64,9 +66,11 @@ public sealed class FetchHandler : ICommandHandler
         // Messages this FETCH marks \Seen, with the flags it showed them with.
         var seen = new Dictionary<string, string>();
         var gone = false;
+        string? undecodable = null;
 
         foreach (var chunk in targets.Chunk(needsTree ? StructureBatch : EntryBatch))
         {
+            if (undecodable is not null) break;
             // The messages as stored now (one expunged meanwhile is not found, and is passed over until the
             // client may be told), with their flags, which a new keyword among is announced before.
             var entries = await services.Messages.ListEntriesAsync(selected.Folder.Id, chunk.Select(t => t.Uid).ToList());
@@ -116,6 +120,18 @@ public sealed class FetchHandler : ICommandHandler
                     }
                 }
 
+                // BINARY's decoded parts first: a part this server cannot decode ends the command before its line starts.
+                // Each part is decoded once however often it is named, so what one message's line holds decoded is at
+                // most the message's size (distinct parts that decode do not overlap).
+                var decoded = new Dictionary<string, ReadOnlyMemory<byte>?>();
+                foreach (var item in items.Where(i => i.Kind is FetchKind.Binary or FetchKind.BinarySize))
+                {
+                    if (decoded.ContainsKey(item.SectionText)) continue;
+                    decoded[item.SectionText] = structure!.Binary(item.Path, out var unknownEncoding);
+                    if (unknownEncoding) undecodable ??= $"Part {item.SectionText} of message {sequence} has a Content-Transfer-Encoding this server cannot decode";
+                }
+                if (undecodable is not null) break;
+
                 var flags = entry.Flags;
                 var addSeen = setsSeen && !entry.FlagSet.Contains(MessageFlags.Seen);
                 if (addSeen)
@@ -132,7 +148,7 @@ public sealed class FetchHandler : ICommandHandler
                 {
                     if (!first) r.Space();
                     first = false;
-                    await WriteItemAsync(session, r, item, entry, shown, structure, tree, envelope, ct);
+                    await WriteItemAsync(session, r, item, entry, shown, structure, tree, envelope, decoded.GetValueOrDefault(item.SectionText), ct);
                 }
                 if (addSeen && items.All(i => i.Kind != FetchKind.Flags)) r.Raw(" FLAGS (").Raw(shown).Raw(")");
                 r.Raw(")").Line();
@@ -150,11 +166,12 @@ public sealed class FetchHandler : ICommandHandler
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
         // Messages expunged by another session before this one may say so have no data left to show: the client
         // gets the others, and the response code of RFC 5530 tells it to look (RFC 2180 §4.1.3).
-        r.Tagged(c.Tag, "OK", gone ? $"[EXPUNGEISSUED] {c.Name} completed; some messages were expunged" : $"{c.Name} completed");
+        if (undecodable is not null) r.Tagged(c.Tag, "NO", $"[UNKNOWN-CTE] {undecodable}");
+        else r.Tagged(c.Tag, "OK", gone ? $"[EXPUNGEISSUED] {c.Name} completed; some messages were expunged" : $"{c.Name} completed");
     }
 
     private static async Task WriteItemAsync(ImapSession session, ImapResponse r, FetchItem item, MessageEntry entry, string flags,
-        MessageStructure? structure, MimeTree? tree, EnvelopeHeaders? envelope, CancellationToken ct)
+        MessageStructure? structure, MimeTree? tree, EnvelopeHeaders? envelope, ReadOnlyMemory<byte>? decoded, CancellationToken ct)
     {
         var maxDepth = session.Services.Imap.Value.MaxNestingDepth;
         r.Raw(item.ResponseName).Space();
@@ -173,8 +190,8 @@ public sealed class FetchHandler : ICommandHandler
             case FetchKind.Rfc822: await WriteLiteralAsync(session, r, structure!.Raw, ct); break;
             case FetchKind.Rfc822Header: await WriteLiteralAsync(session, r, structure!.Header, ct); break;
             case FetchKind.Rfc822Text: await WriteLiteralAsync(session, r, structure!.Text, ct); break;
-            case FetchKind.Section:
-                var bytes = structure!.Section(item.Path, item.Specifier, item.Fields);
+            case FetchKind.Section or FetchKind.Binary:
+                var bytes = item.Kind == FetchKind.Section ? structure!.Section(item.Path, item.Specifier, item.Fields) : decoded;
                 if (bytes is not { } content)
                 {
                     // A part that does not exist reads as empty (as Dovecot and Cyrus answer).
@@ -187,15 +204,18 @@ public sealed class FetchHandler : ICommandHandler
                     var length = (int)Math.Min(item.PartialLength!.Value, content.Length - from);
                     content = content.Slice(from, length);
                 }
-                await WriteLiteralAsync(session, r, content, ct);
+                // Decoded content holding a NUL goes as a literal8 (RFC 3516 §4.2).
+                await WriteLiteralAsync(session, r, content, ct, binary: item.Kind == FetchKind.Binary && content.Span.Contains((byte)0));
                 break;
+            case FetchKind.BinarySize: r.Number(decoded?.Length ?? 0); break;
         }
     }
 
     /// <summary>A literal: buffered when small; when large, what is buffered goes out first and the bytes
     /// follow straight from the stored message.</summary>
-    private static async Task WriteLiteralAsync(ImapSession session, ImapResponse r, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    private static async Task WriteLiteralAsync(ImapSession session, ImapResponse r, ReadOnlyMemory<byte> bytes, CancellationToken ct, bool binary = false)
     {
+        if (binary) r.Raw("~");
         if (bytes.Length < StreamedLiteralBytes)
         {
             r.Literal(bytes.Span);

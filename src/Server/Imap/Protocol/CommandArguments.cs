@@ -24,7 +24,11 @@ public sealed record SelectArguments(string Folder, bool CondStore, QResyncParam
 public sealed record QResyncParameters(uint UidValidity, long ModSeq, SequenceSet? KnownUids);
 
 /// <param name="Received">The internal date the client gave, or null for now.</param>
-public sealed record AppendArguments(string Folder, IReadOnlyList<string> Flags, DateTimeOffset? Received, ReadOnlyMemory<byte> Content);
+/// <summary>APPEND's folder and its messages: one, or several with MULTIAPPEND (RFC 3502).</summary>
+public sealed record AppendArguments(string Folder, IReadOnlyList<AppendMessage> Messages);
+
+/// <summary>One message of an APPEND: its flags, its internal date when given, and its bytes.</summary>
+public sealed record AppendMessage(IReadOnlyList<string> Flags, DateTimeOffset? Received, ReadOnlyMemory<byte> Content);
 
 public sealed record CopyArguments(SequenceSet Set, string Folder);
 

@@ -292,11 +292,24 @@ public static class CommandParser
     }
 
     /// <summary>APPEND folder [(flags)] ["date-time"] literal.</summary>
+    /// <summary>APPEND folder, then one message or more (MULTIAPPEND, RFC 3502), each [(flags)] ["date-time"] literal.
+    /// How many there can be is bounded by the command's text and literal limits.</summary>
     public static AppendArguments Append(ImapReader a)
     {
         a.Space();
         var name = FolderName(a);
-        a.Space();
+        var messages = new List<AppendMessage>();
+        do
+        {
+            a.Space();
+            messages.Add(AppendMessage(a));
+        }
+        while (!a.AtEnd);
+        return new AppendArguments(name, messages);
+    }
+
+    private static AppendMessage AppendMessage(ImapReader a)
+    {
         var flags = new List<string>();
         if (a.Peek() == '(')
         {
@@ -313,9 +326,7 @@ public static class CommandParser
             received = date;
             a.Space();
         }
-        var content = a.StringMemory("the message literal");
-        a.End();
-        return new AppendArguments(name, flags, received, content);
+        return new AppendMessage(flags, received, a.StringMemory("the message literal"));
     }
 
     /// <summary>COPY and MOVE: a set and the target folder.</summary>

@@ -44,6 +44,8 @@ public static class FetchParser
             case "RFC822.TEXT": return FetchItem.Simple(FetchKind.Rfc822Text);
             case "BODY" when reader.Peek() != '[': return FetchItem.Simple(FetchKind.Body);
             case "BODY" or "BODY.PEEK": return Section(reader, peek: name == "BODY.PEEK", maxItems, maxDepth);
+            case "BINARY" or "BINARY.PEEK": return BinarySection(reader, FetchKind.Binary, peek: name == "BINARY.PEEK", maxDepth);
+            case "BINARY.SIZE": return BinarySection(reader, FetchKind.BinarySize, peek: true, maxDepth);
             default: throw new ImapParseException($"Unknown FETCH data item \"{name}\"");
         }
     }
@@ -65,18 +67,9 @@ public static class FetchParser
     private static FetchItem Section(ImapReader reader, bool peek, int maxItems, int maxDepth)
     {
         reader.Expect('[');
-        var path = new List<int>();
+        var (path, _) = Path(reader, maxDepth);
         string? specifier = null;
         List<string>? fields = null;
-        while (char.IsAsciiDigit(reader.Peek()))
-        {
-            var number = reader.Number("a part number");
-            if (number is < 1 or > 10_000) throw new ImapParseException("Part numbers start at 1");
-            if (path.Count == maxDepth) throw new ImapParseException($"A section path has at most {maxDepth} part numbers");
-            path.Add((int)number);
-            if (!reader.TryExpect('.')) break;
-            if (!char.IsAsciiDigit(reader.Peek())) break;
-        }
         if (reader.Peek() != ']')
         {
             specifier = Name(reader);
@@ -97,18 +90,48 @@ public static class FetchParser
         }
         reader.Expect(']');
 
-        long? start = null, length = null;
-        if (reader.TryExpect('<'))
-        {
-            start = reader.Number("a partial start");
-            reader.Expect('.');
-            length = reader.Number("a partial length");
-            if (length == 0) throw new ImapParseException("A partial length must be greater than zero");
-            reader.Expect('>');
-        }
+        var (start, length) = Partial(reader);
         var text = string.Join('.', path.Select(p => p.ToString()));
         if (specifier is not null) text += (text.Length > 0 ? "." : "") + specifier;
         if (fields is not null) text += " (" + string.Join(' ', fields.Select(f => f.ToUpperInvariant())) + ")";
         return new FetchItem(FetchKind.Section, path, specifier, fields, peek, start, length, text);
+    }
+
+    /// <summary>BINARY[part]&lt;partial&gt; and BINARY.SIZE[part] (RFC 3516 §4.2): part numbers only, no specifier.</summary>
+    private static FetchItem BinarySection(ImapReader reader, FetchKind kind, bool peek, int maxDepth)
+    {
+        reader.Expect('[');
+        var (path, dot) = Path(reader, maxDepth);
+        if (dot || reader.Peek() != ']') throw new ImapParseException($"{(kind == FetchKind.Binary ? "BINARY" : "BINARY.SIZE")} takes part numbers only, e.g. [1.2]");
+        reader.Expect(']');
+        var (start, length) = kind == FetchKind.Binary ? Partial(reader) : (null, null);
+        return new FetchItem(kind, path, null, null, peek, start, length, string.Join('.', path.Select(p => p.ToString())));
+    }
+
+    /// <summary>A section's part numbers, and whether a '.' followed them (before a specifier), read with them.</summary>
+    private static (List<int> Path, bool TrailingDot) Path(ImapReader reader, int maxDepth)
+    {
+        var path = new List<int>();
+        while (char.IsAsciiDigit(reader.Peek()))
+        {
+            var number = reader.Number("a part number");
+            if (number is < 1 or > 10_000) throw new ImapParseException("Part numbers start at 1");
+            if (path.Count == maxDepth) throw new ImapParseException($"A section path has at most {maxDepth} part numbers");
+            path.Add((int)number);
+            if (!reader.TryExpect('.')) break;
+            if (!char.IsAsciiDigit(reader.Peek())) return (path, true);
+        }
+        return (path, false);
+    }
+
+    private static (long? Start, long? Length) Partial(ImapReader reader)
+    {
+        if (!reader.TryExpect('<')) return (null, null);
+        var start = reader.Number("a partial start");
+        reader.Expect('.');
+        var length = reader.Number("a partial length");
+        if (length == 0) throw new ImapParseException("A partial length must be greater than zero");
+        reader.Expect('>');
+        return (start, length);
     }
 }

@@ -96,6 +96,32 @@ public sealed class MessageStructure
         };
     }
 
+    /// <summary>The bytes of a BINARY[section] (RFC 3516): the part's content with its Content-Transfer-Encoding
+    /// undone, the whole message as stored for no part number, or null when there is no such part.
+    /// <paramref name="unknownEncoding"/> tells of an encoding this server cannot undo (the client gets UNKNOWN-CTE).
+    /// A multipart or an attached message has an identity encoding, so its content is as stored.</summary>
+    public ReadOnlyMemory<byte>? Binary(IReadOnlyList<int> path, out bool unknownEncoding)
+    {
+        unknownEncoding = false;
+        if (path.Count == 0) return Raw;
+        if (PartNumbers.Find(Message, path) is not { } entity || _ranges.Of(entity) is not { } range) return null;
+        var (begin, length) = ((int)range.ContentBegin, (int)(range.End - range.ContentBegin));
+        MimeKit.Encodings.IMimeDecoder? decoder;
+        switch (entity.Headers[HeaderId.ContentTransferEncoding]?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "7bit" or "8bit" or "binary": decoder = null; break;
+            case "base64": decoder = new MimeKit.Encodings.Base64Decoder(); break;
+            case "quoted-printable": decoder = new MimeKit.Encodings.QuotedPrintableDecoder(); break;
+            case "x-uuencode" or "uuencode" or "x-uue": decoder = new MimeKit.Encodings.UUDecoder(); break;
+            default:
+                unknownEncoding = true;
+                return null;
+        }
+        if (decoder is null) return Raw.AsMemory(begin, length);
+        var decoded = new byte[decoder.EstimateOutputLength(length)];
+        return decoded.AsMemory(0, decoder.Decode(Raw, begin, length, decoded));
+    }
+
     /// <summary>The header lines whose names are (or, with <paramref name="exclude"/>, are not) in
     /// <paramref name="names"/>, then the blank line.</summary>
     private static byte[] Fields(ReadOnlySpan<byte> header, IReadOnlyList<string> names, bool exclude)
