@@ -40,7 +40,7 @@ public static class ImapCommandTarget
             case "LIST" or "LSUB": CommandParser.List(a, name == "LSUB"); break;
             case "RENAME": CommandParser.Rename(a); break;
             case "STATUS": CommandParser.Status(a); break;
-            case "APPEND": CommandParser.Append(a); break;
+            case "APPEND": CommandParser.Append(a, Limits.MaxAppendMessages); break;
             case "ID": CommandParser.Id(a); break;
             case "ENABLE": CommandParser.Enable(a); break;
             case "SELECT" or "EXAMINE" or "CREATE" or "DELETE" or "SUBSCRIBE" or "UNSUBSCRIBE": CommandParser.Folder(a); break;

@@ -38,4 +38,6 @@ public sealed class ImapOptions
     public int MaxNestingDepth { get; set; } = 100;
     /// <summary>Data items in one FETCH, and header names in one HEADER.FIELDS list.</summary>
     public int MaxFetchItems { get; set; } = 100;
+    /// <summary>Messages in one APPEND (MULTIAPPEND): they are stored in one write, which holds the single writer.</summary>
+    public int MaxAppendMessages { get; set; } = 100;
 }

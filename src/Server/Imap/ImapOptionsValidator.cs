@@ -26,5 +26,6 @@ public sealed class ImapOptionsValidator : SectionValidator
         if (imap.MaxNestingDepth is < 8 or > 1000)
             errors.Add($"{P}Imap:MaxNestingDepth must be between 8 and 1000 (deeper risks the stack).");
         if (imap.MaxFetchItems is < 10 or > 10_000) errors.Add($"{P}Imap:MaxFetchItems must be between 10 and 10000.");
+        if (imap.MaxAppendMessages is < 1 or > 10_000) errors.Add($"{P}Imap:MaxAppendMessages must be between 1 and 10000.");
     }
 }

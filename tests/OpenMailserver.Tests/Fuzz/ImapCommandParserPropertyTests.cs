@@ -67,7 +67,7 @@ public sealed class ImapCommandParserPropertyTests
     [Fact]
     public void An_append_command_reads_back()
     {
-        var append = CommandParser.Append(Reader(" Drafts (\\Seen $Label) \"05-Dec-2026 10:00:00 +0100\" {5}\r\nHello"));
+        var append = CommandParser.Append(Reader(" Drafts (\\Seen $Label) \"05-Dec-2026 10:00:00 +0100\" {5}\r\nHello"), 100);
         Assert.Equal("Drafts", append.Folder);
         var message = Assert.Single(append.Messages);
         Assert.Equal(["\\Seen", "$Label"], message.Flags);
@@ -75,9 +75,10 @@ public sealed class ImapCommandParserPropertyTests
         Assert.Equal("Hello"u8.ToArray(), message.Content.ToArray());
 
         // MULTIAPPEND: more messages, each with its own options.
-        var several = CommandParser.Append(Reader(" INBOX {1}\r\na (\\Flagged) {2}\r\nbc ~{1}\r\nd"));
+        var several = CommandParser.Append(Reader(" INBOX {1}\r\na (\\Flagged) {2}\r\nbc ~{1}\r\nd"), 3);
         Assert.Equal(["a", "bc", "d"], several.Messages.Select(m => System.Text.Encoding.ASCII.GetString(m.Content.Span)));
         Assert.Equal([[], ["\\Flagged"], []], several.Messages.Select(m => m.Flags));
+        Assert.Equal("APPEND takes at most 2 messages", Assert.Throws<ImapParseException>(() => CommandParser.Append(Reader(" INBOX {1}\r\na {1}\r\nb {1}\r\nc"), 2)).Message);
     }
 
     private static object[] Arguments(MethodInfo method, ImapReader reader) =>

@@ -1,10 +1,11 @@
+using System.Text;
 using OpenMailserver.Tests.Infrastructure;
 
 namespace OpenMailserver.Tests.Imap;
 
 /// <summary>BINARY (RFC 3516): FETCH BINARY[part], BINARY.PEEK and BINARY.SIZE give a part with its
 /// Content-Transfer-Encoding undone, as a literal8 when it holds a NUL; an encoding the server cannot undo is
-/// UNKNOWN-CTE; APPEND takes a literal8.</summary>
+/// UNKNOWN-CTE; APPEND takes a literal8, but no NUL byte, which only a BINARY response could carry back.</summary>
 [Collection(SharedMailServerCollection.Name)]
 public sealed class ImapBinaryTests(SharedMailServer server)
 {
@@ -62,16 +63,26 @@ public sealed class ImapBinaryTests(SharedMailServer server)
     }
 
     [Fact]
-    public async Task A_single_part_message_is_part_one_and_a_literal8_append_keeps_its_nul()
+    public async Task A_single_part_message_is_part_one_and_a_literal8_append_takes_8bit_but_no_nul()
     {
-        await using var imap = await FolderWithAsync("Subject: one\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n");
+        await using var imap = await FolderWithAsync("Subject: one\r\nContent-Transfer-Encoding: base64 (a comment)\r\n\r\naGVsbG8=\r\n");
         Assert.Equal("* 1 FETCH (BINARY[1] {5}\r\nhello BINARY.SIZE[1] 5)", (await imap.CommandAsync("FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1])"))[0]);
+        // Paths that reach the same part (the body of a single-part message is 1, 1.1, …) give the same content.
+        Assert.Equal("* 1 FETCH (BINARY.SIZE[1] 5 BINARY.SIZE[1.1] 5 BINARY.SIZE[1.1.1] 5)", (await imap.CommandAsync("FETCH 1 (BINARY.SIZE[1] BINARY.SIZE[1.1] BINARY.SIZE[1.1.1])"))[0]);
 
-        var binary = "Subject: raw\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\nx\0y\r\n";
-        await imap.SendAsync($"A2 APPEND INBOX ~{{{binary.Length}+}}\r\n{binary}\r\n");
+        var eightBit = "Subject: raw\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nx\u00e9y\r\n";
+        var length = Encoding.UTF8.GetByteCount(eightBit);
+        await imap.SendAsync($"A2 APPEND INBOX ~{{{length}+}}\r\n{eightBit}\r\n");
         Assert.Contains(" OK [APPENDUID", (await imap.UntilTaggedAsync("A2"))[^1]);
         await imap.CommandAsync("NOOP");
-        Assert.Equal("* 2 FETCH (BINARY[1] ~{5}\r\nx\0y\r\n)", (await imap.CommandAsync("FETCH 2 BINARY.PEEK[1]"))[0]);
-        Assert.Equal($"* 2 FETCH (RFC822.SIZE {binary.Length})", (await imap.CommandAsync("FETCH 2 RFC822.SIZE"))[0]);
+        Assert.Equal("* 2 FETCH (BINARY[1] {6}\r\nx\u00e9y\r\n)", (await imap.CommandAsync("FETCH 2 BINARY.PEEK[1]"))[0]);
+
+        var nul = "Subject: raw\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\nx\0y\r\n";
+        foreach (var marker in new[] { "~{", "{" })
+        {
+            await imap.SendAsync($"A3 APPEND INBOX {marker}{nul.Length}+}}\r\n{nul}\r\n");
+            Assert.StartsWith("A3 NO [UNKNOWN-CTE]", (await imap.UntilTaggedAsync("A3"))[^1]);
+        }
+        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 2)", (await imap.CommandAsync("STATUS INBOX (MESSAGES)"))[0]);
     }
 }

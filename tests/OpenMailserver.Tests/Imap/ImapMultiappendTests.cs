@@ -56,7 +56,8 @@ public sealed class ImapMultiappendTests(SharedMailServer server)
         await using var small = new MailServer(new Dictionary<string, string?>
         {
             ["OpenMailserver:Limits:MaxMessageBytes"] = "1024",
-            ["OpenMailserver:Limits:MaxMessagesPerMailbox"] = "4",
+            ["OpenMailserver:Limits:MaxMessagesPerMailbox"] = "3",
+            ["OpenMailserver:Imap:MaxAppendMessages"] = "4",
         });
         var box = await small.CreateMailboxAsync();
         await using var imap = await ImapConversation.LoginAsync(small, box);
@@ -71,14 +72,15 @@ public sealed class ImapMultiappendTests(SharedMailServer server)
         await imap.SendAsync($"A1 APPEND INBOX {Literal(Message("fits"))} {{1100}}\r\n");
         Assert.Equal("A1 NO [TOOBIG] A literal may hold at most 1024 bytes here", await imap.LineAsync());
         Assert.StartsWith("A2 NO ", await AppendAsync("A2", $"INBOX {Literal(Message("fits"))} {{0+}}\r\n"));
-        Assert.StartsWith("A3 NO [OVERQUOTA]", await AppendAsync("A3", "INBOX " + string.Join(' ', Enumerable.Range(1, 5).Select(i => Literal(Message($"m{i}"))))));
+        Assert.StartsWith("A3 NO [OVERQUOTA]", await AppendAsync("A3", "INBOX " + string.Join(' ', Enumerable.Range(1, 4).Select(i => Literal(Message($"m{i}"))))));
+        Assert.Equal("A8 BAD APPEND takes at most 4 messages", await AppendAsync("A8", "INBOX " + string.Join(' ', Enumerable.Range(1, 5).Select(i => Literal(Message($"m{i}"))))));
         Assert.StartsWith("A4 NO [TRYCREATE]", await AppendAsync("A4", $"Nowhere {Literal(Message("a"))} {Literal(Message("b"))}"));
         Assert.StartsWith("A5 BAD", await AppendAsync("A5", $"INBOX {Literal(Message("a"))} {Literal(Message("b"))} "));
         Assert.StartsWith("A6 BAD", await AppendAsync("A6", $"INBOX {Literal(Message("a"))} (\\Seen)"));
         Assert.Equal("* STATUS \"INBOX\" (MESSAGES 0)", await MessagesAsync());
 
-        Assert.Matches(@"^A7 OK \[APPENDUID \d+ 1:4\]", await AppendAsync("A7", "INBOX " + string.Join(' ', Enumerable.Range(1, 4).Select(i => Literal(Message($"m{i}"))))));
-        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 4)", await MessagesAsync());
+        Assert.Matches(@"^A7 OK \[APPENDUID \d+ 1:3\]", await AppendAsync("A7", "INBOX " + string.Join(' ', Enumerable.Range(1, 3).Select(i => Literal(Message($"m{i}"))))));
+        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 3)", await MessagesAsync());
     }
 
     [Fact]

@@ -8,7 +8,9 @@ namespace OpenMailserver.Server.Imap.Commands;
 
 /// <summary>APPEND folder [(flags)] ["date-time"] literal, and MULTIAPPEND's several messages in one command
 /// (RFC 3502): stored through the one ingest path, all or none, durably before OK, with APPENDUID (UIDPLUS).
-/// A literal8 (RFC 3516) is taken as the message's bytes.</summary>
+/// A literal8 (RFC 3516) is taken as the message's bytes, but no message holding a NUL: IMAP can send such bytes
+/// only in a BINARY response, and every other FETCH would have to, so that is NO [UNKNOWN-CTE], which the RFC
+/// gives a server that stores no binary content.</summary>
 public sealed class AppendHandler : ICommandHandler
 {
     public IReadOnlyList<string> Names => ["APPEND"];
@@ -16,7 +18,7 @@ public sealed class AppendHandler : ICommandHandler
 
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
-        var a = CommandParser.Append(c.Arguments);
+        var a = CommandParser.Append(c.Arguments, session.Services.Imap.Value.MaxAppendMessages);
         var services = session.Services;
         var folder = await Folders.FindAsync(session, a.Folder);
         if (folder is null)
@@ -33,6 +35,11 @@ public sealed class AppendHandler : ICommandHandler
         if (a.Messages.Any(m => m.Content.Length == 0))
         {
             r.Tagged(c.Tag, "NO", "An empty message cannot be appended");
+            return;
+        }
+        if (a.Messages.Any(m => m.Content.Span.Contains((byte)0)))
+        {
+            r.Tagged(c.Tag, "NO", "[UNKNOWN-CTE] A message holding NUL bytes is not stored: send binary content base64-encoded");
             return;
         }
         if (await Folders.WouldExceedQuotaAsync(session, a.Messages.Count))
@@ -61,7 +68,7 @@ public sealed class AppendHandler : ICommandHandler
                 r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
                 break;
             default:
-                r.Tagged(c.Tag, "NO", $"The message was not stored: {stored[0].Reason}");
+                r.Tagged(c.Tag, "NO", $"{(a.Messages.Count == 1 ? "The message was" : "None of the messages were")} not stored: {stored[0].Reason}");
                 break;
         }
     }

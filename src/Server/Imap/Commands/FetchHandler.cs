@@ -120,9 +120,8 @@ public sealed class FetchHandler : ICommandHandler
                     }
                 }
 
-                // BINARY's decoded parts first: a part this server cannot decode ends the command before its line starts.
-                // Each part is decoded once however often it is named, so what one message's line holds decoded is at
-                // most the message's size (distinct parts that decode do not overlap).
+                // BINARY's decoded parts first: a part this server cannot decode ends the command before its line starts
+                // (the messages before it keep what they were shown). The structure decodes each part once.
                 var decoded = new Dictionary<string, ReadOnlyMemory<byte>?>();
                 foreach (var item in items.Where(i => i.Kind is FetchKind.Binary or FetchKind.BinarySize))
                 {

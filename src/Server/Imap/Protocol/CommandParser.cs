@@ -291,16 +291,16 @@ public static class CommandParser
         return new StatusArguments(name, items);
     }
 
-    /// <summary>APPEND folder [(flags)] ["date-time"] literal.</summary>
-    /// <summary>APPEND folder, then one message or more (MULTIAPPEND, RFC 3502), each [(flags)] ["date-time"] literal.
-    /// How many there can be is bounded by the command's text and literal limits.</summary>
-    public static AppendArguments Append(ImapReader a)
+    /// <summary>APPEND folder, then one message or more (MULTIAPPEND, RFC 3502), at most <paramref name="maxMessages"/>,
+    /// each [(flags)] ["date-time"] literal.</summary>
+    public static AppendArguments Append(ImapReader a, int maxMessages)
     {
         a.Space();
         var name = FolderName(a);
         var messages = new List<AppendMessage>();
         do
         {
+            if (messages.Count == maxMessages) throw new ImapParseException($"APPEND takes at most {maxMessages} messages");
             a.Space();
             messages.Add(AppendMessage(a));
         }

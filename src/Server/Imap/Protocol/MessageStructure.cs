@@ -99,15 +99,20 @@ public sealed class MessageStructure
     /// <summary>The bytes of a BINARY[section] (RFC 3516): the part's content with its Content-Transfer-Encoding
     /// undone, the whole message as stored for no part number, or null when there is no such part.
     /// <paramref name="unknownEncoding"/> tells of an encoding this server cannot undo (the client gets UNKNOWN-CTE).
-    /// A multipart or an attached message has an identity encoding, so its content is as stored.</summary>
+    /// Only a leaf part is decoded (a multipart or an attached message may have no other encoding than identity),
+    /// and each once: many paths reach one part ("1", "1.1" … of a single-part body), so what one message holds
+    /// decoded is at most its own size.</summary>
     public ReadOnlyMemory<byte>? Binary(IReadOnlyList<int> path, out bool unknownEncoding)
     {
         unknownEncoding = false;
         if (path.Count == 0) return Raw;
         if (PartNumbers.Find(Message, path) is not { } entity || _ranges.Of(entity) is not { } range) return null;
         var (begin, length) = ((int)range.ContentBegin, (int)(range.End - range.ContentBegin));
+        if (entity is not MimePart) return Raw.AsMemory(begin, length);
+        if (_decoded.TryGetValue(entity, out var done)) return done;
         MimeKit.Encodings.IMimeDecoder? decoder;
-        switch (entity.Headers[HeaderId.ContentTransferEncoding]?.Trim().ToLowerInvariant())
+        // The mechanism is the field's first word: a comment may follow it.
+        switch (entity.Headers[HeaderId.ContentTransferEncoding]?.Trim().Split([' ', '\t', '('], 2)[0].ToLowerInvariant())
         {
             case null or "" or "7bit" or "8bit" or "binary": decoder = null; break;
             case "base64": decoder = new MimeKit.Encodings.Base64Decoder(); break;
@@ -119,8 +124,10 @@ public sealed class MessageStructure
         }
         if (decoder is null) return Raw.AsMemory(begin, length);
         var decoded = new byte[decoder.EstimateOutputLength(length)];
-        return decoded.AsMemory(0, decoder.Decode(Raw, begin, length, decoded));
+        return _decoded[entity] = decoded.AsMemory(0, decoder.Decode(Raw, begin, length, decoded));
     }
+
+    private readonly Dictionary<MimeEntity, ReadOnlyMemory<byte>> _decoded = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The header lines whose names are (or, with <paramref name="exclude"/>, are not) in
     /// <paramref name="names"/>, then the blank line.</summary>
