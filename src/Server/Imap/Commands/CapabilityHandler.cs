@@ -19,7 +19,7 @@ public sealed class CapabilityHandler : ICommandHandler
     /// <summary>The capability list, also sent in the greeting and with a successful login.</summary>
     public static string List(ImapSession session)
     {
-        var caps = new List<string> { "IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "SEARCHRES", "CONDSTORE", "QRESYNC",
+        var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "SEARCHRES", "CONDSTORE", "QRESYNC",
             "STATUS=SIZE", $"APPENDLIMIT={session.AppendLimit}", "QUOTA", "QUOTA=RES-MESSAGE", "ESEARCH", "BINARY", "MULTIAPPEND" };
         // After login only, and once (RFC 4978).
         if (session.State != SessionState.NotAuthenticated && !session.IsCompressed) caps.Add("COMPRESS=DEFLATE");

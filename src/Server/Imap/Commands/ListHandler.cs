@@ -80,7 +80,7 @@ public sealed class ListHandler : ICommandHandler
 
         foreach (var (name, attributes, extended) in listed.OrderBy(l => l.Name == SpecialFolders.Inbox ? 0 : 1).ThenBy(l => l.Name, StringComparer.Ordinal))
         {
-            r.Raw("* ").Raw(c.Name).Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").String(ModifiedUtf7.Encode(name)).Raw(extended).Line();
+            r.Raw("* ").Raw(c.Name).Raw(" (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").String(session.FolderOnWire(name)).Raw(extended).Line();
             if (a.StatusItems.Count > 0 && folders.TryGetValue(name, out var folder)) await StatusHandler.WriteAsync(session, r, folder, a.StatusItems);
         }
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");

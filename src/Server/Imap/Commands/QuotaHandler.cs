@@ -21,7 +21,7 @@ public sealed class QuotaHandler : ICommandHandler
             case "GETQUOTAROOT":
                 var name = CommandParser.Folder(c.Arguments);
                 if (await Folders.ExistingAsync(session, c, r, name) is null) return;
-                r.Raw("* QUOTAROOT ").String(ModifiedUtf7.Encode(name)).Raw(" \"\"").Line();
+                r.Raw("* QUOTAROOT ").String(session.FolderOnWire(name)).Raw(" \"\"").Line();
                 await WriteQuotaAsync(session, r);
                 break;
             case "GETQUOTA":

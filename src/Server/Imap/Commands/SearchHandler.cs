@@ -16,6 +16,8 @@ public sealed class SearchHandler : ICommandHandler
     public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
     {
         var search = CommandParser.Search(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
+        // IMAP4rev2 answers every SEARCH with ESEARCH; without RETURN it is ALL (RFC 9051 §6.4.4).
+        if (session.Rev2 && search.Return is null) search = search with { Return = new HashSet<string> { "ALL" } };
         var byUid = c.Name == "UID SEARCH";
         if (search.UnsupportedCharset is not null)
         {

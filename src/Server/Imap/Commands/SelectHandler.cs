@@ -30,14 +30,20 @@ public sealed class SelectHandler : ICommandHandler
         foreach (var keyword in await session.Services.Messages.ListKeywordsAsync(folder.Id)) selected.Keywords.Add(keyword);
         session.Select(selected);
         FolderUpdates.WriteFlagLists(r, selected);
-        r.Untagged($"{selected.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
-        // The first unseen from the index of unseen messages, placed in the view by its UID (one removed since
-        // the view was read is passed over).
-        foreach (var uid in await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Unseen, limit: 10))
+        r.Untagged($"{selected.Count} EXISTS");
+        // IMAP4rev2 has neither RECENT nor UNSEEN here, and names the folder in a LIST response (RFC 9051 §6.3.2).
+        if (session.Rev2) r.Raw("* LIST () \"/\" ").String(session.FolderOnWire(folder.Name)).Line();
+        else
         {
-            if (selected.SequenceOf(uid) is not (> 0 and var sequence)) continue;
-            r.Untagged($"OK [UNSEEN {sequence}] First unseen");
-            break;
+            r.Untagged($"{selected.RecentCount} RECENT");
+            // The first unseen from the index of unseen messages, placed in the view by its UID (one removed since
+            // the view was read is passed over).
+            foreach (var uid in await session.Services.Messages.ListUidsWithAsync(folder.Id, IndexedFlag.Unseen, limit: 10))
+            {
+                if (selected.SequenceOf(uid) is not (> 0 and var sequence)) continue;
+                r.Untagged($"OK [UNSEEN {sequence}] First unseen");
+                break;
+            }
         }
         // The view may hold arrivals after the folder was read: UIDNEXT stays above them.
         r.Untagged($"OK [UIDVALIDITY {folder.UidValidity}] UIDs valid").Untagged($"OK [UIDNEXT {Math.Max(folder.UidNext, uids.Last + 1L)}] Predicted next UID");

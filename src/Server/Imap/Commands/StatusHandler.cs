@@ -40,6 +40,6 @@ public sealed class StatusHandler : ICommandHandler
                 _ => 0,
             });
         }
-        r.Raw("* STATUS ").String(ModifiedUtf7.Encode(folder.Name)).Raw(" (").Raw(string.Join(' ', values)).Raw(")").Line();
+        r.Raw("* STATUS ").String(session.FolderOnWire(folder.Name)).Raw(" (").Raw(string.Join(' ', values)).Raw(")").Line();
     }
 }

@@ -238,7 +238,7 @@ public static class CommandParser
                 throw new ImapParseException("RECURSIVEMATCH needs another selection option (SUBSCRIBED or SPECIAL-USE)");
             a.Space();
         }
-        var reference = ModifiedUtf7.Decode(a.AString("a reference"));
+        var reference = a.FolderText(a.AString("a reference"));
         a.Space();
         var patterns = new List<string>();
         if (!lsub && a.TryExpect('('))
@@ -422,7 +422,7 @@ public static class CommandParser
     /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.</summary>
     private static string FolderName(ImapReader reader)
     {
-        var name = ModifiedUtf7.Decode(reader.AString("a folder name")).TrimEnd(Delimiter);
+        var name = reader.FolderText(reader.AString("a folder name")).TrimEnd(Delimiter);
         // Normalize reads a blank name as INBOX (as the API does); in IMAP it names no folder.
         name = string.IsNullOrWhiteSpace(name) ? "" : SpecialFolders.Normalize(name);
         if (name.Length == 0 || name.Length > 255 || name.StartsWith(Delimiter) || name.Contains("//") || name.Any(ch => char.IsControl(ch) || ch is '*' or '%'))
@@ -433,8 +433,8 @@ public static class CommandParser
     private static string ListPattern(ImapReader a)
     {
         // list-mailbox allows '%' and '*', which are not atom characters.
-        if (a.Peek() is '"' or '{') return ModifiedUtf7.Decode(a.String("a pattern"));
-        return ModifiedUtf7.Decode(a.ListPatternAtom());
+        if (a.Peek() is '"' or '{') return a.FolderText(a.String("a pattern"));
+        return a.FolderText(a.ListPatternAtom());
     }
 
     private static List<string> StatusItems(ImapReader a)

@@ -12,6 +12,12 @@ public sealed class ImapReader(byte[] data, int position = 0, int length = -1)
     private readonly int _length = length < 0 ? data.Length : length;
     private int _position = position;
 
+    /// <summary>Folder names arrive as UTF-8, as sent, not in modified UTF-7 (after ENABLE IMAP4rev2, RFC 9051 §5.1).</summary>
+    public bool Utf8Names { get; init; }
+
+    /// <summary>A folder name or pattern as the client sent it, decoded from modified UTF-7 unless <see cref="Utf8Names"/>.</summary>
+    public string FolderText(string sent) => Utf8Names ? sent : ModifiedUtf7.Decode(sent);
+
     public bool AtEnd => _position >= _length;
 
     public int Position => _position;

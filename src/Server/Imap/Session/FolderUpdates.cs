@@ -62,7 +62,8 @@ public static class FolderUpdates
             await TakeRecentAsync(session, selected, (uint)added[0].Uid, (uint)added[^1].Uid, folder.FirstRecentUid);
             selected.Arrived(added.Select(e => (uint)e.Uid).ToList());
             foreach (var entry in added) selected.Showed(entry);
-            r.Untagged($"{selected.Count} EXISTS").Untagged($"{selected.RecentCount} RECENT");
+            r.Untagged($"{selected.Count} EXISTS");
+            if (!session.Rev2) r.Untagged($"{selected.RecentCount} RECENT");
         }
         selected.Told(folder);
         return told;
@@ -73,8 +74,9 @@ public static class FolderUpdates
     /// read-only one (EXAMINE) only looks, from <paramref name="firstRecent"/> as last read.</summary>
     public static async Task TakeRecentAsync(ImapSession session, SelectedFolder selected, uint first, uint last, long firstRecent)
     {
-        // All taken already (as last read): nothing to write, which keeps SELECT of a quiet folder a pure read.
-        if (last < firstRecent) return;
+        // All taken already (as last read): nothing to write, which keeps SELECT of a quiet folder a pure read. An
+        // IMAP4rev2 session takes none: it has no \Recent, and IMAP4rev1 sessions still see them as recent.
+        if (last < firstRecent || session.Rev2) return;
         if (!selected.ReadOnly) firstRecent = await session.Services.Changes.ClaimRecentAsync(selected.Folder.Id, last + 1L);
         selected.AddRecent((uint)Math.Max(first, firstRecent), last + 1);
     }

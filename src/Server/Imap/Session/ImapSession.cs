@@ -67,6 +67,20 @@ public sealed class ImapSession
         QResync = true;
     }
 
+    /// <summary>IMAP4rev2 is on (ENABLE IMAP4rev2, RFC 9051): folder names travel as UTF-8, every SEARCH is answered
+    /// by ESEARCH, and there is no \Recent (no RECENT count, no \Recent flag; the arrivals stay recent for IMAP4rev1
+    /// sessions).</summary>
+    public bool Rev2 { get; private set; }
+
+    public void EnableRev2()
+    {
+        Rev2 = true;
+        Selected?.ForgetRecent();
+    }
+
+    /// <summary>A folder name as this session's client reads it: modified UTF-7, or UTF-8 under IMAP4rev2.</summary>
+    public string FolderOnWire(string name) => Rev2 ? name : ModifiedUtf7.Encode(name);
+
     /// <summary>The UIDs of the last SEARCH RETURN (SAVE), which '$' names (RFC 5182).</summary>
     public IReadOnlySet<uint> LastSearch { get; set; } = new HashSet<uint>();
 
@@ -161,7 +175,7 @@ public sealed class ImapSession
                 case FramedCommand.Complete { Tag: { } tag } complete:
                     try
                     {
-                        return CommandParser.Command(tag, new ImapReader(complete.Buffer, tag.Length, complete.Length));
+                        return CommandParser.Command(tag, new ImapReader(complete.Buffer, tag.Length, complete.Length) { Utf8Names = Rev2 });
                     }
                     catch (ImapParseException e)
                     {

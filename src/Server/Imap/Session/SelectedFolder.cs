@@ -44,6 +44,9 @@ public sealed class SelectedFolder(FolderRecord folder, UidList uids, bool readO
 
     public IReadOnlySet<string> FlagSetOf(MessageEntry entry) => MessageFlags.Parse(FlagsOf(entry));
 
+    /// <summary>Shows no message as \Recent any more (IMAP4rev2 was turned on).</summary>
+    public void ForgetRecent() => _recent.Clear();
+
     /// <summary>Marks the UIDs from <paramref name="from"/> up to (not including) <paramref name="to"/> \Recent here.</summary>
     public void AddRecent(uint from, uint to)
     {
