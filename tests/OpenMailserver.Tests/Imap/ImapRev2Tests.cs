@@ -28,7 +28,7 @@ public sealed class ImapRev2Tests(SharedMailServer server)
 
         var select = Untagged(await imap.CommandAsync("SELECT INBOX"));
         Assert.Contains("* 3 EXISTS", select);
-        Assert.Contains("* LIST () \"/\" \"INBOX\"", select);
+        Assert.Contains("* LIST (\\HasNoChildren) \"/\" \"INBOX\"", select);
         Assert.DoesNotContain(select, l => l.Contains("RECENT") || l.Contains("[UNSEEN") || l.Contains("\\Recent"));
         Assert.DoesNotContain(Untagged(await imap.CommandAsync("FETCH 1:* FLAGS")), l => l.Contains("\\Recent"));
 
@@ -89,6 +89,43 @@ public sealed class ImapRev2Tests(SharedMailServer server)
         Assert.Matches(@"^T\d+ NO \[NONEXISTENT\]", (await rev2.CommandAsync("SELECT \"Re&AOc-us &- Co\""))[^1]);
         var select = await rev2.CommandAsync("SELECT \"Reçus & Co\"");
         Assert.Contains("* 1 EXISTS", select);
-        Assert.Contains($"* LIST () \"/\" {{{bytes}}}\r\n{name}", select);
+        Assert.Contains($"* LIST (\\HasNoChildren) \"/\" {{{bytes}}}\r\n{name}", select);
+    }
+
+    [Fact]
+    public async Task Names_that_are_not_nfc_unicode_are_refused_and_echoed_on_one_line()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        await imap.CommandAsync("ENABLE IMAP4rev2");
+        async Task<List<string>> CreateAsync(string tag, byte[] name)
+        {
+            await imap.SendAsync([.. Encoding.ASCII.GetBytes($"{tag} CREATE {{{name.Length}+}}\r\n"), .. name, .. "\r\n"u8]);
+            return await imap.UntilTaggedAsync(tag);
+        }
+        // Bytes that are not UTF-8; a decomposed "é" (not NFC); a line break inside a literal, which the reply echoes as '?'.
+        Assert.StartsWith("A1 NO [CANNOT]", Assert.Single(await CreateAsync("A1", [(byte)'x', 0xFF, 0xFE])));
+        Assert.StartsWith("A2 NO [CANNOT]", Assert.Single(await CreateAsync("A2", Encoding.UTF8.GetBytes("Cafe\u0301"))));
+        Assert.Equal("A3 NO [CANNOT] \"a??* OK injected\" is not a valid folder name", Assert.Single(await CreateAsync("A3", "a\r\n* OK injected"u8.ToArray())));
+        Assert.Equal("A4 OK CREATE completed", Assert.Single(await CreateAsync("A4", Encoding.UTF8.GetBytes("Caf\u00e9"))));
+        Assert.DoesNotContain(await imap.CommandAsync("LIST \"\" *"), l => l.Contains('\uFFFD') || l.Contains("injected"));
+    }
+
+    [Fact]
+    public async Task Select_lists_the_folder_with_its_attributes_status_has_no_recent_and_silent_stores_carry_uid()
+    {
+        var box = await server.CreateMailboxAsync();
+        await using var rev1 = await ImapConversation.LoginAsync(server, box);
+        await rev1.AppendAsync("INBOX", "one");
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        await imap.CommandAsync("ENABLE IMAP4rev2");
+        Assert.Contains("* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent\"", await imap.CommandAsync("EXAMINE Sent"));
+        Assert.Equal("* STATUS \"INBOX\" (MESSAGES 1 RECENT 0)", (await imap.CommandAsync("STATUS INBOX (MESSAGES RECENT)"))[0]);
+
+        await imap.CommandAsync("SELECT INBOX");
+        await rev1.CommandAsync("SELECT INBOX");
+        await rev1.CommandAsync("STORE 1 +FLAGS (\\Flagged)");
+        // The flag another session set is news to this one: told with the UID, though the STORE is silent.
+        Assert.Contains("* 1 FETCH (UID 1 FLAGS (\\Flagged \\Seen))", await imap.CommandAsync("STORE 1 +FLAGS.SILENT (\\Seen)"));
     }
 }

@@ -1,6 +1,7 @@
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Imap.Session;
 using OpenMailserver.Server.Messages;
+using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
@@ -30,7 +31,7 @@ public sealed class ListHandler : ICommandHandler
         var matchers = a.Patterns.Select(p => new MailboxPattern(a.Reference + p, Delimiter)).ToList();
         // INBOX is matched in any case; every other name exactly.
         bool Matches(string name) => matchers.Any(m => m.Matches(name, ignoreCase: name == SpecialFolders.Inbox));
-        bool HasChildren(string name) => folders.Keys.Any(f => f.StartsWith(name + Delimiter, StringComparison.Ordinal));
+        bool HasChildren(string name) => ListHandler.HasChildren(folders.Keys, name);
 
         var listed = new List<(string Name, List<string> Attributes, string Extended)>();
         if (a.Lsub)
@@ -66,13 +67,7 @@ public sealed class ListHandler : ICommandHandler
                 // RFC 5258 §3: with RECURSIVEMATCH a name is also listed for a descendant that meets the criteria.
                 var childInfo = a.RecursiveMatch && names.Any(n => n.StartsWith(name + Delimiter, StringComparison.Ordinal) && MeetsCriteria(n));
                 if (!isSelected && !childInfo) continue;
-                var attributes = new List<string>();
-                if (folders.TryGetValue(name, out var folder))
-                {
-                    attributes.Add(HasChildren(name) ? "\\HasChildren" : "\\HasNoChildren");
-                    if (folder.SpecialUse is not null) attributes.Add(folder.SpecialUse);
-                }
-                else attributes.Add("\\NonExistent");
+                var attributes = folders.TryGetValue(name, out var folder) ? Attributes(folder, folders.Keys) : ["\\NonExistent"];
                 if (a.ReturnSubscribed && subscribed.Contains(name)) attributes.Add("\\Subscribed");
                 listed.Add((name, attributes, childInfo ? $" (\"CHILDINFO\" ({criteria}))" : ""));
             }
@@ -92,4 +87,14 @@ public sealed class ListHandler : ICommandHandler
         for (var i = name.LastIndexOf(Delimiter); i > 0; i = name.LastIndexOf(Delimiter, i - 1))
             yield return name[..i];
     }
+
+    /// <summary>A folder's attributes as LIST shows them: whether it has children, and its special use.</summary>
+    public static List<string> Attributes(FolderRecord folder, IEnumerable<string> allNames)
+    {
+        var attributes = new List<string> { HasChildren(allNames, folder.Name) ? "\\HasChildren" : "\\HasNoChildren" };
+        if (folder.SpecialUse is not null) attributes.Add(folder.SpecialUse);
+        return attributes;
+    }
+
+    private static bool HasChildren(IEnumerable<string> allNames, string name) => allNames.Any(f => f.StartsWith(name + Delimiter, StringComparison.Ordinal));
 }

@@ -32,7 +32,11 @@ public sealed class SelectHandler : ICommandHandler
         FolderUpdates.WriteFlagLists(r, selected);
         r.Untagged($"{selected.Count} EXISTS");
         // IMAP4rev2 has neither RECENT nor UNSEEN here, and names the folder in a LIST response (RFC 9051 §6.3.2).
-        if (session.Rev2) r.Raw("* LIST () \"/\" ").String(session.FolderOnWire(folder.Name)).Line();
+        if (session.Rev2)
+        {
+            var attributes = ListHandler.Attributes(folder, (await session.Services.Messages.ListFoldersAsync(session.User!.Id)).Select(f => f.Name));
+            r.Raw("* LIST (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").String(session.FolderOnWire(folder.Name)).Line();
+        }
         else
         {
             r.Untagged($"{selected.RecentCount} RECENT");

@@ -28,7 +28,8 @@ public sealed class StatusHandler : ICommandHandler
             values.Add(item + " " + item switch
             {
                 "MESSAGES" => folder.MessageCount,
-                "RECENT" => await session.Services.Messages.CountFromUidAsync(folder.Id, folder.FirstRecentUid),
+                // IMAP4rev2 has no \Recent.
+                "RECENT" => session.Rev2 ? 0 : await session.Services.Messages.CountFromUidAsync(folder.Id, folder.FirstRecentUid),
                 "UIDNEXT" => folder.UidNext,
                 "UIDVALIDITY" => folder.UidValidity,
                 "UNSEEN" => folder.UnseenCount,

@@ -59,7 +59,8 @@ public sealed class StoreHandler : ICommandHandler
                 if (showFlags || (session.CondStore && (changed.Contains(now.Id) || a.UnchangedSince is not null)))
                 {
                     var items = new List<string>();
-                    if (byUid || session.CondStore) items.Add($"UID {now.Uid}");
+                    // IMAP4rev2 has UID in every FETCH the server sends unasked, as a .SILENT STORE's are.
+                    if (byUid || session.CondStore || session.Rev2) items.Add($"UID {now.Uid}");
                     if (showFlags) items.Add($"FLAGS ({selected.FlagsOf(now)})");
                     if (session.CondStore) items.Add($"MODSEQ ({now.ModSeq})");
                     r.Raw("* ").Number(sequence).Raw(" FETCH (").Raw(string.Join(' ', items)).Raw(")").Line();

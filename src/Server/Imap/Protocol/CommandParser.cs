@@ -425,9 +425,24 @@ public static class CommandParser
         var name = reader.FolderText(reader.AString("a folder name")).TrimEnd(Delimiter);
         // Normalize reads a blank name as INBOX (as the API does); in IMAP it names no folder.
         name = string.IsNullOrWhiteSpace(name) ? "" : SpecialFolders.Normalize(name);
-        if (name.Length == 0 || name.Length > 255 || name.StartsWith(Delimiter) || name.Contains("//") || name.Any(ch => char.IsControl(ch) || ch is '*' or '%'))
+        if (name.Length == 0 || name.Length > 255 || name.StartsWith(Delimiter) || name.Contains("//") || !IsUnicodeName(name))
             throw new MailServerException(ErrorKind.InvalidArgument, $"[CANNOT] \"{name.Shorten()}\" is not a valid folder name");
         return name;
+    }
+
+    /// <summary>A name of Net-Unicode (RFC 9051 §5.1, RFC 5198): no control or line-separating character, no '*' or '%'
+    /// (LIST's wildcards), no U+FFFD (what bytes that are not UTF-8 decode to, so two byte strings cannot name one
+    /// folder), no lone surrogate, and in NFC, so one name has one spelling whichever client sends it.</summary>
+    private static bool IsUnicodeName(string name)
+    {
+        for (var i = 0; i < name.Length; i++)
+        {
+            var ch = name[i];
+            if (char.IsControl(ch) || ch is '*' or '%' or '\uFFFD' or '\u2028' or '\u2029') return false;
+            if (char.IsHighSurrogate(ch) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])) i++;
+            else if (char.IsSurrogate(ch)) return false;
+        }
+        return name.IsNormalized(System.Text.NormalizationForm.FormC);
     }
 
     private static string ListPattern(ImapReader a)

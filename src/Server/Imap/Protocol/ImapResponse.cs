@@ -57,5 +57,8 @@ public sealed class ImapResponse
     /// <summary>An untagged line: <c>* text</c>.</summary>
     public ImapResponse Untagged(string text) => Raw("* ").Raw(text).Line();
 
-    public ImapResponse Tagged(string tag, string status, string text) => Raw(tag).Space().Raw(status).Space().Raw(text).Line();
+    /// <summary>A tagged completion. Its text may carry a client's words (a name it gave): a CR or LF among them is
+    /// written as '?', so it can never end the line early.</summary>
+    public ImapResponse Tagged(string tag, string status, string text) =>
+        Raw(tag).Space().Raw(status).Space().Raw(text.Contains('\r') || text.Contains('\n') ? text.Replace('\r', '?').Replace('\n', '?') : text).Line();
 }
