@@ -26,7 +26,7 @@ public sealed class ImapCommandParserPropertyTests
     [Fact]
     public void Reflection_finds_every_grammar()
     {
-        Assert.Superset(new HashSet<string> { "Folder", "Login", "Authenticate", "Rename", "List", "Status", "Append", "Copy", "Store", "Fetch", "Search", "Id", "Enable", "None", "OptionalUidSet" },
+        Assert.Superset(new HashSet<string> { "Folder", "Login", "Authenticate", "Rename", "List", "Status", "Append", "Copy", "Store", "Fetch", "Search", "Sort", "Thread", "Id", "Enable", "None", "OptionalUidSet" },
             Parsers().Select(m => m.Name).ToHashSet());
     }
 

@@ -12,7 +12,7 @@ public static class CommandTable
         new NamespaceHandler(), new EnableHandler(), new SelectHandler(), new CreateHandler(), new DeleteHandler(), new RenameHandler(),
         new SubscribeHandler(), new ListHandler(), new StatusHandler(), new AppendHandler(), new IdleHandler(),
         new CloseHandler(), new ExpungeHandler(), new SearchHandler(), new FetchHandler(), new StoreHandler(), new CopyHandler(), new QuotaHandler(),
-        new CompressHandler(),
+        new CompressHandler(), new SortHandler(), new ThreadHandler(),
     ];
 
     private static readonly FrozenDictionary<string, ICommandHandler> ByName =

@@ -97,6 +97,16 @@ public sealed class SearchHandler : ICommandHandler
         r.Line();
     }
 
+    /// <summary>The messages of the view that <paramref name="key"/> matches, as (sequence number, UID) in ascending
+    /// order: SORT and THREAD search as SEARCH does.</summary>
+    public static async Task<List<(uint Sequence, uint Uid)>> MatchAsync(ImapSession session, SelectedFolder selected, SearchKey key, ImapResponse r,
+        CancellationToken ct)
+    {
+        // A MODSEQ key turns CONDSTORE on, as in SEARCH.
+        if (NamesModSeq(key)) session.EnableCondStore(r);
+        return await FromFlagIndexAsync(session, selected, key) ?? await EvaluateAsync(session, selected, key, (_, _) => { }, ct);
+    }
+
     /// <summary>UNSEEN, FLAGGED and DELETED alone, the searches clients send most, from the index kept for each
     /// (as stored now), placed in the session's view by UID: the cost is the matches, not the folder. Null for
     /// any other key.</summary>

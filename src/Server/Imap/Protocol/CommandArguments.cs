@@ -43,6 +43,10 @@ public sealed record FetchArguments(SequenceSet Set, List<FetchItem> Items, long
 /// <param name="Return">The RETURN options (RFC 4731 ESEARCH: MIN, MAX, COUNT, ALL; RFC 5182: SAVE), or null
 /// without RETURN, for the classic SEARCH response. An empty RETURN () is read as ALL.</param>
 /// <param name="UnsupportedCharset">The CHARSET asked for when it is not one we search in.</param>
+public sealed record ThreadArguments(bool References, SearchKey Key, string? UnsupportedCharset);
+
+public sealed record SortArguments(IReadOnlyList<SortCriterion> Criteria, SearchKey Key, string? UnsupportedCharset);
+
 public sealed record SearchArguments(IReadOnlySet<string>? Return, SearchKey Key, string? UnsupportedCharset)
 {
     public bool Returns(string option) => Return?.Contains(option) == true;

@@ -419,6 +419,46 @@ public static class CommandParser
         return new SearchArguments(options, key, unsupportedCharset);
     }
 
+    /// <summary>SORT (sort criteria) charset search-criteria (RFC 5256 §3), with SORT=DISPLAY's keys (RFC 5957).</summary>
+    public static SortArguments Sort(ImapReader a, int maxDepth)
+    {
+        a.Space();
+        a.Expect('(');
+        var criteria = new List<SortCriterion>();
+        do
+        {
+            if (criteria.Count == SortCriterion.MaxCriteria) throw new ImapParseException($"SORT takes at most {SortCriterion.MaxCriteria} criteria");
+            var word = a.Atom("a sort key").ToUpperInvariant();
+            var reverse = word == "REVERSE";
+            if (reverse)
+            {
+                a.Space();
+                word = a.Atom("a sort key").ToUpperInvariant();
+            }
+            if (!Enum.TryParse<SortKey>(word, ignoreCase: true, out var key) || !Enum.IsDefined(key) || word.Any(char.IsAsciiDigit))
+                throw new ImapParseException($"Unknown sort key {word.Shorten()}");
+            criteria.Add(new SortCriterion(key, reverse));
+        }
+        while (a.TrySpace());
+        a.Expect(')');
+        a.Space();
+        var unsupportedCharset = SearchParser.Charset(a);
+        a.Space();
+        return new SortArguments(criteria, SearchParser.Criteria(a, maxDepth), unsupportedCharset);
+    }
+
+    /// <summary>THREAD algorithm charset search-criteria (RFC 5256 §4): ORDEREDSUBJECT or REFERENCES.</summary>
+    public static ThreadArguments Thread(ImapReader a, int maxDepth)
+    {
+        a.Space();
+        var algorithm = a.Atom("a threading algorithm").ToUpperInvariant();
+        if (algorithm is not ("ORDEREDSUBJECT" or "REFERENCES")) throw new ImapParseException($"Unknown threading algorithm {algorithm.Shorten()}");
+        a.Space();
+        var unsupportedCharset = SearchParser.Charset(a);
+        a.Space();
+        return new ThreadArguments(algorithm == "REFERENCES", SearchParser.Criteria(a, maxDepth), unsupportedCharset);
+    }
+
     /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.</summary>
     private static string FolderName(ImapReader reader)
     {

@@ -14,11 +14,22 @@ public static class SearchParser
         if (reader.TryWord("CHARSET"))
         {
             reader.Space();
-            var charset = reader.AString("a charset");
-            if (!charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
-                unsupportedCharset = charset;
+            unsupportedCharset = Charset(reader);
             reader.Space();
         }
+        return Criteria(reader, maxDepth);
+    }
+
+    /// <summary>A charset argument (SEARCH's after CHARSET, SORT's and THREAD's in place): null when supported, else its name.</summary>
+    public static string? Charset(ImapReader reader)
+    {
+        var charset = reader.AString("a charset");
+        return charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase) ? null : charset;
+    }
+
+    /// <summary>Parses <c>key *(SP key)</c> to the end of the command.</summary>
+    public static SearchKey Criteria(ImapReader reader, int maxDepth)
+    {
         var keys = new List<SearchKey> { Key(reader, 0, maxDepth) };
         while (reader.TrySpace()) keys.Add(Key(reader, 0, maxDepth));
         reader.End();

@@ -1,0 +1,81 @@
+using MimeKit;
+using MimeKit.Utils;
+using OpenMailserver.Server.Imap.Ordering;
+using OpenMailserver.Server.Imap.Protocol;
+using OpenMailserver.Server.Imap.Session;
+using OpenMailserver.Server.Messages;
+
+namespace OpenMailserver.Server.Imap.Commands;
+
+/// <summary>THREAD and UID THREAD (RFC 5256 §4) with ORDEREDSUBJECT and REFERENCES: the matches of a search as
+/// trees. Subjects, dates and Message-IDs come from the index; REFERENCES also reads each match's References
+/// field from its stored header block, which the index does not keep.</summary>
+public sealed class ThreadHandler : ICommandHandler
+{
+    /// <summary>How many index entries one read brings.</summary>
+    private const int Batch = 1000;
+
+    /// <summary>The nearest ancestors a message names are enough to place it; a runaway References field is cut to these.</summary>
+    private const int MaxReferences = 50;
+
+    public IReadOnlyList<string> Names => ["THREAD", "UID THREAD"];
+    public IReadOnlyList<SessionState> States => AllowedIn.Selected;
+
+    public async Task ExecuteAsync(ImapSession session, ImapCommand c, ImapResponse r, CancellationToken ct)
+    {
+        var thread = CommandParser.Thread(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
+        if (thread.UnsupportedCharset is not null)
+        {
+            r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
+            return;
+        }
+        var byUid = c.Name == "UID THREAD";
+        var selected = session.Selected!;
+        var matches = await SearchHandler.MatchAsync(session, selected, thread.Key, r, ct);
+        var messages = new List<ReferencesThreading.Message>(matches.Count);
+        var limits = MimeLimits.From(session.Services.Inbound.Value);
+        foreach (var chunk in matches.Chunk(Batch))
+        {
+            ct.ThrowIfCancellationRequested();
+            // A message expunged since the search is left out, as FETCH leaves it.
+            var records = (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, chunk.Select(m => m.Uid).ToList())).ToDictionary(m => (uint)m.Uid);
+            foreach (var (sequence, uid) in chunk)
+            {
+                if (!records.TryGetValue(uid, out var m)) continue;
+                var subject = BaseSubject.Of(m.Subject, out var replyOrForward);
+                var node = new ThreadNode(byUid ? uid : sequence, SortValues.SentDate(m), BaseSubject.CollationKey(subject), replyOrForward);
+                IReadOnlyList<string> references = [];
+                if (thread.References)
+                {
+                    references = await ReferencesAsync(session, m.Blob, limits, ct);
+                    if (references.Count == 0 && m.InReplyTo.Length > 0) references = [m.InReplyTo];
+                }
+                messages.Add(new ReferencesThreading.Message(node, m.MessageIdHeader, references));
+            }
+        }
+        var roots = thread.References ? ReferencesThreading.Build(messages) : SubjectThreading.Build(messages.Select(m => m.Node));
+
+        r.Raw("* THREAD");
+        if (roots.Count > 0) r.Space();
+        await ThreadNode.WriteAsync(r, roots, () => session.WriteAsync(r, ct));
+        r.Line();
+        await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
+        r.Tagged(c.Tag, "OK", $"{c.Name} completed");
+    }
+
+    /// <summary>The Message-IDs of the References field, oldest first (the nearest <see cref="MaxReferences"/>); none
+    /// when the message file cannot be read.</summary>
+    private static async Task<IReadOnlyList<string>> ReferencesAsync(ImapSession session, string blob, MimeLimits limits, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = session.Services.Blobs.OpenRead(blob);
+            var value = BoundedMime.LoadHeaders(stream, limits, ct)[HeaderId.References];
+            return value is null ? [] : MimeUtils.EnumerateReferences(value).TakeLast(MaxReferences).ToList();
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return [];
+        }
+    }
+}
