@@ -59,6 +59,11 @@ public sealed class ImapSortTests(SharedMailServer server)
         Assert.Equal("* SORT 2 1 3 4", await SortAsync("SORT (SUBJECT REVERSE ARRIVAL) UTF-8 ALL"));
         Assert.Equal("* SORT 2 1 4", await SortAsync("UID SORT (SUBJECT) UTF-8 UNSEEN"));
         Assert.Equal("* SORT", await SortAsync("SORT (SUBJECT) UTF-8 KEYWORD none"));
+        // A MODSEQ key: the highest modseq of what is sorted ends the response (RFC 7162 §3.1.9).
+        var highest = (await imap.CommandAsync("FETCH 1:* (MODSEQ)")).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\* \d+ FETCH .*MODSEQ \((\d+)\)"))
+            .Where(m => m.Success).Max(m => long.Parse(m.Groups[1].Value));
+        Assert.Equal($"* SORT 2 1 3 4 (MODSEQ {highest})", await SortAsync("SORT (SUBJECT) UTF-8 MODSEQ 1"));
+        Assert.Equal("* SORT", await SortAsync("SORT (SUBJECT) UTF-8 MODSEQ 999999999"));
     }
 
     [Fact]
@@ -67,7 +72,7 @@ public sealed class ImapSortTests(SharedMailServer server)
         var (_, imap) = await FolderAsync();
         await using var _ = imap;
         foreach (var bad in new[] { "SORT (BOGUS) UTF-8 ALL", "SORT SUBJECT UTF-8 ALL", "SORT (REVERSE) UTF-8 ALL", "SORT () UTF-8 ALL", "SORT (SUBJECT) ALL",
-                     "SORT (SUBJECT) UTF-8", "SORT (1) UTF-8 ALL", "SORT (SUBJECT REVERSE REVERSE DATE) UTF-8 ALL", "SORT (" + string.Join(' ', Enumerable.Repeat("DATE", 21)) + ") UTF-8 ALL" })
+                     "SORT (SUBJECT) UTF-8", "SORT (1) UTF-8 ALL", "SORT (CC,DATE) UTF-8 ALL", "SORT (\u017fUBJECT) UTF-8 ALL", "SORT (SUBJECT REVERSE REVERSE DATE) UTF-8 ALL", "SORT (" + string.Join(' ', Enumerable.Repeat("DATE", 21)) + ") UTF-8 ALL" })
             Assert.Matches(@"^T\d+ BAD ", (await imap.CommandAsync(bad))[^1]);
         Assert.Matches(@"^T\d+ NO \[BADCHARSET \(UTF-8 US-ASCII\)\]", (await imap.CommandAsync("SORT (SUBJECT) KOI8-R ALL"))[^1]);
         Assert.Equal("* SORT 2 1 3 4", (await imap.CommandAsync("SORT (SUBJECT) UTF-8 ALL"))[0]);

@@ -84,6 +84,22 @@ public sealed class ImapThreadTests(SharedMailServer server)
     }
 
     [Fact]
+    public async Task A_message_fills_the_dummy_that_stood_for_it_and_two_originals_of_one_subject_share_a_dummy()
+    {
+        var (_, imap) = await FolderAsync(
+        [
+            Message(1, "Message-ID: <x@x>\r\nReferences: <p@x> <q@x>\r\nSubject: Re: chain"),
+            Message(2, "Message-ID: <q@x>\r\nReferences: <p@x>\r\nSubject: Re: chain"),
+            Message(3, "Message-ID: <h1@x>\r\nSubject: hello"),
+            Message(4, "Message-ID: <h2@x>\r\nSubject: hello"),
+            // Its own Message-ID among its references is no reference.
+            Message(5, "Message-ID: <self@x>\r\nReferences: <q@x> <self@x>\r\nSubject: Re: chain"),
+        ]);
+        await using var _ = imap;
+        Assert.Equal("* THREAD (2 (1)(5))((3)(4))", (await imap.CommandAsync("THREAD REFERENCES UTF-8 ALL"))[0]);
+    }
+
+    [Fact]
     public async Task A_chain_of_two_thousand_replies_is_one_line_of_numbers()
     {
         const int Length = 2000;

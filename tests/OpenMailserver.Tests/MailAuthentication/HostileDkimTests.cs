@@ -44,16 +44,22 @@ public sealed class HostileDkimTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Five_signatures_with_an_8192_bit_key_and_a_huge_exponent_cost_under_200_ms_of_cpu_at_data()
     {
-        // The first delivery brings every code path of the check into the process (JIT); the second is measured.
+        // The first delivery brings every code path of the check into the process (JIT); the next are measured. The
+        // process's CPU time also counts what its background work (a tier-up compile, a collection) does meanwhile, so
+        // the cheapest of three deliveries is the one held to the bound: a DATA that did the check would cost seconds.
         Assert.StartsWith("250 ", await SmtpConversation.DeliverAsync(_mxPort, "mallory@hostile.test", _mailbox, HostileMessage("warm-up")));
-        var before = TimeSpan.Zero;
-        var after = TimeSpan.Zero;
-        var reply = await SmtpConversation.DeliverAsync(_mxPort, "mallory@hostile.test", _mailbox, HostileMessage("measured"),
-            () => before = _server.CpuTime, () => after = _server.CpuTime);
-
-        Assert.StartsWith("250 2.0.0 Ok: queued as ", reply);
-        output.WriteLine($"DATA cost {(after - before).TotalMilliseconds:F0} ms of CPU");
-        Assert.True(after - before < TimeSpan.FromMilliseconds(200), $"DATA cost {(after - before).TotalMilliseconds:F0} ms of CPU");
+        var cheapest = TimeSpan.MaxValue;
+        foreach (var name in new[] { "measured", "measured again", "measured a third time" })
+        {
+            var before = TimeSpan.Zero;
+            var after = TimeSpan.Zero;
+            var reply = await SmtpConversation.DeliverAsync(_mxPort, "mallory@hostile.test", _mailbox, HostileMessage(name),
+                () => before = _server.CpuTime, () => after = _server.CpuTime);
+            Assert.StartsWith("250 2.0.0 Ok: queued as ", reply);
+            output.WriteLine($"DATA cost {(after - before).TotalMilliseconds:F0} ms of CPU");
+            if (after - before < cheapest) cheapest = after - before;
+        }
+        Assert.True(cheapest < TimeSpan.FromMilliseconds(200), $"DATA cost at least {cheapest.TotalMilliseconds:F0} ms of CPU");
         var results = await ResultsAsync("measured");
         Assert.Equal(3, Count(results, "dkim=policy (RSA key of 8192 bits is above the maximum of 4096) header.d=hostile.test header.s=big"));
         Assert.Equal(2, Count(results, "dkim=policy (not checked: at most 3 signatures are verified) header.d=hostile.test header.s=big"));

@@ -98,13 +98,17 @@ public sealed class SearchHandler : ICommandHandler
     }
 
     /// <summary>The messages of the view that <paramref name="key"/> matches, as (sequence number, UID) in ascending
-    /// order: SORT and THREAD search as SEARCH does.</summary>
-    public static async Task<List<(uint Sequence, uint Uid)>> MatchAsync(ImapSession session, SelectedFolder selected, SearchKey key, ImapResponse r,
-        CancellationToken ct)
+    /// order, and with a MODSEQ key the highest modseq among them (RFC 7162 §3.1.9): SORT and THREAD search as SEARCH does.</summary>
+    public static async Task<(List<(uint Sequence, uint Uid)> Matches, long? HighestModSeq)> MatchAsync(ImapSession session, SelectedFolder selected,
+        SearchKey key, ImapResponse r, CancellationToken ct)
     {
+        var namesModSeq = NamesModSeq(key);
         // A MODSEQ key turns CONDSTORE on, as in SEARCH.
-        if (NamesModSeq(key)) session.EnableCondStore(r);
-        return await FromFlagIndexAsync(session, selected, key) ?? await EvaluateAsync(session, selected, key, (_, _) => { }, ct);
+        if (namesModSeq) session.EnableCondStore(r);
+        long? highest = null;
+        var matches = await FromFlagIndexAsync(session, selected, key)
+                      ?? await EvaluateAsync(session, selected, key, (_, modseq) => { if (namesModSeq) highest = Math.Max(highest ?? 0, modseq); }, ct);
+        return (matches, highest);
     }
 
     /// <summary>UNSEEN, FLAGGED and DELETED alone, the searches clients send most, from the index kept for each

@@ -26,7 +26,7 @@ public sealed class SortHandler : ICommandHandler
         }
         var byUid = c.Name == "UID SORT";
         var selected = session.Selected!;
-        var matches = await SearchHandler.MatchAsync(session, selected, sort.Key, r, ct);
+        var (matches, highestModSeq) = await SearchHandler.MatchAsync(session, selected, sort.Key, r, ct);
         var rows = await RowsAsync(session, selected, matches, sort.Criteria, ct);
         rows.Sort((a, b) => Compare(a, b, sort.Criteria));
 
@@ -36,6 +36,8 @@ public sealed class SortHandler : ICommandHandler
             r.Space().Number(byUid ? row.Uid : row.Sequence);
             if (r.Length > ImapSession.ResponseFlushBytes) await session.WriteAsync(r, ct);
         }
+        // With a MODSEQ key, the highest modseq of what is sorted (RFC 7162 §3.1.9).
+        if (highestModSeq is { } modseq && rows.Count > 0) r.Raw(" (MODSEQ ").Number(modseq).Raw(")");
         r.Line();
         await FolderUpdates.WriteAsync(session, r, allowExpunge: byUid);
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");

@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Imap.Commands;
 
 /// <summary>THREAD and UID THREAD (RFC 5256 §4) with ORDEREDSUBJECT and REFERENCES: the matches of a search as
 /// trees. Subjects, dates and Message-IDs come from the index; REFERENCES also reads each match's References
-/// field from its stored header block, which the index does not keep.</summary>
+/// field from its stored header block (which the index does not keep), a batch at a time on every core.</summary>
 public sealed class ThreadHandler : ICommandHandler
 {
     /// <summary>How many index entries one read brings.</summary>
@@ -31,29 +31,35 @@ public sealed class ThreadHandler : ICommandHandler
         }
         var byUid = c.Name == "UID THREAD";
         var selected = session.Selected!;
-        var matches = await SearchHandler.MatchAsync(session, selected, thread.Key, r, ct);
-        var messages = new List<ReferencesThreading.Message>(matches.Count);
+        var (matches, _) = await SearchHandler.MatchAsync(session, selected, thread.Key, r, ct);
+        var byReferences = thread.References ? new ReferencesThreading(matches.Count) : null;
+        var bySubject = new List<ThreadNode>();
         var limits = MimeLimits.From(session.Services.Inbound.Value);
         foreach (var chunk in matches.Chunk(Batch))
         {
             ct.ThrowIfCancellationRequested();
             // A message expunged since the search is left out, as FETCH leaves it.
             var records = (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, chunk.Select(m => m.Uid).ToList())).ToDictionary(m => (uint)m.Uid);
-            foreach (var (sequence, uid) in chunk)
+            var found = chunk.Where(m => records.ContainsKey(m.Uid)).Select(m => (m.Sequence, Record: records[m.Uid])).ToList();
+            var references = new IReadOnlyList<string>[found.Count];
+            if (byReferences is not null)
+                await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+                    (i, token) =>
+                    {
+                        var m = found[i].Record;
+                        references[i] = References(session, m.Blob, limits, token) is { Count: > 0 } named ? named : m.InReplyTo.Length > 0 ? [m.InReplyTo] : [];
+                        return ValueTask.CompletedTask;
+                    });
+            for (var i = 0; i < found.Count; i++)
             {
-                if (!records.TryGetValue(uid, out var m)) continue;
-                var subject = BaseSubject.Of(m.Subject, out var replyOrForward);
-                var node = new ThreadNode(byUid ? uid : sequence, SortValues.SentDate(m), BaseSubject.CollationKey(subject), replyOrForward);
-                IReadOnlyList<string> references = [];
-                if (thread.References)
-                {
-                    references = await ReferencesAsync(session, m.Blob, limits, ct);
-                    if (references.Count == 0 && m.InReplyTo.Length > 0) references = [m.InReplyTo];
-                }
-                messages.Add(new ReferencesThreading.Message(node, m.MessageIdHeader, references));
+                var (sequence, m) = found[i];
+                var number = byUid ? (uint)m.Uid : sequence;
+                var subject = BaseSubject.CollationKey(BaseSubject.Of(m.Subject, out var replyOrForward));
+                if (byReferences is not null) byReferences.Add(number, SortValues.SentDate(m), subject, replyOrForward, m.MessageIdHeader, references[i]);
+                else bySubject.Add(new ThreadNode(number, SortValues.SentDate(m), subject, replyOrForward));
             }
         }
-        var roots = thread.References ? ReferencesThreading.Build(messages) : SubjectThreading.Build(messages.Select(m => m.Node));
+        var roots = byReferences?.Finish() ?? SubjectThreading.Build(bySubject);
 
         r.Raw("* THREAD");
         if (roots.Count > 0) r.Space();
@@ -65,15 +71,15 @@ public sealed class ThreadHandler : ICommandHandler
 
     /// <summary>The Message-IDs of the References field, oldest first (the nearest <see cref="MaxReferences"/>); none
     /// when the message file cannot be read.</summary>
-    private static async Task<IReadOnlyList<string>> ReferencesAsync(ImapSession session, string blob, MimeLimits limits, CancellationToken ct)
+    private static IReadOnlyList<string> References(ImapSession session, string blob, MimeLimits limits, CancellationToken ct)
     {
         try
         {
-            await using var stream = session.Services.Blobs.OpenRead(blob);
+            using var stream = session.Services.Blobs.OpenRead(blob);
             var value = BoundedMime.LoadHeaders(stream, limits, ct)[HeaderId.References];
             return value is null ? [] : MimeUtils.EnumerateReferences(value).TakeLast(MaxReferences).ToList();
         }
-        catch (Exception e) when (e is IOException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return [];
         }

@@ -31,10 +31,12 @@ public static class BaseSubject
             }
             // (3) Leaders ("[blob] Re:", a space), then (4) one leading blob if something is left after it (the text
             // ends in no space now, so anything left is something); (5) again.
+            // A run of blobs found to lead to no "Re:" still leads to none once (4) took its first blob off: not read again.
+            var noLeaderBefore = -1;
             for (var changed = true; changed;)
             {
                 changed = false;
-                while (Leader(text, start, end) is var leader and > 0)
+                while (start >= noLeaderBefore && Leader(text, start, end, out noLeaderBefore) is var leader and > 0)
                 {
                     if (text[start] != ' ') replyOrForward = true;
                     start += leader;
@@ -73,13 +75,16 @@ public static class BaseSubject
         return builder.ToString();
     }
 
-    /// <summary>The length of a subj-leader at <paramref name="start"/>: one space, or *subj-blob subj-refwd; 0 when none.</summary>
-    private static int Leader(string text, int start, int end)
+    /// <summary>The length of a subj-leader at <paramref name="start"/>: one space, or *subj-blob subj-refwd; 0 when none.
+    /// <paramref name="blobsEnd"/> is where the blobs at the start end.</summary>
+    private static int Leader(string text, int start, int end, out int blobsEnd)
     {
+        blobsEnd = start;
         if (start >= end) return 0;
         if (text[start] == ' ') return 1;
         var at = start;
         while (Blob(text, at, end) is var blob and > 0) at += blob;
+        blobsEnd = at;
         // subj-refwd = ("re" / ("fw" ["d"])) *WSP [subj-blob] ":"
         if (Word(text, at, end, "re")) at += 2;
         else if (Word(text, at, end, "fwd")) at += 3;

@@ -2,89 +2,94 @@ namespace OpenMailserver.Server.Imap.Ordering;
 
 /// <summary>THREAD=REFERENCES (RFC 5256 §4, after Jamie Zawinski's algorithm): messages linked by Message-ID,
 /// References and In-Reply-To into trees, with dummies for referred messages that are not among the matches, pruned,
-/// then top-level threads of one base subject gathered, and every set of siblings ordered by sent date.</summary>
-public static class ReferencesThreading
+/// then top-level threads of one base subject gathered, and every set of siblings ordered by sent date. Messages are
+/// added one at a time (step 1), so what they refer to need not be held for all of them at once.</summary>
+/// <param name="matches">How many messages will be added: the dummies they may make are bounded by it.</param>
+public sealed class ReferencesThreading(int matches)
 {
-    /// <summary>How far a loop check climbs: a longer chain of replies than this is not linked further up, so a folder
-    /// made of one endless chain costs this much per link, not its length.</summary>
+    /// <summary>How far one loop check climbs: a longer chain of replies is not linked further up.</summary>
     public const int MaxClimb = 10_000;
 
-    /// <summary>One match: its node, its Message-ID ("" when it has none) and what it refers to, oldest first
-    /// (References, or else the first of In-Reply-To).</summary>
-    public sealed record Message(ThreadNode Node, string MessageId, IReadOnlyList<string> References);
+    /// <summary>How far all loop checks of one THREAD climb together; past it, no link that needs a check is made, so a
+    /// folder built to make every check climb costs this much, not its size times the chain.</summary>
+    public const long MaxClimbTotal = 20_000_000;
 
-    /// <param name="messages">In ascending sequence number: of two with one Message-ID, the first keeps it.</param>
-    public static List<ThreadNode> Build(IReadOnlyList<Message> messages)
+    /// <summary>Dummies per message (a message names at most 50 references): past this, references to messages not
+    /// seen yet are passed over, so a folder of made-up references cannot fill memory with them.</summary>
+    private const int DummiesPerMessage = 8;
+
+    private readonly Dictionary<string, ThreadNode> _byId = new(StringComparer.Ordinal);
+    private readonly List<ThreadNode> _all = [];
+    private readonly long _maxDummies = 1000 + (long)DummiesPerMessage * matches;
+    private long _dummies;
+    private long _climbed;
+
+    /// <summary>Step 1 for one message, added in ascending sequence number (of two with one Message-ID, the first keeps
+    /// it): it fills the dummy its Message-ID names, or takes a container of its own; (A) its references (oldest
+    /// first: References, or else the first of In-Reply-To) are linked in a chain where no link is yet; (B) the last
+    /// one becomes its parent.</summary>
+    public void Add(uint number, long sentDate, string subject, bool replyOrForward, string messageId, IReadOnlyList<string> references)
     {
-        var byId = new Dictionary<string, ThreadNode>(StringComparer.Ordinal);
-        var all = new List<ThreadNode>();
-        ThreadNode Container(string id)
+        ThreadNode node;
+        var named = messageId.Length > 0 ? _byId.GetValueOrDefault(messageId) : null;
+        if (named is { IsDummy: true })
         {
-            if (byId.TryGetValue(id, out var found)) return found;
-            var dummy = ThreadNode.Dummy();
-            all.Add(dummy);
-            return byId[id] = dummy;
+            node = named;
+            node.Fill(number, sentDate, subject, replyOrForward);
         }
-
-        // (1) Each message takes the container its Message-ID names (replacing the dummy a reference made) or one of
-        // its own; (A) its references are linked in a chain where no link is yet; (B) the last one becomes its parent.
-        var nodes = new Dictionary<ThreadNode, ThreadNode>(ReferenceEqualityComparer.Instance);
-        foreach (var message in messages)
+        else
         {
-            var node = message.Node;
-            all.Add(node);
-            if (message.MessageId.Length > 0 && (!byId.TryGetValue(message.MessageId, out var existing) || existing.IsDummy))
-            {
-                if (existing is not null) Replace(existing, node);
-                byId[message.MessageId] = node;
-            }
-            ThreadNode? previous = null;
-            foreach (var reference in message.References)
-            {
-                var container = Container(reference);
-                if (previous is not null && container.Parent is null && CanLink(previous, container)) previous.Add(container);
-                previous = container;
-            }
-            if (node.Parent is { } parent) parent.Children.Remove(node);
-            node.Parent = null;
-            if (previous is not null && CanLink(previous, node)) previous.Add(node);
+            node = new ThreadNode(number, sentDate, subject, replyOrForward);
+            _all.Add(node);
+            if (messageId.Length > 0 && named is null) _byId[messageId] = node;
         }
+        ThreadNode? previous = null;
+        foreach (var reference in references)
+        {
+            // A message naming itself is no reference.
+            if (reference == messageId) continue;
+            if (Container(reference) is not { } container) break;
+            if (previous is not null && container.Parent is null && CanLink(previous, container)) previous.Add(container);
+            previous = container;
+        }
+        node.Detach();
+        if (previous is not null && CanLink(previous, node)) previous.Add(node);
+    }
 
-        // (2) The root set; (3) dummies pruned.
+    private ThreadNode? Container(string id)
+    {
+        if (_byId.TryGetValue(id, out var found)) return found;
+        if (_dummies >= _maxDummies) return null;
+        _dummies++;
+        var dummy = ThreadNode.Dummy();
+        _all.Add(dummy);
+        return _byId[id] = dummy;
+    }
+
+    /// <summary>Whether <paramref name="parent"/> may become the parent of <paramref name="child"/> without a loop: it
+    /// is not the child, nor below it. A child without children has nothing below it.</summary>
+    private bool CanLink(ThreadNode parent, ThreadNode child)
+    {
+        if (ReferenceEquals(parent, child)) return false;
+        if (child.Children.Count == 0) return true;
+        var climbed = 0;
+        for (var at = parent; at is not null; at = at.Parent)
+            if (ReferenceEquals(at, child) || ++climbed > MaxClimb || ++_climbed > MaxClimbTotal) return false;
+        return true;
+    }
+
+    /// <summary>Steps 2 to 6: the root set, dummies pruned, sorted, gathered by subject, sorted again.</summary>
+    public List<ThreadNode> Finish()
+    {
         var root = ThreadNode.Dummy();
-        foreach (var node in all.Where(n => n.Parent is null && !ReferenceEquals(n, root))) root.Add(node);
+        foreach (var node in _all.Where(n => n.Parent is null)) root.Add(node);
         Prune(root);
-
-        // (4) The roots by sent date; (5) those of one base subject gathered; (6) every set of siblings by sent date.
         var roots = root.Children;
         ThreadNode.SortAll(roots);
         roots = GatherBySubject(roots);
         ThreadNode.SortAll(roots);
         foreach (var top in roots) top.Parent = null;
         return roots;
-    }
-
-    /// <summary>A dummy that a message's own Message-ID names becomes that message: it takes its place and children.</summary>
-    private static void Replace(ThreadNode dummy, ThreadNode message)
-    {
-        foreach (var child in dummy.Children) message.Add(child);
-        dummy.Children = [];
-        if (dummy.Parent is { } parent)
-        {
-            parent.Children[parent.Children.IndexOf(dummy)] = message;
-            message.Parent = parent;
-            dummy.Parent = null;
-        }
-    }
-
-    /// <summary>Whether <paramref name="parent"/> may become the parent of <paramref name="child"/> without a loop: it
-    /// is not the child, nor below it (climbing at most <see cref="MaxClimb"/> levels).</summary>
-    private static bool CanLink(ThreadNode parent, ThreadNode child)
-    {
-        var climbed = 0;
-        for (var at = parent; at is not null; at = at.Parent)
-            if (ReferenceEquals(at, child) || ++climbed > MaxClimb) return false;
-        return true;
     }
 
     /// <summary>(3) Bottom up: a dummy without children goes; one with children gives them its place, except at the top,

@@ -3,23 +3,44 @@ using OpenMailserver.Server.Imap.Protocol;
 namespace OpenMailserver.Server.Imap.Ordering;
 
 /// <summary>A message in a thread tree, or a dummy standing for a message that is referred to but not among the
-/// matches (<see cref="Number"/> 0). Trees can be as deep as a chain of replies is long, so nothing here recurses.</summary>
+/// matches (<see cref="Number"/> 0), until the message comes and fills it. Trees can be as deep as a chain of
+/// replies is long, so nothing here recurses.</summary>
 public sealed class ThreadNode(uint number, long sentDate, string subject, bool replyOrForward)
 {
-    public uint Number { get; } = number;
-    public long SentDate { get; } = sentDate;
-    public string Subject { get; } = subject;
-    public bool ReplyOrForward { get; } = replyOrForward;
+    public uint Number { get; private set; } = number;
+    public long SentDate { get; private set; } = sentDate;
+    public string Subject { get; private set; } = subject;
+    public bool ReplyOrForward { get; private set; } = replyOrForward;
     public bool IsDummy => Number == 0;
     public ThreadNode? Parent { get; set; }
     public List<ThreadNode> Children { get; set; } = [];
 
+    /// <summary>Where the node is among its parent's children while links are made (<see cref="Detach"/>): the order
+    /// of siblings does not matter until they are sorted.</summary>
+    private int _index;
+
     public static ThreadNode Dummy() => new(0, 0, "", false);
+
+    /// <summary>Makes a dummy the message it stood for, keeping its place and children.</summary>
+    public void Fill(uint number, long sentDate, string subject, bool replyOrForward) =>
+        (Number, SentDate, Subject, ReplyOrForward) = (number, sentDate, subject, replyOrForward);
 
     public void Add(ThreadNode child)
     {
         child.Parent = this;
+        child._index = Children.Count;
         Children.Add(child);
+    }
+
+    /// <summary>Takes the node from its parent in constant time (the last sibling takes its place).</summary>
+    public void Detach()
+    {
+        if (Parent is not { } parent) return;
+        var last = parent.Children[^1];
+        parent.Children[_index] = last;
+        last._index = _index;
+        parent.Children.RemoveAt(parent.Children.Count - 1);
+        Parent = null;
     }
 
     /// <summary>Every node under <paramref name="roots"/>, each after its parent.</summary>

@@ -428,15 +428,14 @@ public static class CommandParser
         do
         {
             if (criteria.Count == SortCriterion.MaxCriteria) throw new ImapParseException($"SORT takes at most {SortCriterion.MaxCriteria} criteria");
-            var word = a.Atom("a sort key").ToUpperInvariant();
+            var word = Keyword(a, "a sort key");
             var reverse = word == "REVERSE";
             if (reverse)
             {
                 a.Space();
-                word = a.Atom("a sort key").ToUpperInvariant();
+                word = Keyword(a, "a sort key");
             }
-            if (!Enum.TryParse<SortKey>(word, ignoreCase: true, out var key) || !Enum.IsDefined(key) || word.Any(char.IsAsciiDigit))
-                throw new ImapParseException($"Unknown sort key {word.Shorten()}");
+            if (!SortCriterion.Keys.TryGetValue(word, out var key)) throw new ImapParseException($"Unknown sort key {word.Shorten()}");
             criteria.Add(new SortCriterion(key, reverse));
         }
         while (a.TrySpace());
@@ -451,12 +450,21 @@ public static class CommandParser
     public static ThreadArguments Thread(ImapReader a, int maxDepth)
     {
         a.Space();
-        var algorithm = a.Atom("a threading algorithm").ToUpperInvariant();
+        var algorithm = Keyword(a, "a threading algorithm");
         if (algorithm is not ("ORDEREDSUBJECT" or "REFERENCES")) throw new ImapParseException($"Unknown threading algorithm {algorithm.Shorten()}");
         a.Space();
         var unsupportedCharset = SearchParser.Charset(a);
         a.Space();
         return new ThreadArguments(algorithm == "REFERENCES", SearchParser.Criteria(a, maxDepth), unsupportedCharset);
+    }
+
+    /// <summary>An atom made of ASCII letters, digits, '-' and '.', in capitals: a keyword of the grammar. Anything else
+    /// (a letter that only capitalises to ASCII, as 'ſ' does) is no keyword.</summary>
+    private static string Keyword(ImapReader a, string what)
+    {
+        var atom = a.Atom(what);
+        if (!atom.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')) throw new ImapParseException($"Unknown {what.Replace("a ", "")} {atom.Shorten()}");
+        return atom.ToUpperInvariant();
     }
 
     /// <summary>A folder name argument: decoded, INBOX in any case made INBOX, trailing '/' dropped, checked.</summary>

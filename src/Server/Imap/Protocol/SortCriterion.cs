@@ -8,4 +8,11 @@ public sealed record SortCriterion(SortKey Key, bool Reverse)
 {
     /// <summary>Every key is compared for every pair of matches: a few suffice (there are nine keys).</summary>
     public const int MaxCriteria = 20;
+
+    /// <summary>The keys by their names in the grammar.</summary>
+    public static readonly IReadOnlyDictionary<string, SortKey> Keys = new Dictionary<string, SortKey>(StringComparer.Ordinal)
+    {
+        ["ARRIVAL"] = SortKey.Arrival, ["CC"] = SortKey.Cc, ["DATE"] = SortKey.Date, ["FROM"] = SortKey.From, ["SIZE"] = SortKey.Size,
+        ["SUBJECT"] = SortKey.Subject, ["TO"] = SortKey.To, ["DISPLAYFROM"] = SortKey.DisplayFrom, ["DISPLAYTO"] = SortKey.DisplayTo,
+    };
 }
