@@ -12,7 +12,7 @@ public sealed class MailboxService(
     CredentialRevocations revocations,
     IOptions<LimitsOptions> options, TimeProvider time, ILogger<MailboxService> logger)
 {
-    public async Task<CreatedMailbox> CreateAsync(string? localPart, string? domain, string? password, long? quota)
+    public async Task<CreatedMailbox> CreateAsync(string? localPart, string? domain, string? password, long? quota, long? storageQuota = null)
     {
         if (string.IsNullOrWhiteSpace(localPart))
             throw new MailServerException(ErrorKind.InvalidArgument, "local_part is required (the part before the @).");
@@ -29,6 +29,8 @@ public sealed class MailboxService(
             throw new MailServerException(ErrorKind.InvalidArgument, $"The address {address} is longer than {EmailAddress.MaxLength} characters.");
         if (quota is < 1)
             throw new MailServerException(ErrorKind.InvalidArgument, "quota must be a positive number of messages.");
+        if (storageQuota is < 1)
+            throw new MailServerException(ErrorKind.InvalidArgument, "storage_quota must be a positive number of bytes.");
 
         var chosenPassword = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosenPassword);
@@ -42,7 +44,8 @@ public sealed class MailboxService(
                 if (await aliases.FindBySourceAsync(address, tx) is not null)
                     throw new MailServerException(ErrorKind.AlreadyExists, $"{address} is already an alias; delete the alias first.");
                 var domainId = await mailboxes.EnsureDomainAsync(tx, normalizedDomain, now);
-                var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.MaxMessagesPerMailbox, now);
+                var mailboxId = await mailboxes.InsertAsync(tx, domainId, local, address, hash, quota ?? options.Value.MaxMessagesPerMailbox,
+                    storageQuota ?? options.Value.MaxBytesPerMailbox, now);
                 await setup.SetUpAsync(tx, mailboxId);
                 return (mailboxId, await keys.IssueMailboxKeyAsync(tx, mailboxId, "default"));
             });

@@ -10,7 +10,7 @@ public sealed class MailboxesApi(MailboxService mailboxes, ApiKeyService keys, M
     public override async Task<CreateMailboxResponse> CreateMailbox(CreateMailboxRequest request, ServerCallContext context)
     {
         var created = await mailboxes.CreateAsync(request.LocalPart, request.Domain,
-            request.HasPassword ? request.Password : null, request.HasQuota ? request.Quota : null);
+            request.HasPassword ? request.Password : null, request.HasQuota ? request.Quota : null, request.HasStorageQuota ? request.StorageQuota : null);
         return new CreateMailboxResponse { Mailbox = created.Mailbox.ToProto(), Password = created.Password, ApiKey = created.ApiKey.ToProto() };
     }
 

@@ -42,7 +42,7 @@ public sealed class MessagesApi(
         var folders = await reader.FoldersAsync(mailbox);
         return new ListFoldersResponse
         {
-            Folders = { folders.Select(f => new Folder { Name = f.Folder.Name, SpecialUse = f.Folder.SpecialUse ?? "", Messages = f.Messages, Unread = f.Unseen }) },
+            Folders = { folders.Select(f => new Folder { Name = f.Folder.Name, SpecialUse = f.Folder.SpecialUse ?? "", Messages = f.Messages, Unread = f.Unseen, Size = f.Folder.TotalSize }) },
         };
     }
 

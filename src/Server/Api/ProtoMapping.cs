@@ -11,7 +11,7 @@ public static class ProtoMapping
 {
     public static Mailbox ToProto(this MailboxRecord m) => new()
     {
-        Id = m.Id, Email = m.Address, Quota = m.Quota, Active = m.IsActive, CreatedAt = ProtoTime.From(m.CreatedAt),
+        Id = m.Id, Email = m.Address, Quota = m.Quota, StorageQuota = m.StorageQuota, Active = m.IsActive, CreatedAt = ProtoTime.From(m.CreatedAt),
     };
 
     public static Alias ToProto(this AliasRecord a) => new() { Id = a.Id, Source = a.Source, Destination = a.Destination };

@@ -9,6 +9,7 @@ public sealed class LimitsOptionsValidator : SectionValidator
     {
         if (o.Limits.MaxSendsPerHour < 1) errors.Add($"{P}Limits:MaxSendsPerHour must be at least 1.");
         if (o.Limits.MaxMessagesPerMailbox < 1) errors.Add($"{P}Limits:MaxMessagesPerMailbox must be at least 1.");
+        if (o.Limits.MaxBytesPerMailbox < 1024) errors.Add($"{P}Limits:MaxBytesPerMailbox must be at least 1024.");
         if (o.Limits.MaxMessageBytes < 1024) errors.Add($"{P}Limits:MaxMessageBytes must be at least 1024.");
         if (o.Limits.MaxRecipientsPerMessage < 1) errors.Add($"{P}Limits:MaxRecipientsPerMessage must be at least 1.");
     }

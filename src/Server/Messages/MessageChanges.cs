@@ -40,25 +40,27 @@ public sealed class MessageChanges(IStore store, IMessageRepository messages, IM
     /// <summary>Copies messages (those still in <paramref name="fromFolderId"/>, in the order given) into a folder
     /// of the same mailbox with new UIDs and the flags as stored now, and with <paramref name="move"/> removes
     /// the originals in the same write, so a message is never lost nor left in both places. A copy counts
-    /// against the quota, counted inside the write; a move does not.</summary>
+    /// against the quotas (messages and bytes), counted inside the write; a move does not.</summary>
     public Task<CopyResult> CopyAsync(long mailboxId, long fromFolderId, IReadOnlyList<string> ids, string destinationName, bool move) =>
         store.WriteAsync(async tx =>
         {
             var destination = await messages.FindFolderAsync(mailboxId, destinationName, tx);
             if (destination is null) return CopyResult.Refused(StoreRefusal.NoFolder);
             var present = await messages.PresentAsync(tx, fromFolderId, ids);
-            var sources = ids.Where(present.Contains).ToList();
+            var sources = new List<MessageRecord>();
+            foreach (var id in ids.Where(present.Contains))
+                if (await messages.FindAsync(id, tx) is { } source) sources.Add(source);
             if (!move && await mailboxes.FindByIdAsync(mailboxId, tx) is { } mailbox
-                && await messages.CountInMailboxAsync(mailboxId, tx) + sources.Count > mailbox.Quota)
+                && (await messages.CountInMailboxAsync(mailboxId, tx) + sources.Count > mailbox.Quota
+                    || await messages.StorageUsedAsync(mailboxId, tx) + sources.Sum(m => m.Size) > mailbox.StorageQuota))
                 return CopyResult.Refused(StoreRefusal.OverQuota);
             var copies = new List<(MessageRecord, MessageRecord)>();
-            foreach (var id in sources)
+            foreach (var source in sources)
             {
-                if (await messages.FindAsync(id, tx) is not { } source) continue;
                 var copy = await messages.CopyAsync(tx, source, destination, source.Flags);
                 copies.Add((source, copy));
             }
-            if (move) await messages.DeleteAsync(tx, fromFolderId, sources);
+            if (move) await messages.DeleteAsync(tx, fromFolderId, sources.Select(m => m.Id).ToList());
             return new CopyResult(copies, destination, StoreRefusal.None);
         });
 

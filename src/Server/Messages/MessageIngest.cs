@@ -101,6 +101,8 @@ public sealed class MessageIngest(
         if (!how.Own && !mailbox.IsActive) return IngestResult.Refused(StoreRefusal.Disabled, $"mailbox {mailbox.Address} is disabled");
         if (!how.Own && await messages.CountInMailboxAsync(mailbox.Id, tx) >= mailbox.Quota)
             return IngestResult.Refused(StoreRefusal.OverQuota, $"mailbox {mailbox.Address} is full ({mailbox.Quota} messages)");
+        if (!how.Own && await messages.StorageUsedAsync(mailbox.Id, tx) + message.Size > mailbox.StorageQuota)
+            return IngestResult.Refused(StoreRefusal.OverQuota, $"mailbox {mailbox.Address} is full ({mailbox.StorageQuota} bytes)");
         var folder = await messages.FindFolderAsync(mailbox.Id, folderName, tx);
         if (folder is null) return IngestResult.Refused(StoreRefusal.NoFolder, $"mailbox {mailbox.Address} has no folder {EmailAddress.Shorten(folderName)}");
         var stored = await messages.InsertAsync(tx, mailbox.Id, folder, new NewMessage(message.Blob, message.Size, message.Fields, how.ReceivedAt, how.Flags, message.Structure));

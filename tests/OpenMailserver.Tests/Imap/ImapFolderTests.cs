@@ -159,9 +159,9 @@ public sealed class ImapFolderTests(SharedMailServer server)
             Assert.Contains(" OK ", (await imap.UntilTaggedAsync($"A{i}")).Last());
         }
         await imap.SendAsync($"A9 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
-        Assert.Equal("A9 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.UntilTaggedAsync("A9")).Last());
+        Assert.Equal("A9 NO [OVERQUOTA] The mailbox holds at most 2 messages and 10737418240 bytes", (await imap.UntilTaggedAsync("A9")).Last());
         await imap.CommandAsync("SELECT INBOX");
-        Assert.Equal("T3 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.CommandAsync("COPY 1 Trash")).Last());
+        Assert.Equal("T3 NO [OVERQUOTA] The mailbox holds at most 2 messages and 10737418240 bytes", (await imap.CommandAsync("COPY 1 Trash")).Last());
         Assert.StartsWith("T4 OK", (await imap.CommandAsync("MOVE 1 Trash")).Last());
 
         // Expunging makes room again: the kept count follows deletions.
@@ -171,7 +171,7 @@ public sealed class ImapFolderTests(SharedMailServer server)
         await imap.SendAsync($"A10 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
         Assert.Contains(" OK ", (await imap.UntilTaggedAsync("A10")).Last());
         await imap.SendAsync($"A11 APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
-        Assert.Equal("A11 NO [OVERQUOTA] The mailbox holds at most 2 messages", (await imap.UntilTaggedAsync("A11")).Last());
+        Assert.Equal("A11 NO [OVERQUOTA] The mailbox holds at most 2 messages and 10737418240 bytes", (await imap.UntilTaggedAsync("A11")).Last());
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class ImapFolderTests(SharedMailServer server)
         // Five fit; every other one is refused, whichever door it came through.
         Assert.Equal(5, replies.Count(r => r.Contains(" OK [APPENDUID") || r.StartsWith("250 ")));
         Assert.All(replies.Where(r => !r.Contains(" OK [APPENDUID") && !r.StartsWith("250 ")),
-            r => Assert.True(r.EndsWith("NO [OVERQUOTA] The mailbox holds at most 5 messages") || r.StartsWith("452 ") || r.StartsWith("552 "), r));
+            r => Assert.True(r.EndsWith("NO [OVERQUOTA] The mailbox holds at most 5 messages and 10737418240 bytes") || r.StartsWith("452 ") || r.StartsWith("552 "), r));
         Assert.Contains(await sessions[0].CommandAsync("STATUS INBOX (MESSAGES)"), line => line.StartsWith("* STATUS") && line.EndsWith("(MESSAGES 5)"));
         foreach (var session in sessions) await session.DisposeAsync();
     }

@@ -15,22 +15,36 @@ public sealed class ImapQuotaTests
     [Fact]
     public async Task Getquotaroot_shows_the_quota_and_usage_the_api_shows_and_an_append_over_it_is_overquota()
     {
-        await using var server = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Limits:MaxMessagesPerMailbox"] = "3", ["OpenMailserver:Limits:MaxMessageBytes"] = "500000" });
+        await using var server = new MailServer(new Dictionary<string, string?>
+        {
+            ["OpenMailserver:Limits:MaxMessagesPerMailbox"] = "3", ["OpenMailserver:Limits:MaxMessageBytes"] = "500000", ["OpenMailserver:Limits:MaxBytesPerMailbox"] = "1048576",
+        });
         var box = await server.CreateMailboxAsync();
         await using var imap = await ImapConversation.LoginAsync(server, box);
         var capability = (await imap.CommandAsync("CAPABILITY"))[0];
-        foreach (var name in new[] { " QUOTA", " QUOTA=RES-MESSAGE", " STATUS=SIZE", " APPENDLIMIT=500000" }) Assert.Contains(name, capability);
-        Assert.DoesNotContain("QUOTA=RES-STORAGE", capability);
+        foreach (var name in new[] { " QUOTA", " QUOTA=RES-STORAGE", " QUOTA=RES-MESSAGE", " STATUS=SIZE", " APPENDLIMIT=500000" }) Assert.Contains(name, capability);
 
-        Assert.Equal(["* QUOTAROOT \"INBOX\" \"\"", "* QUOTA \"\" (MESSAGE 0 3)", "T3 OK GETQUOTAROOT completed"], await imap.CommandAsync("GETQUOTAROOT INBOX"));
+        Assert.Equal(["* QUOTAROOT \"INBOX\" \"\"", "* QUOTA \"\" (STORAGE 0 1024 MESSAGE 0 3)", "T3 OK GETQUOTAROOT completed"], await imap.CommandAsync("GETQUOTAROOT INBOX"));
         for (var i = 0; i < 2; i++) await imap.AppendAsync("INBOX", $"m{i}");
         await imap.AppendAsync("Sent", "sent");
-        Assert.Equal(["* QUOTA \"\" (MESSAGE 3 3)", "T4 OK GETQUOTA completed"], await imap.CommandAsync("GETQUOTA \"\""));
+        // STORAGE is the sum of the folders' sizes the API shows, in KiB rounded up.
+        Assert.Equal(["* QUOTA \"\" (STORAGE 1 1024 MESSAGE 3 3)", "T4 OK GETQUOTA completed"], await imap.CommandAsync("GETQUOTA \"\""));
         using (var admin = server.Rest(server.AdminKey))
-            Assert.Equal(3, (await admin.GetJsonAsync($"/v1/mailboxes/{box.Address}")).GetProperty("quota").GetInt64());
+        {
+            var mailbox = await admin.GetJsonAsync($"/v1/mailboxes/{box.Address}");
+            Assert.Equal(3, mailbox.GetProperty("quota").GetInt64());
+            Assert.Equal(1048576, mailbox.GetProperty("storage_quota").GetInt64());
+            // Each folder's size as the API shows it is the one STATUS gives; together they are what STORAGE counts.
+            await using var other = await ImapConversation.LoginAsync(server, box);
+            foreach (var folder in (await admin.GetJsonAsync($"/v1/mailboxes/{box.Address}/folders")).EnumerateArray())
+            {
+                var (name, size) = (folder.GetProperty("name").GetString()!, folder.GetProperty("size").GetInt64());
+                Assert.Equal($"* STATUS \"{name}\" (SIZE {size})", (await other.CommandAsync($"STATUS \"{name}\" (SIZE)"))[0]);
+            }
+        }
 
         await imap.SendAsync($"A1 APPEND INBOX {{{Message.Length}+}}\r\n{Message}\r\n");
-        Assert.Equal("A1 NO [OVERQUOTA] The mailbox holds at most 3 messages", (await imap.UntilTaggedAsync("A1")).Last());
+        Assert.Equal("A1 NO [OVERQUOTA] The mailbox holds at most 3 messages and 1048576 bytes", (await imap.UntilTaggedAsync("A1")).Last());
 
         Assert.Equal("T5 NO [NONEXISTENT] The only quota root is \"\"", (await imap.CommandAsync("GETQUOTA \"other\""))[^1]);
         Assert.StartsWith("T6 NO [NONEXISTENT]", (await imap.CommandAsync("GETQUOTAROOT Nowhere"))[^1]);
@@ -41,9 +55,43 @@ public sealed class ImapQuotaTests
         // The quota as stored now, not as at login: raised by the operator, it holds at once in this session.
         await server.Services.GetRequiredService<ServerAssembly::OpenMailserver.Server.Storage.Database>()
             .WriteAsync(tx => tx.Connection!.ExecuteAsync("UPDATE mailboxes SET quota = 5 WHERE id = @Id", new { box.Id }, tx));
-        Assert.Equal("* QUOTA \"\" (MESSAGE 3 5)", (await imap.CommandAsync("GETQUOTA \"\""))[0]);
+        Assert.Equal("* QUOTA \"\" (STORAGE 1 1024 MESSAGE 3 5)", (await imap.CommandAsync("GETQUOTA \"\""))[0]);
         await imap.SendAsync($"A2 APPEND INBOX {{{Message.Length}+}}\r\n{Message}\r\n");
         Assert.Contains(" OK ", (await imap.UntilTaggedAsync("A2")).Last());
+    }
+
+    [Fact]
+    public async Task The_storage_quota_holds_at_every_door_and_the_api_sets_and_shows_it()
+    {
+        await using var server = new MailServer(new Dictionary<string, string?> { ["OpenMailserver:Limits:MaxBytesPerMailbox"] = "4096" });
+        var box = await server.CreateMailboxAsync();
+        await using var imap = await ImapConversation.LoginAsync(server, box);
+        string Sized(int bytes) => "Subject: s\r\n\r\n" + new string('x', bytes - 17) + "\r\n";
+        async Task<string> AppendAsync(string tag, string message)
+        {
+            await imap.SendAsync($"{tag} APPEND INBOX {{{message.Length}+}}\r\n{message}\r\n");
+            return (await imap.UntilTaggedAsync(tag))[^1];
+        }
+        Assert.StartsWith("A1 OK [APPENDUID", await AppendAsync("A1", Sized(2500)));
+        Assert.Equal(["* QUOTA \"\" (STORAGE 3 4 MESSAGE 1 5000)", "T2 OK GETQUOTA completed"], await imap.CommandAsync("GETQUOTA \"\""));
+        // 2,500 + 2,000 bytes would pass 4,096: refused by APPEND, by COPY and by the MX, and nothing is stored.
+        Assert.Equal("A2 NO [OVERQUOTA] The mailbox holds at most 5000 messages and 4096 bytes", await AppendAsync("A2", Sized(2000)));
+        await imap.CommandAsync("SELECT INBOX");
+        Assert.StartsWith("T4 NO [OVERQUOTA]", (await imap.CommandAsync("COPY 1 Trash"))[^1]);
+        var reply = await SmtpConversation.DeliverAsync(server.MxPort, "a@outside.test", box.Address, System.Text.Encoding.ASCII.GetBytes(Sized(2000)));
+        Assert.Matches("^(452|552) ", reply);
+        // A move takes no room; a message that fits is stored.
+        Assert.StartsWith("T5 OK", (await imap.CommandAsync("MOVE 1 Trash"))[^1]);
+        Assert.StartsWith("A3 OK [APPENDUID", await AppendAsync("A3", Sized(1500)));
+        Assert.Equal("* QUOTA \"\" (STORAGE 4 4 MESSAGE 2 5000)", (await imap.CommandAsync("GETQUOTA \"\""))[0]);
+
+        using var admin = server.Rest(server.AdminKey);
+        var created = await admin.PostJsonAsync("/v1/mailboxes", new { local_part = "roomy", domain = "example.test", storage_quota = 1_000_000 });
+        Assert.Equal(1_000_000, created.GetProperty("mailbox").GetProperty("storage_quota").GetInt64());
+        Assert.Equal(4096, (await admin.GetJsonAsync($"/v1/mailboxes/{box.Address}")).GetProperty("storage_quota").GetInt64());
+        var refused = await admin.PostAsync("/v1/mailboxes", System.Net.Http.Json.JsonContent.Create(new { local_part = "tiny", domain = "example.test", storage_quota = 0 }));
+        Assert.Equal(400, (int)refused.StatusCode);
+        Assert.Contains("storage_quota", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class IngestDoorsTests
         Assert.Contains(" OK [APPENDUID", (await AppendAsync(imap, "A1", "by append 1")).Last());
         await AssertReceivedAsync(server, box, "by append 1", "INBOX");
 
-        Assert.EndsWith("NO [OVERQUOTA] The mailbox holds at most 1 messages", (await AppendAsync(imap, "A2", "by append 2")).Last());
+        Assert.EndsWith("NO [OVERQUOTA] The mailbox holds at most 1 messages and 10737418240 bytes", (await AppendAsync(imap, "A2", "by append 2")).Last());
         Assert.Equal(1, await CountAsync(server, box));
     }
 

@@ -42,7 +42,7 @@ public sealed class AppendHandler : ICommandHandler
             r.Tagged(c.Tag, "NO", "[UNKNOWN-CTE] A message holding NUL bytes is not stored: send binary content base64-encoded");
             return;
         }
-        if (await Folders.WouldExceedQuotaAsync(session, a.Messages.Count))
+        if (await Folders.WouldExceedQuotaAsync(session, a.Messages.Count, a.Messages.Sum(m => (long)m.Content.Length)))
         {
             r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
             return;

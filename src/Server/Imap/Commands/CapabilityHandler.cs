@@ -20,7 +20,7 @@ public sealed class CapabilityHandler : ICommandHandler
     public static string List(ImapSession session)
     {
         var caps = new List<string> { "IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS", "SEARCHRES", "CONDSTORE", "QRESYNC",
-            "STATUS=SIZE", $"APPENDLIMIT={session.AppendLimit}", "QUOTA", "QUOTA=RES-MESSAGE", "ESEARCH", "BINARY", "MULTIAPPEND",
+            "STATUS=SIZE", $"APPENDLIMIT={session.AppendLimit}", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "ESEARCH", "BINARY", "MULTIAPPEND",
             "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES" };
         // After login only, and once (RFC 4978).
         if (session.State != SessionState.NotAuthenticated && !session.IsCompressed) caps.Add("COMPRESS=DEFLATE");

@@ -31,7 +31,7 @@ public sealed class CopyHandler : ICommandHandler
         }
         var named = selected.Resolve(set, byUid, session.LastSearch).Where(t => !selected.Vanished.Contains(t.Uid)).Select(t => t.Uid).ToList();
         var sources = await session.Services.Messages.ListEntriesAsync(selected.Folder.Id, named);
-        if (!move && await Folders.WouldExceedQuotaAsync(session, sources.Count))
+        if (!move && await Folders.WouldExceedQuotaAsync(session, sources.Count, sources.Sum(m => m.Size)))
         {
             r.Tagged(c.Tag, "NO", await Folders.OverQuotaAsync(session));
             return;

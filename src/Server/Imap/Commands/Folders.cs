@@ -24,14 +24,21 @@ public static class Folders
 
     public const string ReadOnly = "[READ-ONLY] The folder is open read-only (EXAMINE)";
 
-    /// <summary>The mailbox's quota as stored now: an operator may have changed it since the login (0 once the mailbox is gone).</summary>
-    public static async Task<long> QuotaAsync(ImapSession session) => (await session.Services.Mailboxes.FindByIdAsync(session.User!.Id))?.Quota ?? 0;
+    /// <summary>The mailbox as stored now: an operator may have changed its quotas since the login (null once it is gone).</summary>
+    public static Task<MailboxRecord?> MailboxAsync(ImapSession session) => session.Services.Mailboxes.FindByIdAsync(session.User!.Id);
 
-    /// <summary>RFC 9208's OVERQUOTA, with the mailbox's limit as stored now.</summary>
-    public static async Task<string> OverQuotaAsync(ImapSession session) => $"[OVERQUOTA] The mailbox holds at most {await QuotaAsync(session)} messages";
+    /// <summary>RFC 9208's OVERQUOTA, with the mailbox's limits as stored now.</summary>
+    public static async Task<string> OverQuotaAsync(ImapSession session) =>
+        await MailboxAsync(session) is { } mailbox
+            ? $"[OVERQUOTA] The mailbox holds at most {mailbox.Quota} messages and {mailbox.StorageQuota} bytes"
+            : "[OVERQUOTA] The mailbox no longer exists";
 
-    /// <summary>Whether <paramref name="adding"/> more messages would exceed the mailbox's quota. Outside a
-    /// transaction only a quick refusal, before any work; what decides is the count inside the write.</summary>
-    public static async Task<bool> WouldExceedQuotaAsync(ImapSession session, int adding) =>
-        await session.Services.Messages.CountInMailboxAsync(session.User!.Id) + adding > await QuotaAsync(session);
+    /// <summary>Whether <paramref name="adding"/> more messages of <paramref name="bytes"/> in all would exceed a quota of
+    /// the mailbox. Outside a transaction only a quick refusal, before any work; what decides is the count inside the write.</summary>
+    public static async Task<bool> WouldExceedQuotaAsync(ImapSession session, int adding, long bytes)
+    {
+        if (await MailboxAsync(session) is not { } mailbox) return true;
+        var messages = session.Services.Messages;
+        return await messages.CountInMailboxAsync(mailbox.Id) + adding > mailbox.Quota || await messages.StorageUsedAsync(mailbox.Id) + bytes > mailbox.StorageQuota;
+    }
 }

@@ -3,9 +3,10 @@ using OpenMailserver.Server.Imap.Session;
 
 namespace OpenMailserver.Server.Imap.Commands;
 
-/// <summary>RFC 9208 QUOTA with the one resource a mailbox is limited in, MESSAGE: every folder of a mailbox is under
-/// one quota root, "", whose usage and limit are the mailbox's message count and quota as stored now (what the REST
-/// API and the dashboard show). Quotas are the operator's to set: SETQUOTA is refused.</summary>
+/// <summary>RFC 9208 QUOTA with the two resources a mailbox is limited in, STORAGE (in units of 1,024 bytes) and MESSAGE:
+/// every folder of a mailbox is under one quota root, "", whose usage and limits are the mailbox's size, message count
+/// and quotas as stored now (what the REST API and the dashboard show). Quotas are the operator's to set: SETQUOTA is
+/// refused.</summary>
 public sealed class QuotaHandler : ICommandHandler
 {
     /// <summary>The mailbox's one quota root.</summary>
@@ -42,7 +43,11 @@ public sealed class QuotaHandler : ICommandHandler
 
     private static async Task WriteQuotaAsync(ImapSession session, ImapResponse r)
     {
-        var used = await session.Services.Messages.CountInMailboxAsync(session.User!.Id);
-        r.Raw("* QUOTA \"\" (MESSAGE ").Number(used).Raw(" ").Number(await Folders.QuotaAsync(session)).Raw(")").Line();
+        var mailbox = await Folders.MailboxAsync(session);
+        var messages = session.Services.Messages;
+        var (count, bytes) = (await messages.CountInMailboxAsync(session.User!.Id), await messages.StorageUsedAsync(session.User!.Id));
+        // Usage rounded up, so a mailbox holding anything uses something; the limit rounded down, so it is never above the real one.
+        r.Raw("* QUOTA \"\" (STORAGE ").Number((bytes + 1023) / 1024).Raw(" ").Number((mailbox?.StorageQuota ?? 0) / 1024)
+            .Raw(" MESSAGE ").Number(count).Raw(" ").Number(mailbox?.Quota ?? 0).Raw(")").Line();
     }
 }

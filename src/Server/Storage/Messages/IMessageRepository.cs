@@ -20,6 +20,9 @@ public interface IMessageRepository
     /// <summary>Moves a message to another folder of its mailbox under that folder's next UID, keeping its id.</summary>
     Task<MessageRecord> MoveAsync(IUnitOfWork tx, MessageRecord message, FolderRecord destination);
     Task<long> CountInMailboxAsync(long mailboxId, IUnitOfWork? tx = null);
+
+    /// <summary>The total size of the mailbox's messages, from what its folders keep.</summary>
+    Task<long> StorageUsedAsync(long mailboxId, IUnitOfWork? tx = null);
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery query);
     /// <summary>Conversations, the most recently active first; a thread's position is its last message time and id.</summary>

@@ -5,7 +5,7 @@ namespace OpenMailserver.Server.Storage;
 
 public sealed class SqliteMailboxRepository(Database database) : SqliteRepository(database), IMailboxRepository
 {
-    private const string Columns = "id, domain_id AS DomainId, local_part AS LocalPart, address, password_hash AS PasswordHash, quota, active, created_at AS CreatedAt";
+    private const string Columns = "id, domain_id AS DomainId, local_part AS LocalPart, address, password_hash AS PasswordHash, quota, active, created_at AS CreatedAt, storage_quota AS StorageQuota";
 
     public async Task<long> EnsureDomainAsync(IUnitOfWork tx, string domain, long now)
     {
@@ -20,12 +20,12 @@ public sealed class SqliteMailboxRepository(Database database) : SqliteRepositor
     public Task<IReadOnlyList<string>> ListDomainsAsync() =>
         ReadAsync<IReadOnlyList<string>>(null, async (c, t) => (await c.QueryAsync<string>("SELECT name FROM domains ORDER BY name", transaction: t)).AsList());
 
-    public Task<long> InsertAsync(IUnitOfWork tx, long domainId, string localPart, string address, string passwordHash, long quota, long now) =>
+    public Task<long> InsertAsync(IUnitOfWork tx, long domainId, string localPart, string address, string passwordHash, long quota, long storageQuota, long now) =>
         Sql(tx).Connection!.ExecuteScalarAsync<long>(
             """
-            INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, active, created_at)
-            VALUES (@domainId, @localPart, @address, @passwordHash, @quota, 1, @now) RETURNING id
-            """, new { domainId, localPart, address, passwordHash, quota, now }, Sql(tx));
+            INSERT INTO mailboxes (domain_id, local_part, address, password_hash, quota, storage_quota, active, created_at)
+            VALUES (@domainId, @localPart, @address, @passwordHash, @quota, @storageQuota, 1, @now) RETURNING id
+            """, new { domainId, localPart, address, passwordHash, quota, storageQuota, now }, Sql(tx));
 
     public Task<MailboxRecord?> FindByAddressAsync(string address, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.QuerySingleOrDefaultAsync<MailboxRecord>($"SELECT {Columns} FROM mailboxes WHERE address = @address", new { address }, t));

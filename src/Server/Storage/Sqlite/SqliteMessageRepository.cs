@@ -208,6 +208,10 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<long> CountInMailboxAsync(long mailboxId, IUnitOfWork? tx = null) =>
         ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT message_count FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, t));
 
+    /// <summary>The sizes the triggers of migration 0012 keep per folder, summed: a row per folder, not per message.</summary>
+    public Task<long> StorageUsedAsync(long mailboxId, IUnitOfWork? tx = null) =>
+        ReadAsync(tx, (c, t) => c.ExecuteScalarAsync<long>("SELECT COALESCE(SUM(total_size), 0) FROM folders WHERE mailbox_id = @mailboxId", new { mailboxId }, t));
+
     public Task<IReadOnlyList<MessageRecord>> QueryAsync(MessageQuery q)
     {
         if (q.Text is not null) return SearchAsync(q);
