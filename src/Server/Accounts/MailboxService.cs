@@ -29,8 +29,8 @@ public sealed class MailboxService(
             throw new MailServerException(ErrorKind.InvalidArgument, $"The address {address} is longer than {EmailAddress.MaxLength} characters.");
         if (quota is < 1)
             throw new MailServerException(ErrorKind.InvalidArgument, "quota must be a positive number of messages.");
-        if (storageQuota is < 1)
-            throw new MailServerException(ErrorKind.InvalidArgument, "storage_quota must be a positive number of bytes.");
+        if (storageQuota is < 1024)
+            throw new MailServerException(ErrorKind.InvalidArgument, "storage_quota must be at least 1024 bytes.");
 
         var chosenPassword = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosenPassword);

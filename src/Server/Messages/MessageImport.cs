@@ -31,6 +31,8 @@ public sealed class MessageImport(IStore store, MessageIngest ingest, IMessageRe
         if (await messages.FindFolderAsync(mailbox.Id, folder) is null) throw new MailServerException(ErrorKind.NotFound, $"no folder {EmailAddress.Shorten(folder)}");
         if (await messages.CountInMailboxAsync(mailbox.Id) + fresh.Count > mailbox.Quota)
             throw new MailServerException(ErrorKind.ResourceExhausted, $"mailbox {mailbox.Address} holds at most {mailbox.Quota} messages; nothing of this request was stored");
+        if (await messages.StorageUsedAsync(mailbox.Id) + fresh.Sum(x => (long)x.Item.Raw.Length) > mailbox.StorageQuota)
+            throw new MailServerException(ErrorKind.ResourceExhausted, $"mailbox {mailbox.Address} holds at most {mailbox.StorageQuota} bytes; nothing of this request was stored");
 
         // Written and parsed before the write, several at a time: their fsyncs overlap, and the writer waits for none.
         var prepared = new PreparedMessage[fresh.Count];

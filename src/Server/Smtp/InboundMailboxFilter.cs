@@ -20,7 +20,7 @@ public sealed class InboundMailboxFilter(
     {
         var limit = options.Value.MaxMessageBytes;
         if (size > limit) throw SmtpReplies.TooBig(limit);
-        context.StartTransaction();
+        context.StartTransaction(size);
         return Task.FromResult(true);
     }
 
@@ -40,8 +40,12 @@ public sealed class InboundMailboxFilter(
         if (!resolution.IsHostedDomain) throw SmtpReplies.RelayDenied(raw);
         if (!resolution.IsLocal) throw SmtpReplies.NoSuchUser(raw);
         if (resolution.Mailboxes.All(m => !m.IsActive)) throw SmtpReplies.Disabled(raw);
+        // Full by count, or by bytes for the size MAIL declared (a mailbox full to the byte takes nothing more): refused here,
+        // before the message is sent, and alone, not with the other recipients of the message at the end of DATA.
         foreach (var mailbox in resolution.Mailboxes)
-            if (await messages.CountInMailboxAsync(mailbox.Id) >= mailbox.Quota) throw SmtpReplies.MailboxFull(raw);
+            if (await messages.CountInMailboxAsync(mailbox.Id) >= mailbox.Quota
+                || await messages.StorageUsedAsync(mailbox.Id) + Math.Max(1, context.DeclaredSize()) > mailbox.StorageQuota)
+                throw SmtpReplies.MailboxFull(raw);
         return true;
     }
 

@@ -38,7 +38,9 @@ public sealed class InboundMessageStore(
             if (!result.Delivered)
             {
                 logger.LogWarning("Inbound message {Id} from <{From}> deferred: {Reason}", id, from, result.RefusedReason);
-                return SmtpReplies.Reply(SmtpReplyCode.InsufficientStorage, $"4.3.0 Not stored: {result.RefusedReason}; try again later");
+                // The reason names the mailbox behind an address (an alias's) and its quota: the log keeps it, the sender
+                // learns only that it may try again.
+                return SmtpReplies.Reply(SmtpReplyCode.InsufficientStorage, "4.2.2 Not stored: a recipient's mailbox is full or unavailable; try again later");
             }
             logger.LogInformation("Received message {Id} from <{From}> [{Remote}] for {Recipients}", id, from, context.RemoteAddress(), string.Join(", ", recipients));
             metrics.Received();

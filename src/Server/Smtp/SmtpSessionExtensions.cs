@@ -31,6 +31,12 @@ public static class SmtpSessionExtensions
             ? mailbox
             : null;
 
+    /// <summary>The size the current transaction's MAIL declared, or 0.</summary>
+    public static int DeclaredSize(this ISessionContext context) =>
+        context.Properties.TryGetValue(DeclaredSizeKey, out var value) && value is int size ? size : 0;
+
+    private const string DeclaredSizeKey = "openmailserver.declared-size";
+
     public static void SetMailbox(this ISessionContext context, MailboxRecord mailbox, CancellationToken revoked) => context.Properties[MailboxKey] = (mailbox, revoked);
 
     /// <summary>Counts RCPTs in the current transaction; every MAIL FROM starts a new one.</summary>
@@ -41,9 +47,11 @@ public static class SmtpSessionExtensions
         return count;
     }
 
-    public static void StartTransaction(this ISessionContext context)
+    /// <summary>Starts a transaction, with the size MAIL declared (SIZE=, RFC 1870; 0 when none).</summary>
+    public static void StartTransaction(this ISessionContext context, int declaredSize)
     {
         context.Properties[RecipientCountKey] = 0;
+        context.Properties[DeclaredSizeKey] = declaredSize;
         if (context.Pipe is SessionPipe session) session.InTransaction = true;
     }
 

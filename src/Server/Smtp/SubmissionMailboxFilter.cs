@@ -29,7 +29,7 @@ public sealed class SubmissionMailboxFilter(SenderPolicy senders, IOptions<Limit
         {
             throw SmtpReplies.SenderNotOwned(raw);
         }
-        context.StartTransaction();
+        context.StartTransaction(0);
         return true;
     }
 

@@ -7,7 +7,7 @@ using OpenMailserver.Tests.Infrastructure;
 namespace OpenMailserver.Tests.Imap;
 
 /// <summary>QUOTA (RFC 9208) with the mailbox's message quota, the numbers the REST API shows; APPENDLIMIT (RFC 7889)
-/// with the real largest message; STATUS SIZE (RFC 8438) and DELETED.</summary>
+/// with the real largest message; STATUS SIZE (RFC 8438), DELETED and DELETED-STORAGE.</summary>
 public sealed class ImapQuotaTests
 {
     private const string Message = "Subject: q\r\n\r\nx\r\n";
@@ -79,7 +79,15 @@ public sealed class ImapQuotaTests
         await imap.CommandAsync("SELECT INBOX");
         Assert.StartsWith("T4 NO [OVERQUOTA]", (await imap.CommandAsync("COPY 1 Trash"))[^1]);
         var reply = await SmtpConversation.DeliverAsync(server.MxPort, "a@outside.test", box.Address, System.Text.Encoding.ASCII.GetBytes(Sized(2000)));
-        Assert.Matches("^(452|552) ", reply);
+        Assert.StartsWith("452 4.2.2 ", reply);
+        // A MAIL that declares its size is refused at RCPT, before the message is sent.
+        await using (var smtp = await SmtpConversation.OpenAsync(server.MxPort))
+        {
+            await smtp.ReplyAsync();
+            await smtp.CommandAsync("EHLO sender.test");
+            Assert.StartsWith("250", await smtp.CommandAsync("MAIL FROM:<a@outside.test> SIZE=2000"));
+            Assert.StartsWith($"452 4.2.2 <{box.Address}>: Mailbox full, try again later", await smtp.CommandAsync($"RCPT TO:<{box.Address}>"));
+        }
         // A move takes no room; a message that fits is stored.
         Assert.StartsWith("T5 OK", (await imap.CommandAsync("MOVE 1 Trash"))[^1]);
         Assert.StartsWith("A3 OK [APPENDUID", await AppendAsync("A3", Sized(1500)));
@@ -101,11 +109,16 @@ public sealed class ImapQuotaTests
         var box = await server.CreateMailboxAsync();
         await using var imap = await ImapConversation.LoginAsync(server, box);
         for (var i = 0; i < 3; i++) await imap.AppendAsync("INBOX", $"message {i}");
+        await imap.AppendAsync("INBOX", "a larger one " + new string('x', 3000));
         await imap.CommandAsync("SELECT INBOX");
         var sizes = (await imap.CommandAsync("FETCH 1:* (RFC822.SIZE)")).Select(l => Regex.Match(l, @"RFC822\.SIZE (\d+)")).Where(m => m.Success)
             .Sum(m => long.Parse(m.Groups[1].Value));
-        await imap.CommandAsync("STORE 1,3 +FLAGS (\\Deleted)");
-        Assert.Equal($"* STATUS \"INBOX\" (MESSAGES 3 SIZE {sizes} APPENDLIMIT 400000 DELETED 2)",
-            (await imap.CommandAsync("STATUS INBOX (MESSAGES SIZE APPENDLIMIT DELETED)"))[0]);
+        var deletedSize = (await imap.CommandAsync("FETCH 1,4 (RFC822.SIZE)")).Select(l => Regex.Match(l, @"RFC822\.SIZE (\d+)")).Where(m => m.Success)
+            .Sum(m => long.Parse(m.Groups[1].Value));
+        await imap.CommandAsync("STORE 1,4 +FLAGS (\\Deleted)");
+        // DELETED-STORAGE (RFC 9208, with QUOTA=RES-STORAGE): what an EXPUNGE would free, in KiB rounded up.
+        Assert.Equal($"* STATUS \"INBOX\" (MESSAGES 4 SIZE {sizes} APPENDLIMIT 400000 DELETED 2 DELETED-STORAGE {(deletedSize + 1023) / 1024})",
+            (await imap.CommandAsync("STATUS INBOX (MESSAGES SIZE APPENDLIMIT DELETED DELETED-STORAGE)"))[0]);
+        Assert.True(deletedSize > 3000);
     }
 }

@@ -38,6 +38,8 @@ public sealed class StatusHandler : ICommandHandler
                 "APPENDLIMIT" => session.AppendLimit,
                 // By the index of \Deleted messages: the cost is those, not the folder.
                 "DELETED" => await session.Services.Messages.CountWithAsync(folder.Id, IndexedFlag.Deleted),
+                // RFC 9208, with QUOTA=RES-STORAGE: what an EXPUNGE would free, in the STORAGE resource's 1,024-byte units.
+                "DELETED-STORAGE" => (await session.Services.Messages.DeletedSizeAsync(folder.Id) + 1023) / 1024,
                 _ => 0,
             });
         }

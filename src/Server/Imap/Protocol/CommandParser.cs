@@ -14,7 +14,7 @@ public static class CommandParser
     private const int MaxListPatterns = 32;
     private const int MaxIdFields = 30;
 
-    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "APPENDLIMIT", "DELETED"];
+    public static readonly string[] StatusItemNames = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "SIZE", "HIGHESTMODSEQ", "APPENDLIMIT", "DELETED", "DELETED-STORAGE"];
 
     /// <summary>The command's name after its tag (with "UID " before the UID commands), and a reader at its arguments.</summary>
     public static ImapCommand Command(string tag, ImapReader reader)

@@ -82,6 +82,9 @@ public interface IMessageRepository
     /// <summary>How many messages of the folder have the flag, by its index.</summary>
     Task<long> CountWithAsync(long folderId, IndexedFlag flag);
 
+    /// <summary>The total size of the folder's \Deleted messages, by the index of them.</summary>
+    Task<long> DeletedSizeAsync(long folderId);
+
     /// <summary>How many messages of a folder have a UID of at least <paramref name="fromUid"/> (IMAP's RECENT).</summary>
     Task<long> CountFromUidAsync(long folderId, long fromUid);
 

@@ -516,6 +516,11 @@ public sealed class SqliteMessageRepository(Database database) : SqliteRepositor
     public Task<long> CountWithAsync(long folderId, IndexedFlag flag) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM ({UidsWith(flag)})", new { folderId, limit = -1 }, t));
 
+    public Task<long> DeletedSizeAsync(long folderId) =>
+        ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>(DeletedSize, new { folderId }, t));
+
+    internal const string DeletedSize = "SELECT COALESCE(SUM(size), 0) FROM messages INDEXED BY messages_deleted WHERE folder_id = @folderId AND deleted = 1";
+
     public Task<long> CountFromUidAsync(long folderId, long fromUid) =>
         ReadAsync(null, (c, t) => c.ExecuteScalarAsync<long>(CountFromUid, new { folderId, fromUid }, t));
 
