@@ -23,7 +23,7 @@ public sealed class SearchHandler : ICommandHandler
         {
             // A SAVE search that fails empties '$' (RFC 5182 §2.1).
             if (search.Returns("SAVE")) session.LastSearch = new HashSet<uint>();
-            r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
+            r.Tagged(c.Tag, "NO", BadCharset);
             return;
         }
 
@@ -95,6 +95,25 @@ public sealed class SearchHandler : ICommandHandler
         }
         if (highest is { } modseq && matches.Count > 0) r.Raw(" MODSEQ ").Number(modseq);
         r.Line();
+    }
+
+    /// <summary>The answer to a search in a charset other than UTF-8 and US-ASCII (SEARCH, SORT, THREAD).</summary>
+    public const string BadCharset = "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported";
+
+    /// <summary>How many index entries of the matches one read brings (SORT, THREAD).</summary>
+    private const int RecordBatch = 1000;
+
+    /// <summary>The index entries of <paramref name="matches"/>, a batch at a time, each with its sequence number; a message
+    /// expunged since the search is left out, as FETCH leaves it.</summary>
+    public static async IAsyncEnumerable<List<(uint Sequence, MessageRecord Record)>> RecordsAsync(ImapSession session, SelectedFolder selected,
+        List<(uint Sequence, uint Uid)> matches, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var chunk in matches.Chunk(RecordBatch))
+        {
+            ct.ThrowIfCancellationRequested();
+            var records = (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, chunk.Select(m => m.Uid).ToList())).ToDictionary(m => (uint)m.Uid);
+            yield return [.. chunk.Where(m => records.ContainsKey(m.Uid)).Select(m => (m.Sequence, records[m.Uid]))];
+        }
     }
 
     /// <summary>The messages of the view that <paramref name="key"/> matches, as (sequence number, UID) in ascending

@@ -10,9 +10,6 @@ namespace OpenMailserver.Server.Imap.Commands;
 /// each criterion, and the numbers written as they are made.</summary>
 public sealed class SortHandler : ICommandHandler
 {
-    /// <summary>How many index entries one read brings.</summary>
-    private const int Batch = 1000;
-
     public IReadOnlyList<string> Names => ["SORT", "UID SORT"];
     public IReadOnlyList<SessionState> States => AllowedIn.Selected;
 
@@ -21,7 +18,7 @@ public sealed class SortHandler : ICommandHandler
         var sort = CommandParser.Sort(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
         if (sort.UnsupportedCharset is not null)
         {
-            r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
+            r.Tagged(c.Tag, "NO", SearchHandler.BadCharset);
             return;
         }
         var byUid = c.Name == "UID SORT";
@@ -50,14 +47,10 @@ public sealed class SortHandler : ICommandHandler
         IReadOnlyList<SortCriterion> criteria, CancellationToken ct)
     {
         var rows = new List<Row>(matches.Count);
-        foreach (var chunk in matches.Chunk(Batch))
+        await foreach (var batch in SearchHandler.RecordsAsync(session, selected, matches, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            // A message expunged since the search is left out, as FETCH leaves it.
-            var records = (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, chunk.Select(m => m.Uid).ToList())).ToDictionary(m => (uint)m.Uid);
-            foreach (var (sequence, uid) in chunk)
+            foreach (var (sequence, m) in batch)
             {
-                if (!records.TryGetValue(uid, out var m)) continue;
                 var numbers = new long[criteria.Count];
                 var texts = new string[criteria.Count];
                 for (var i = 0; i < criteria.Count; i++)
@@ -70,7 +63,7 @@ public sealed class SortHandler : ICommandHandler
                         default: texts[i] = SortValues.Text(m, criteria[i].Key); break;
                     }
                 }
-                rows.Add(new Row(sequence, uid, numbers, texts));
+                rows.Add(new Row(sequence, (uint)m.Uid, numbers, texts));
             }
         }
         return rows;

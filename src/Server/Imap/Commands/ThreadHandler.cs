@@ -12,9 +12,6 @@ namespace OpenMailserver.Server.Imap.Commands;
 /// field from its stored header block (which the index does not keep), a batch at a time on every core.</summary>
 public sealed class ThreadHandler : ICommandHandler
 {
-    /// <summary>How many index entries one read brings.</summary>
-    private const int Batch = 1000;
-
     /// <summary>The nearest ancestors a message names are enough to place it; a runaway References field is cut to these.</summary>
     private const int MaxReferences = 50;
 
@@ -26,7 +23,7 @@ public sealed class ThreadHandler : ICommandHandler
         var thread = CommandParser.Thread(c.Arguments, session.Services.Imap.Value.MaxNestingDepth);
         if (thread.UnsupportedCharset is not null)
         {
-            r.Tagged(c.Tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] Only UTF-8 and US-ASCII are supported");
+            r.Tagged(c.Tag, "NO", SearchHandler.BadCharset);
             return;
         }
         var byUid = c.Name == "UID THREAD";
@@ -35,12 +32,8 @@ public sealed class ThreadHandler : ICommandHandler
         var byReferences = thread.References ? new ReferencesThreading(matches.Count) : null;
         var bySubject = new List<ThreadNode>();
         var limits = MimeLimits.From(session.Services.Inbound.Value);
-        foreach (var chunk in matches.Chunk(Batch))
+        await foreach (var found in SearchHandler.RecordsAsync(session, selected, matches, ct))
         {
-            ct.ThrowIfCancellationRequested();
-            // A message expunged since the search is left out, as FETCH leaves it.
-            var records = (await session.Services.Messages.ListRecordsAsync(selected.Folder.Id, chunk.Select(m => m.Uid).ToList())).ToDictionary(m => (uint)m.Uid);
-            var found = chunk.Where(m => records.ContainsKey(m.Uid)).Select(m => (m.Sequence, Record: records[m.Uid])).ToList();
             var references = new IReadOnlyList<string>[found.Count];
             if (byReferences is not null)
                 await Parallel.ForEachAsync(Enumerable.Range(0, found.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
