@@ -27,10 +27,7 @@ public sealed class MailboxService(
         var address = $"{local}@{normalizedDomain}";
         if (address.Length > EmailAddress.MaxLength)
             throw new MailServerException(ErrorKind.InvalidArgument, $"The address {address} is longer than {EmailAddress.MaxLength} characters.");
-        if (quota is < 1)
-            throw new MailServerException(ErrorKind.InvalidArgument, "quota must be a positive number of messages.");
-        if (storageQuota is < 1024)
-            throw new MailServerException(ErrorKind.InvalidArgument, "storage_quota must be at least 1024 bytes.");
+        CheckQuotas(quota, storageQuota);
 
         var chosenPassword = password is null ? PasswordHasher.Generate() : PasswordPolicy.Check(password);
         var hash = PasswordHasher.Hash(chosenPassword);
@@ -95,6 +92,26 @@ public sealed class MailboxService(
         else revocations.MailboxDisabled(mailbox.Address);
         logger.LogInformation("{Action} mailbox {Address}", active ? "Enabled" : "Disabled", mailbox.Address);
         return (await mailboxes.FindByIdAsync(mailbox.Id))!;
+    }
+
+    /// <summary>Sets the quotas given, keeping the others. Every door reads them inside the write that stores, so the next
+    /// message is held to them, in every session already open.</summary>
+    public async Task<MailboxRecord> SetQuotaAsync(string? address, long? quota, long? storageQuota)
+    {
+        CheckQuotas(quota, storageQuota);
+        var mailbox = await GetAsync(address);
+        await store.WriteAsync(tx => mailboxes.SetQuotaAsync(tx, mailbox.Id, quota ?? mailbox.Quota, storageQuota ?? mailbox.StorageQuota));
+        logger.LogInformation("Set the quotas of mailbox {Address}: {Quota} messages, {StorageQuota} bytes", mailbox.Address,
+            quota ?? mailbox.Quota, storageQuota ?? mailbox.StorageQuota);
+        return (await mailboxes.FindByIdAsync(mailbox.Id))!;
+    }
+
+    private static void CheckQuotas(long? quota, long? storageQuota)
+    {
+        if (quota is < 1)
+            throw new MailServerException(ErrorKind.InvalidArgument, "quota must be a positive number of messages.");
+        if (storageQuota is < 1024)
+            throw new MailServerException(ErrorKind.InvalidArgument, "storage_quota must be at least 1024 bytes.");
     }
 
     public async Task<string> ResetPasswordAsync(string? address, string? password)

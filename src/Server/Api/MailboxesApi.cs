@@ -27,6 +27,10 @@ public sealed class MailboxesApi(MailboxService mailboxes, ApiKeyService keys, M
         (await mailboxes.SetActiveAsync(request.Address, active: false)).ToProto();
 
     [RequiresScope(Scopes.Admin)]
+    public override async Task<Mailbox> SetQuota(SetQuotaRequest request, ServerCallContext context) =>
+        (await mailboxes.SetQuotaAsync(request.Address, request.HasQuota ? request.Quota : null, request.HasStorageQuota ? request.StorageQuota : null)).ToProto();
+
+    [RequiresScope(Scopes.Admin)]
     public override async Task<Mailbox> EnableMailbox(MailboxRef request, ServerCallContext context) =>
         (await mailboxes.SetActiveAsync(request.Address, active: true)).ToProto();
 

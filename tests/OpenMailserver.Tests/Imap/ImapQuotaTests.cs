@@ -100,6 +100,24 @@ public sealed class ImapQuotaTests
         var refused = await admin.PostAsync("/v1/mailboxes", System.Net.Http.Json.JsonContent.Create(new { local_part = "tiny", domain = "example.test", storage_quota = 0 }));
         Assert.Equal(400, (int)refused.StatusCode);
         Assert.Contains("storage_quota", await refused.Content.ReadAsStringAsync());
+
+        // The operator raises the storage quota; the quota not given stays; the session already open is held to the new one.
+        var raised = await admin.PostJsonAsync($"/v1/mailboxes/{box.Address}/quota", new { storage_quota = 1_048_576 });
+        Assert.Equal((1_048_576L, 5000L), (raised.GetProperty("storage_quota").GetInt64(), raised.GetProperty("quota").GetInt64()));
+        Assert.Equal("* QUOTA \"\" (STORAGE 4 1024 MESSAGE 2 5000)", (await imap.CommandAsync("GETQUOTA \"\""))[0]);
+        Assert.StartsWith("A4 OK [APPENDUID", await AppendAsync("A4", Sized(2000)));
+        Assert.Equal(3, (await admin.PostJsonAsync($"/v1/mailboxes/{box.Address}/quota", new { quota = 3 })).GetProperty("quota").GetInt64());
+        Assert.StartsWith("A5 NO [OVERQUOTA] The mailbox holds at most 3 messages and 1048576 bytes", await AppendAsync("A5", Sized(100)));
+        foreach (var (key, body, status) in new (string, object, int)[]
+                 {
+                     (box.Key, new { quota = 10 }, 403), (server.AdminKey, new { storage_quota = 10 }, 400), (server.AdminKey, new { quota = 0 }, 400),
+                 })
+        {
+            using var client = server.Rest(key);
+            var answer = await client.PostAsync($"/v1/mailboxes/{box.Address}/quota", System.Net.Http.Json.JsonContent.Create(body));
+            Assert.Equal(status, (int)answer.StatusCode);
+        }
+        Assert.Equal(404, (int)(await admin.PostAsync("/v1/mailboxes/nobody@example.test/quota", System.Net.Http.Json.JsonContent.Create(new { quota = 10 }))).StatusCode);
     }
 
     [Fact]

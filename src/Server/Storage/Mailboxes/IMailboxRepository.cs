@@ -9,6 +9,8 @@ public interface IMailboxRepository
     Task<long> EnsureDomainAsync(IUnitOfWork tx, string domain, long now);
     Task<bool> DomainExistsAsync(string domain, IUnitOfWork? tx = null);
     Task<IReadOnlyList<string>> ListDomainsAsync();
+    Task SetQuotaAsync(IUnitOfWork tx, long id, long quota, long storageQuota);
+
     Task<long> InsertAsync(IUnitOfWork tx, long domainId, string localPart, string address, string passwordHash, long quota, long storageQuota, long now);
     Task<MailboxRecord?> FindByAddressAsync(string address, IUnitOfWork? tx = null);
     Task<MailboxRecord?> FindByIdAsync(long id, IUnitOfWork? tx = null);

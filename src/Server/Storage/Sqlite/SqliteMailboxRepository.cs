@@ -38,6 +38,9 @@ public sealed class SqliteMailboxRepository(Database database) : SqliteRepositor
             $"SELECT {Columns} FROM mailboxes WHERE @domain IS NULL OR address LIKE '%@' || @domain ORDER BY address",
             new { domain }, t)).AsList());
 
+    public Task SetQuotaAsync(IUnitOfWork tx, long id, long quota, long storageQuota) =>
+        Sql(tx).Connection!.ExecuteAsync("UPDATE mailboxes SET quota = @quota, storage_quota = @storageQuota WHERE id = @id", new { id, quota, storageQuota }, Sql(tx));
+
     public Task SetActiveAsync(IUnitOfWork tx, long id, bool active) =>
         Sql(tx).Connection!.ExecuteAsync("UPDATE mailboxes SET active = @active WHERE id = @id", new { id, active = active ? 1 : 0 }, Sql(tx));
 
