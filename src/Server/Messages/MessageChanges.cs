@@ -51,8 +51,7 @@ public sealed class MessageChanges(IStore store, IMessageRepository messages, IM
             foreach (var id in ids.Where(present.Contains))
                 if (await messages.FindAsync(id, tx) is { } source) sources.Add(source);
             if (!move && await mailboxes.FindByIdAsync(mailboxId, tx) is { } mailbox
-                && (await messages.CountInMailboxAsync(mailboxId, tx) + sources.Count > mailbox.Quota
-                    || await messages.StorageUsedAsync(mailboxId, tx) + sources.Sum(m => m.Size) > mailbox.StorageQuota))
+                && await messages.WouldExceedAsync(mailbox, sources.Count, sources.Sum(m => m.Size), tx))
                 return CopyResult.Refused(StoreRefusal.OverQuota);
             var copies = new List<(MessageRecord, MessageRecord)>();
             foreach (var source in sources)

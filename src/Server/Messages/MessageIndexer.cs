@@ -9,7 +9,7 @@ namespace OpenMailserver.Server.Messages;
 public static class MessageIndexer
 {
     /// <summary>Threading needs only the nearest ancestors; a runaway References header is cut to these.</summary>
-    private const int MaxReferences = 50;
+    public const int MaxReferences = 50;
 
     public static IndexedFields Read(MimeMessage message)
     {

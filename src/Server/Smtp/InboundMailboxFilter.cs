@@ -43,8 +43,7 @@ public sealed class InboundMailboxFilter(
         // Full by count, or by bytes for the size MAIL declared (a mailbox full to the byte takes nothing more): refused here,
         // before the message is sent, and alone, not with the other recipients of the message at the end of DATA.
         foreach (var mailbox in resolution.Mailboxes)
-            if (await messages.CountInMailboxAsync(mailbox.Id) >= mailbox.Quota
-                || await messages.StorageUsedAsync(mailbox.Id) + Math.Max(1, context.DeclaredSize()) > mailbox.StorageQuota)
+            if (await messages.WouldExceedAsync(mailbox, 1, Math.Max(1, context.DeclaredSize())))
                 throw SmtpReplies.MailboxFull(raw);
         return true;
     }

@@ -1,5 +1,6 @@
 using OpenMailserver.Server.Imap.Protocol;
 using OpenMailserver.Server.Imap.Session;
+using OpenMailserver.Server.Messages;
 using OpenMailserver.Server.Storage;
 
 namespace OpenMailserver.Server.Imap.Commands;
@@ -35,10 +36,6 @@ public static class Folders
 
     /// <summary>Whether <paramref name="adding"/> more messages of <paramref name="bytes"/> in all would exceed a quota of
     /// the mailbox. Outside a transaction only a quick refusal, before any work; what decides is the count inside the write.</summary>
-    public static async Task<bool> WouldExceedQuotaAsync(ImapSession session, int adding, long bytes)
-    {
-        if (await MailboxAsync(session) is not { } mailbox) return true;
-        var messages = session.Services.Messages;
-        return await messages.CountInMailboxAsync(mailbox.Id) + adding > mailbox.Quota || await messages.StorageUsedAsync(mailbox.Id) + bytes > mailbox.StorageQuota;
-    }
+    public static async Task<bool> WouldExceedQuotaAsync(ImapSession session, int adding, long bytes) =>
+        await MailboxAsync(session) is not { } mailbox || await session.Services.Messages.WouldExceedAsync(mailbox, adding, bytes);
 }

@@ -12,9 +12,6 @@ namespace OpenMailserver.Server.Imap.Commands;
 /// field from its stored header block (which the index does not keep), a batch at a time on every core.</summary>
 public sealed class ThreadHandler : ICommandHandler
 {
-    /// <summary>The nearest ancestors a message names are enough to place it; a runaway References field is cut to these.</summary>
-    private const int MaxReferences = 50;
-
     public IReadOnlyList<string> Names => ["THREAD", "UID THREAD"];
     public IReadOnlyList<SessionState> States => AllowedIn.Selected;
 
@@ -62,7 +59,7 @@ public sealed class ThreadHandler : ICommandHandler
         r.Tagged(c.Tag, "OK", $"{c.Name} completed");
     }
 
-    /// <summary>The Message-IDs of the References field, oldest first (the nearest <see cref="MaxReferences"/>); none
+    /// <summary>The Message-IDs of the References field, oldest first (the nearest <see cref="MessageIndexer.MaxReferences"/>, as the index keeps for threading at delivery); none
     /// when the message file cannot be read.</summary>
     private static IReadOnlyList<string> References(ImapSession session, string blob, MimeLimits limits, CancellationToken ct)
     {
@@ -70,7 +67,7 @@ public sealed class ThreadHandler : ICommandHandler
         {
             using var stream = session.Services.Blobs.OpenRead(blob);
             var value = BoundedMime.LoadHeaders(stream, limits, ct)[HeaderId.References];
-            return value is null ? [] : MimeUtils.EnumerateReferences(value).TakeLast(MaxReferences).ToList();
+            return value is null ? [] : MimeUtils.EnumerateReferences(value).TakeLast(MessageIndexer.MaxReferences).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
